@@ -1,0 +1,133 @@
+package org.emgmm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.emgmm.backend.Backend;
+import org.emgmm.backend.Backends;
+import org.emgmm.backend.Pass;
+import org.emgmm.data.ArrayDataset;
+import org.emgmm.data.Dataset;
+import org.emgmm.em.EmLoop;
+import org.emgmm.em.Gaussians;
+import org.emgmm.em.Initializer;
+
+/**
+ * Fits a Gaussian mixture by expectation–maximisation (Dempster, Laird and Rubin 1977; Bishop, PRML §9.2),
+ * parameterised as scikit-learn's {@code GaussianMixture} so results compare iteration for iteration.
+ *
+ * <pre>{@code
+ * GmmSettings s = GmmSettings.builder().k(2).covarianceType(CovarianceType.FULL).seed(1).build();
+ * MixtureModel m = new GaussianMixture(s).fit(ArrayDataset.of(rows, null));
+ * }</pre>
+ *
+ * Settings are validated when built; the data and the start are checked before any work.
+ */
+public final class GaussianMixture {
+    private final GmmSettings settings;
+
+    /** @param settings validated settings */
+    public GaussianMixture(GmmSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("settings must not be null");
+        }
+        this.settings = settings;
+    }
+
+    /** @return the settings */
+    public GmmSettings settings() {
+        return settings;
+    }
+
+    /**
+     * @param rows samples, one array per row
+     * @return the fitted model
+     */
+    public MixtureModel fit(double[][] rows) {
+        return fit(ArrayDataset.of(rows, null));
+    }
+
+    /**
+     * @param data the samples
+     * @return the fitted model
+     */
+    public MixtureModel fit(Dataset data) {
+        return fit(data, new FitListener() { });
+    }
+
+    /**
+     * Fits with a backend chosen by the settings (opened and closed here).
+     *
+     * @param data the samples
+     * @param listener progress listener
+     * @return the fitted model
+     * @throws IllegalArgumentException for inconsistent data and settings (k &gt; n, start shapes)
+     * @throws NotPositiveDefiniteException naming component and iteration
+     */
+    public MixtureModel fit(Dataset data, FitListener listener) {
+        checkInputs(data);
+        Backends.Choice choice = Backends.open(settings, data);
+        try (Backend backend = choice.backend()) {
+            List<String> events = new ArrayList<>();
+            if (choice.warning() != null) {
+                events.add(choice.warning());
+                listener.event(choice.warning());
+            }
+            return fit(data, backend, listener, events);
+        }
+    }
+
+    /**
+     * Fits on a backend the caller owns (and closes), so one backend serves many fits.
+     *
+     * @param data the samples
+     * @param backend the backend
+     * @param listener progress listener
+     * @return the fitted model
+     */
+    public MixtureModel fit(Dataset data, Backend backend, FitListener listener) {
+        checkInputs(data);
+        return fit(data, backend, listener, new ArrayList<>());
+    }
+
+    private void checkInputs(Dataset data) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        if (settings.k() > data.rows()) {
+            throw new IllegalArgumentException("k = " + settings.k() + " is larger than the number of samples ("
+                    + data.rows() + ")");
+        }
+        if (settings.start() != null) {
+            settings.start().check(settings.k(), data.dims(), settings.covarianceType());
+        }
+    }
+
+    private MixtureModel fit(Dataset data, Backend backend, FitListener listener, List<String> events) {
+        GmmSettings s = settings;
+        StartParameters start = s.start();
+        SplittableRandom root = new SplittableRandom(s.seed());
+        Initializer init = new Initializer(data, s.seed());
+        EmLoop.Result best = null;
+        try (Pass pass = backend.prepare(data, s.k(), s.covarianceType())) {
+            for (int r = 0; r < s.nInit(); r++) {
+                SplittableRandom rnd = root.split();
+                listener.initStarted(r, s.nInit());
+                Gaussians g0 = init.initialize(s.k(), s.covarianceType(), s.init(), s.regCovar(),
+                        start == null ? null : start.weights(), start == null ? null : start.means(),
+                        start == null ? null : start.covariances(), rnd);
+                EmLoop.Result res = EmLoop.run(pass, g0, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd,
+                        listener);
+                if (best == null || res.lowerBound() > best.lowerBound()) {
+                    best = res;
+                }
+                if (res.stopped) {
+                    break;
+                }
+            }
+        }
+        events.addAll(best.events);
+        return MixtureModel.fitted(best.params, best.converged && !best.stopped, best.history.length,
+                best.lowerBound(), best.history, s, backend.name(), backend.device(), events);
+    }
+}

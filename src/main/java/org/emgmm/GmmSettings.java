@@ -1,0 +1,287 @@
+package org.emgmm;
+
+/**
+ * Immutable, validated settings of a fit. Build with {@link #builder()}; every setting has scikit-learn's default
+ * where scikit-learn has one. Validation happens in {@link Builder#build()}, before any work.
+ */
+public final class GmmSettings {
+    private final int k;
+    private final CovarianceType covarianceType;
+    private final double tol;
+    private final double regCovar;
+    private final int maxIter;
+    private final int nInit;
+    private final long seed;
+    private final InitMethod init;
+    private final StartParameters start;
+    private final BackendKind backend;
+    private final Precision precision;
+    private final int threads;
+    private final String device;
+    private final long maxDeviceMemory;
+
+    private GmmSettings(Builder b) {
+        this.k = b.k;
+        this.covarianceType = b.covarianceType;
+        this.tol = b.tol;
+        this.regCovar = b.regCovar;
+        this.maxIter = b.maxIter;
+        this.nInit = b.nInit;
+        this.seed = b.seed;
+        this.init = b.init;
+        this.start = b.start;
+        this.backend = b.backend;
+        this.precision = b.precision;
+        this.threads = b.threads;
+        this.device = b.device;
+        this.maxDeviceMemory = b.maxDeviceMemory;
+    }
+
+    /** @return a builder with the defaults: k = 1, full, tol 1e-3, regCovar 1e-6, maxIter 100, nInit 1 */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these settings, to change some */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.k = k;
+        b.covarianceType = covarianceType;
+        b.tol = tol;
+        b.regCovar = regCovar;
+        b.maxIter = maxIter;
+        b.nInit = nInit;
+        b.seed = seed;
+        b.init = init;
+        b.start = start;
+        b.backend = backend;
+        b.precision = precision;
+        b.threads = threads;
+        b.device = device;
+        b.maxDeviceMemory = maxDeviceMemory;
+        return b;
+    }
+
+    /** @return number of components K */
+    public int k() {
+        return k;
+    }
+
+    /** @return covariance type */
+    public CovarianceType covarianceType() {
+        return covarianceType;
+    }
+
+    /** @return convergence threshold on the change of the mean log-likelihood */
+    public double tol() {
+        return tol;
+    }
+
+    /** @return non-negative regularisation added to covariance diagonals */
+    public double regCovar() {
+        return regCovar;
+    }
+
+    /** @return maximum EM iterations per initialisation (0 returns the initialisation) */
+    public int maxIter() {
+        return maxIter;
+    }
+
+    /** @return number of initialisations; the best lower bound wins */
+    public int nInit() {
+        return nInit;
+    }
+
+    /** @return random seed; the same seed gives the same fit whatever the thread count */
+    public long seed() {
+        return seed;
+    }
+
+    /** @return initialisation method for what the start does not give */
+    public InitMethod init() {
+        return init;
+    }
+
+    /** @return the user-given start, or null */
+    public StartParameters start() {
+        return start;
+    }
+
+    /** @return backend choice */
+    public BackendKind backend() {
+        return backend;
+    }
+
+    /** @return arithmetic precision of the per-sample pass */
+    public Precision precision() {
+        return precision;
+    }
+
+    /** @return CPU worker threads, 0 = all cores */
+    public int threads() {
+        return threads;
+    }
+
+    /** @return OpenCL device index or name fragment, or null for the default */
+    public String device() {
+        return device;
+    }
+
+    /** @return cap on OpenCL device memory used for data, in bytes (0 = the device's own limits) */
+    public long maxDeviceMemory() {
+        return maxDeviceMemory;
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private int k = 1;
+        private CovarianceType covarianceType = CovarianceType.FULL;
+        private double tol = 1e-3;
+        private double regCovar = 1e-6;
+        private int maxIter = 100;
+        private int nInit = 1;
+        private long seed = 0;
+        private InitMethod init = InitMethod.KMEANS_PLUSPLUS;
+        private StartParameters start;
+        private BackendKind backend = BackendKind.AUTO;
+        private Precision precision = Precision.DOUBLE;
+        private int threads = 0;
+        private String device;
+        private long maxDeviceMemory = 0;
+
+        private Builder() {
+        }
+
+        /** @param v number of components, at least 1 @return this */
+        public Builder k(int v) {
+            k = v;
+            return this;
+        }
+
+        /** @param v covariance type @return this */
+        public Builder covarianceType(CovarianceType v) {
+            covarianceType = v;
+            return this;
+        }
+
+        /** @param v covariance type name (full, tied, diag, spherical) @return this */
+        public Builder covarianceType(String v) {
+            covarianceType = CovarianceType.parse(v);
+            return this;
+        }
+
+        /** @param v convergence threshold, at least 0 @return this */
+        public Builder tol(double v) {
+            tol = v;
+            return this;
+        }
+
+        /** @param v covariance regularisation, at least 0 @return this */
+        public Builder regCovar(double v) {
+            regCovar = v;
+            return this;
+        }
+
+        /** @param v maximum iterations, at least 0 @return this */
+        public Builder maxIter(int v) {
+            maxIter = v;
+            return this;
+        }
+
+        /** @param v number of initialisations, at least 1 @return this */
+        public Builder nInit(int v) {
+            nInit = v;
+            return this;
+        }
+
+        /** @param v random seed @return this */
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        /** @param v initialisation method @return this */
+        public Builder init(InitMethod v) {
+            init = v;
+            return this;
+        }
+
+        /**
+         * A user-given start; any subset of weights, means, covariances. Missing means come from {@link #init};
+         * missing weights and covariances are estimated from hard assignments of the samples to the given (or
+         * initialised) means. With a complete start, {@code nInit} must be 1.
+         *
+         * @param v the start, or null for none
+         * @return this
+         */
+        public Builder start(StartParameters v) {
+            start = v;
+            return this;
+        }
+
+        /** @param v backend choice @return this */
+        public Builder backend(BackendKind v) {
+            backend = v;
+            return this;
+        }
+
+        /** @param v per-sample arithmetic precision @return this */
+        public Builder precision(Precision v) {
+            precision = v;
+            return this;
+        }
+
+        /** @param v CPU threads, 0 = all cores @return this */
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        /** @param v OpenCL device index or name fragment, null for the default @return this */
+        public Builder device(String v) {
+            device = v;
+            return this;
+        }
+
+        /** @param v cap on device memory for data in bytes, 0 = no cap @return this */
+        public Builder maxDeviceMemory(long v) {
+            maxDeviceMemory = v;
+            return this;
+        }
+
+        /**
+         * @return the validated settings
+         * @throws IllegalArgumentException naming the parameter and its bad value
+         */
+        public GmmSettings build() {
+            if (k < 1) {
+                throw new IllegalArgumentException("k must be at least 1, got " + k);
+            }
+            if (covarianceType == null) {
+                throw new IllegalArgumentException("covarianceType must not be null");
+            }
+            if (!(tol >= 0) || Double.isInfinite(tol)) {
+                throw new IllegalArgumentException("tol must be a finite number >= 0, got " + tol);
+            }
+            if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
+                throw new IllegalArgumentException("regCovar must be a finite number >= 0, got " + regCovar);
+            }
+            if (maxIter < 0) {
+                throw new IllegalArgumentException("maxIter must be >= 0, got " + maxIter);
+            }
+            if (nInit < 1) {
+                throw new IllegalArgumentException("nInit must be at least 1, got " + nInit);
+            }
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
+            }
+            if (maxDeviceMemory < 0) {
+                throw new IllegalArgumentException("maxDeviceMemory must be >= 0, got " + maxDeviceMemory);
+            }
+            if (init == null || backend == null || precision == null) {
+                throw new IllegalArgumentException("init, backend and precision must not be null");
+            }
+            return new GmmSettings(this);
+        }
+    }
+}

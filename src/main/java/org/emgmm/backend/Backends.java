@@ -1,0 +1,104 @@
+package org.emgmm.backend;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import org.emgmm.BackendKind;
+import org.emgmm.GmmSettings;
+import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.data.Dataset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses and opens a backend. The CPU path never loads a JOCL class: the OpenCL backend is reached by reflection,
+ * only when asked for or when {@code auto} finds it worthwhile.
+ */
+public final class Backends {
+    private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
+    private static final String OPENCL_CLASS = "org.emgmm.backend.opencl.OpenClBackend";
+
+    private Backends() {
+    }
+
+    /** A backend and the warning, if any, that choosing it produced (an {@code auto} fallback). */
+    public static final class Choice {
+        private final Backend backend;
+        private final String warning;
+
+        Choice(Backend backend, String warning) {
+            this.backend = backend;
+            this.warning = warning;
+        }
+
+        /** @return the opened backend; the caller closes it */
+        public Backend backend() {
+            return backend;
+        }
+
+        /** @return the fallback warning, or null */
+        public String warning() {
+            return warning;
+        }
+    }
+
+    /**
+     * Opens the backend the settings ask for.
+     *
+     * @param s settings (backend kind, precision, threads, device, memory cap)
+     * @param data the data to fit, so {@code auto} can judge whether a GPU pays off
+     * @return the backend and any fallback warning
+     * @throws IllegalStateException when an explicit {@code opencl} backend cannot be opened (the message says why)
+     */
+    public static Choice open(GmmSettings s, Dataset data) {
+        switch (s.backend()) {
+            case CPU:
+                return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+            case OPENCL:
+                return new Choice(openOpenCl(s, false), null);
+            default:
+                try {
+                    Backend b = openOpenCl(s, true);
+                    if (b != null) {
+                        return new Choice(b, null);
+                    }
+                    return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                } catch (RuntimeException | LinkageError e) {
+                    String warning = "OpenCL unavailable (" + oneLine(e) + "); using the CPU backend";
+                    LOG.warn(warning);
+                    return new Choice(new CpuBackend(s.threads(), s.precision()), warning);
+                }
+        }
+    }
+
+    /**
+     * Calls {@code OpenClBackend.open(GmmSettings, boolean autoMode)}; under auto mode it returns null when no GPU
+     * is worth using (not a failure).
+     */
+    private static Backend openOpenCl(GmmSettings s, boolean auto) {
+        try {
+            Class<?> c = Class.forName(OPENCL_CLASS);
+            Method m = c.getMethod("open", GmmSettings.class, boolean.class);
+            return (Backend) m.invoke(null, s, auto);
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
+            throw new IllegalStateException("the OpenCL backend is not part of this build", e);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            if (cause instanceof Error) {
+                throw (Error) cause;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** @return the exception's message on one line, with its type when it has none */
+    public static String oneLine(Throwable e) {
+        String msg = e.getMessage();
+        if (msg == null || msg.isBlank()) {
+            msg = e.getClass().getSimpleName();
+        }
+        return msg.replace('\n', ' ').trim();
+    }
+}

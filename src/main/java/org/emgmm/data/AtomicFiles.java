@@ -1,0 +1,60 @@
+package org.emgmm.data;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Writes files so that an interrupted write never leaves a partial file: a temporary sibling, then a rename. */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Writes content to a stream. */
+    @FunctionalInterface
+    public interface Writer {
+        /**
+         * @param out the temporary file's stream
+         * @throws IOException on failure
+         */
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * @param path destination
+     * @param bytes content
+     * @throws IOException when writing or renaming fails; the temporary file is removed
+     */
+    public static void write(Path path, byte[] bytes) throws IOException {
+        write(path, out -> out.write(bytes));
+    }
+
+    /**
+     * @param path destination
+     * @param writer produces the content
+     * @throws IOException when writing or renaming fails; the temporary file is removed
+     */
+    public static void write(Path path, Writer writer) throws IOException {
+        Path abs = path.toAbsolutePath();
+        Path dir = abs.getParent();
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        boolean done = false;
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.write(out);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}
