@@ -42,6 +42,23 @@ public final class ArrayDataset implements Dataset {
     }
 
     /**
+     * Wraps (does not copy) row-major doubles read from a named source (a file), so reports and messages name it.
+     *
+     * @param values row-major values, {@code rows * dims} long
+     * @param dims number of features
+     * @param weights per-sample weights, or null for all 1
+     * @param description what {@link #describe()} returns, e.g. the file name
+     * @return the dataset, validated
+     * @throws IllegalArgumentException for empty or ragged data, non-finite values or bad weights
+     */
+    public static ArrayDataset of(double[] values, int dims, double[] weights, String description) {
+        int rows = Datasets.checkShape(values == null ? -1 : values.length, dims);
+        ArrayDataset ds = new ArrayDataset(values, null, rows, dims, weights, description);
+        Datasets.validate(ds);
+        return ds;
+    }
+
+    /**
      * Wraps (does not copy) row-major floats.
      *
      * @param values row-major values, {@code rows * dims} long
