@@ -10,6 +10,7 @@
 # GaussianMixture is fitted from an explicit start (weights_init, means_init, precisions_init = inverse start
 # covariances) with tol 1e-10, reg_covar 1e-6, max_iter 10000. Stored: the start, weights_, means_, covariances_,
 # lower_bound_, n_iter_, converged_. Doubles are written with repr (shortest round-trip), i.e. full precision.
+# Every case also holds score, bic, aic and _n_parameters of the fitted model on its data.
 # For Old Faithful / full the file also holds score_samples, predict_proba, predict, score, bic, aic and
 # _n_parameters of the fitted model on the same data.
 import json
@@ -111,6 +112,8 @@ def make_set(name, x, k, w0, m0, covs0, store_data, extra=None):
     for ctype in TYPES:
         c0 = start_covariances(covs0, ctype)
         gm, case = fit_case(x, ctype, w0, m0, c0)
+        case["criteria"] = {"score": float(gm.score(x)), "bic": float(gm.bic(x)), "aic": float(gm.aic(x)),
+                            "n_parameters": int(gm._n_parameters())}
         if extra is not None and ctype == "full":
             case["model_checks"] = extra(gm, x)
         cases.append(case)

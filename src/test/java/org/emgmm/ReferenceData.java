@@ -113,6 +113,8 @@ public final class ReferenceData {
         public final double lowerBound;
         /** scikit-learn's n_iter_. */
         public final int nIter;
+        /** scikit-learn's score, bic, aic and _n_parameters of the fitted model on the set's data. */
+        public final JsonNode criteria;
         /** Extra evaluations of the fitted model (score_samples, predict_proba, bic, ...), or null. */
         public final JsonNode modelChecks;
 
@@ -129,6 +131,7 @@ public final class ReferenceData {
             covariances = doubles(e.get("covariances"));
             lowerBound = e.get("lower_bound").asDouble();
             nIter = e.get("n_iter").asInt();
+            criteria = c.get("criteria");
             modelChecks = c.get("model_checks");
         }
 
