@@ -1,0 +1,333 @@
+package org.emgmm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.emgmm.backend.Backend;
+import org.emgmm.backend.Backends;
+import org.emgmm.data.Dataset;
+
+/**
+ * Chooses the number of components and the covariance type by an information criterion: fits every candidate
+ * (each K of a list × each covariance type, each with the base settings' {@code nInit} restarts) and keeps the one
+ * with the lowest BIC (default) or AIC, as one would loop over scikit-learn's {@code GaussianMixture(...).bic(X)}.
+ *
+ * <pre>{@code
+ * ModelSelection.Result r = new ModelSelection(GmmSettings.builder().seed(1).build(),
+ *         ModelSelection.range(1, 6), List.of(CovarianceType.values()), ModelSelection.Criterion.BIC).fit(data);
+ * MixtureModel best = r.best().model();
+ * }</pre>
+ *
+ * One backend is opened for all candidates. A candidate whose K exceeds the number of samples, or whose fit fails
+ * with a {@link NotPositiveDefiniteException}, is recorded with its error and skipped.
+ */
+public final class ModelSelection {
+    private final GmmSettings base;
+    private final int[] ks;
+    private final List<CovarianceType> types;
+    private final Criterion criterion;
+
+    /** Which information criterion decides (lower is better for both). */
+    public enum Criterion {
+        /** Bayesian information criterion, {@link MixtureModel#bic}. */
+        BIC,
+        /** Akaike information criterion, {@link MixtureModel#aic}. */
+        AIC;
+
+        /**
+         * @param name bic or aic (any case)
+         * @return the criterion
+         * @throws IllegalArgumentException naming the accepted values
+         */
+        public static Criterion parse(String name) {
+            String n = name == null ? "" : name.trim().toUpperCase(Locale.ROOT);
+            for (Criterion c : values()) {
+                if (c.name().equals(n)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("unknown criterion '" + name + "': expected bic or aic");
+        }
+    }
+
+    /** Receives progress of a selection: the per-fit events of {@link FitListener}, plus candidate boundaries. */
+    public interface Listener extends FitListener {
+        /**
+         * A candidate's fit starts.
+         *
+         * @param index 0-based candidate index
+         * @param total number of candidates
+         * @param k its number of components
+         * @param type its covariance type
+         */
+        default void candidateStarted(int index, int total, int k, CovarianceType type) {
+        }
+
+        /**
+         * A candidate's fit finished (or failed).
+         *
+         * @param candidate the outcome
+         */
+        default void candidateFinished(Candidate candidate) {
+        }
+    }
+
+    /** The outcome of one candidate: its model and criteria, or the reason it failed. */
+    public static final class Candidate {
+        private final int k;
+        private final CovarianceType type;
+        private final MixtureModel model;
+        private final double bic;
+        private final double aic;
+        private final String error;
+
+        Candidate(int k, CovarianceType type, MixtureModel model, double bic, double aic, String error) {
+            this.k = k;
+            this.type = type;
+            this.model = model;
+            this.bic = bic;
+            this.aic = aic;
+            this.error = error;
+        }
+
+        /** @return the number of components */
+        public int k() {
+            return k;
+        }
+
+        /** @return the covariance type */
+        public CovarianceType type() {
+            return type;
+        }
+
+        /** @return the fitted model, or null when the fit failed */
+        public MixtureModel model() {
+            return model;
+        }
+
+        /** @return the BIC on the data (NaN when failed) */
+        public double bic() {
+            return bic;
+        }
+
+        /** @return the AIC on the data (NaN when failed) */
+        public double aic() {
+            return aic;
+        }
+
+        /**
+         * @param c a criterion
+         * @return this candidate's value of it (NaN when failed)
+         */
+        public double value(Criterion c) {
+            return c == Criterion.BIC ? bic : aic;
+        }
+
+        /** @return why the fit failed, or null when it succeeded */
+        public String error() {
+            return error;
+        }
+
+        /** @return whether the fit succeeded */
+        public boolean ok() {
+            return model != null;
+        }
+    }
+
+    /** All candidates in the order fitted, and the chosen one. */
+    public static final class Result {
+        private final List<Candidate> candidates;
+        private final Criterion criterion;
+        private final boolean stopped;
+
+        Result(List<Candidate> candidates, Criterion criterion, boolean stopped) {
+            this.candidates = Collections.unmodifiableList(new ArrayList<>(candidates));
+            this.criterion = criterion;
+            this.stopped = stopped;
+        }
+
+        /** @return every candidate, in fitting order (types in the given order, K ascending within a type) */
+        public List<Candidate> candidates() {
+            return candidates;
+        }
+
+        /** @return the criterion that chose */
+        public Criterion criterion() {
+            return criterion;
+        }
+
+        /** @return whether a listener stopped the selection before every candidate was fitted */
+        public boolean stopped() {
+            return stopped;
+        }
+
+        /**
+         * @return the successful candidate with the lowest criterion (the first on ties)
+         * @throws IllegalStateException when every candidate failed
+         */
+        public Candidate best() {
+            Candidate best = null;
+            for (Candidate c : candidates) {
+                if (c.ok() && (best == null || c.value(criterion) < best.value(criterion))) {
+                    best = c;
+                }
+            }
+            if (best == null) {
+                StringBuilder why = new StringBuilder("no candidate model could be fitted");
+                if (!candidates.isEmpty() && candidates.get(0).error() != null) {
+                    why.append(" (first failure: k = ").append(candidates.get(0).k()).append(", ")
+                            .append(candidates.get(0).type().jsonName()).append(": ")
+                            .append(candidates.get(0).error()).append(')');
+                }
+                throw new IllegalStateException(why.toString());
+            }
+            return best;
+        }
+    }
+
+    /**
+     * @param base settings shared by every candidate (tol, regCovar, maxIter, nInit, seed, init, backend, ...);
+     *             its k and covariance type are replaced per candidate, and it must not carry a start
+     * @param ks candidate numbers of components, each at least 1
+     * @param types candidate covariance types, not empty
+     * @param criterion the deciding criterion
+     * @throws IllegalArgumentException for an empty or invalid candidate list, or a base with a start
+     */
+    public ModelSelection(GmmSettings base, int[] ks, List<CovarianceType> types, Criterion criterion) {
+        if (base == null || criterion == null) {
+            throw new IllegalArgumentException("base settings and criterion must not be null");
+        }
+        if (base.start() != null) {
+            throw new IllegalArgumentException("model selection fits each candidate from scratch: "
+                    + "the base settings must not carry a start");
+        }
+        if (ks == null || ks.length == 0) {
+            throw new IllegalArgumentException("candidate k list is empty");
+        }
+        for (int k : ks) {
+            if (k < 1) {
+                throw new IllegalArgumentException("candidate k must be at least 1, got " + k);
+            }
+        }
+        if (types == null || types.isEmpty() || types.contains(null)) {
+            throw new IllegalArgumentException("candidate covariance types must be a non-empty list");
+        }
+        this.base = base;
+        this.ks = ks.clone();
+        this.types = List.copyOf(types);
+        this.criterion = criterion;
+    }
+
+    /**
+     * @param from smallest K, at least 1
+     * @param to largest K, at least {@code from}
+     * @return {@code from, from + 1, ..., to}
+     * @throws IllegalArgumentException for an empty or invalid range
+     */
+    public static int[] range(int from, int to) {
+        if (from < 1 || to < from) {
+            throw new IllegalArgumentException("k range " + from + ".." + to + " is empty or starts below 1");
+        }
+        int[] r = new int[to - from + 1];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    /** @return the candidate K values (copy) */
+    public int[] ks() {
+        return ks.clone();
+    }
+
+    /** @return the candidate covariance types */
+    public List<CovarianceType> types() {
+        return types;
+    }
+
+    /** @return the number of candidate fits */
+    public int size() {
+        return ks.length * types.size();
+    }
+
+    /**
+     * @param data the samples
+     * @return every candidate and the best
+     */
+    public Result fit(Dataset data) {
+        return fit(data, new Listener() { });
+    }
+
+    /**
+     * Fits every candidate on one backend chosen by the base settings.
+     *
+     * @param data the samples
+     * @param listener progress; its {@link FitListener#stopRequested()} stops the selection after the current
+     *                 iteration, keeping what was fitted so far
+     * @return every candidate and the best
+     */
+    public Result fit(Dataset data, Listener listener) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        Backends.Choice choice = Backends.open(base, data);
+        try (Backend backend = choice.backend()) {
+            if (choice.warning() != null) {
+                listener.event(choice.warning());
+            }
+            return fit(data, backend, listener);
+        }
+    }
+
+    /**
+     * Fits every candidate on a backend the caller owns.
+     *
+     * @param data the samples
+     * @param backend the backend
+     * @param listener progress
+     * @return every candidate and the best
+     */
+    public Result fit(Dataset data, Backend backend, Listener listener) {
+        List<Candidate> out = new ArrayList<>();
+        int total = size();
+        int index = 0;
+        boolean stopped = false;
+        for (CovarianceType type : types) {
+            int[] sorted = ks.clone();
+            Arrays.sort(sorted);
+            for (int k : sorted) {
+                if (stopped) {
+                    break;
+                }
+                listener.candidateStarted(index, total, k, type);
+                Candidate c = fitOne(data, backend, listener, k, type);
+                out.add(c);
+                listener.candidateFinished(c);
+                index++;
+                if (listener.stopRequested()) {
+                    stopped = index < total;
+                    if (stopped) {
+                        break;
+                    }
+                }
+            }
+        }
+        return new Result(out, criterion, stopped);
+    }
+
+    private Candidate fitOne(Dataset data, Backend backend, Listener listener, int k, CovarianceType type) {
+        if (k > data.rows()) {
+            return new Candidate(k, type, null, Double.NaN, Double.NaN,
+                    "k = " + k + " is larger than the number of samples (" + data.rows() + ")");
+        }
+        GmmSettings s = base.toBuilder().k(k).covarianceType(type).build();
+        try {
+            MixtureModel m = new GaussianMixture(s).fit(data, backend, listener);
+            return new Candidate(k, type, m, m.bic(data), m.aic(data), null);
+        } catch (NotPositiveDefiniteException e) {
+            return new Candidate(k, type, null, Double.NaN, Double.NaN, e.getMessage());
+        }
+    }
+}

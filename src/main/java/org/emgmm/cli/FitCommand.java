@@ -1,0 +1,155 @@
+package org.emgmm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.emgmm.CovarianceType;
+import org.emgmm.GaussianMixture;
+import org.emgmm.GmmSettings;
+import org.emgmm.MixtureModel;
+import org.emgmm.StartParameters;
+import org.emgmm.backend.Backend;
+import org.emgmm.backend.Backends;
+import org.emgmm.plot.Charts;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code emgmm fit}: fits a mixture by EM, prints a summary, optionally saves the model and a picture. */
+@Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fit a Gaussian mixture by expectation-maximisation.",
+            "Without --input, fits the bundled Old Faithful data (272 eruptions x 2 features, k = 2).",
+            "Ctrl-C stops between iterations; with --output the best model so far is saved, "
+                + "marked \"converged\": false."},
+        footer = {"", "Examples:",
+            "  emgmm fit",
+            "  emgmm fit --input data.csv --k 3 --covariance diag --output model.json",
+            "  emgmm fit --input data.npy --k 8 --n-init 5 --seed 7 --backend opencl --precision float",
+            "  emgmm fit --input data.f32 --dims 16 --k 4 --output model.json --plot fit.png",
+            "  emgmm fit --input data.csv --init-model start.json --output refined.json   (warm start)"})
+final class FitCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "Data: CSV, .npy (float32/float64) or raw float32 (with --dims). Default: bundled Old Faithful.")
+    Path input;
+
+    @Option(names = {"-k", "--k"}, paramLabel = "K",
+            description = "Number of components (default: 2 for the bundled data, the model's with --init-model).")
+    Integer k;
+
+    @Option(names = "--covariance", paramLabel = "TYPE",
+            description = "full, diag, spherical or tied (default: full, or the --init-model's).")
+    String covariance;
+
+    @Option(names = "--init-model", paramLabel = "FILE",
+            description = "Start from a saved model (warm start); its k and covariance type apply.")
+    Path initModel;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Save the fitted model as JSON.")
+    Path output;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the fit as a PNG picture.")
+    Path plot;
+
+    @Mixin
+    FitOptions fitOptions;
+
+    @Mixin
+    InputArgs inputArgs;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        PrintWriter out = cl.getOut();
+        PrintWriter err = cl.getErr();
+        GmmSettings.Builder b = fitOptions.builder(cl);
+        CovarianceType type = null;
+        if (covariance != null) {
+            try {
+                type = CovarianceType.parse(covariance);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cl, "--covariance: " + e.getMessage());
+            }
+        }
+        if (k != null && k < 1) {
+            throw new CommandLine.ParameterException(cl, "--k must be at least 1, got " + k);
+        }
+        Outputs.checkWritable(output, "--output");
+        Outputs.checkWritable(plot, "--plot");
+        MixtureModel start = null;
+        if (initModel != null) {
+            start = MixtureModel.load(initModel);
+            if (k != null && k != start.nComponents()) {
+                throw new IllegalArgumentException("--k " + k + " does not match --init-model '" + initModel
+                        + "', which has " + start.nComponents() + " components");
+            }
+            if (type != null && type != start.covarianceType()) {
+                throw new IllegalArgumentException("--covariance " + type.jsonName() + " does not match --init-model '"
+                        + initModel + "', which is " + start.covarianceType().jsonName());
+            }
+            k = start.nComponents();
+            type = start.covarianceType();
+            b.start(StartParameters.of(start));
+        }
+        if (k == null) {
+            if (input != null) {
+                throw new CommandLine.ParameterException(cl, "--k is required with --input "
+                        + "(or use 'emgmm select' to choose it by BIC)");
+            }
+            k = 2;
+        }
+        GmmSettings settings = b.k(k).covarianceType(type == null ? CovarianceType.FULL : type).build();
+        LoadedData in = LoadedData.load(input, inputArgs);
+        if (start != null && start.nFeatures() != in.data().dims()) {
+            throw new IllegalArgumentException("--init-model '" + initModel + "' has " + start.nFeatures()
+                    + " features but the data (" + in.name() + ") has " + in.data().dims());
+        }
+        if (k > in.data().rows()) {
+            throw new IllegalArgumentException("--k " + k + " is larger than the number of samples in " + in.name()
+                    + " (" + in.data().rows() + ")");
+        }
+        Progress.Mode mode = Progress.detect(fitOptions.quiet);
+        MixtureModel model;
+        boolean stopped;
+        try (StopSignal stop = StopSignal.install()) {
+            Progress progress = new Progress(mode, err, stop, settings.nInit(), 1);
+            long t0 = System.nanoTime();
+            Backends.Choice choice = Backends.open(settings, in.data());
+            try (Backend backend = choice.backend()) {
+                if (choice.warning() != null) {
+                    progress.event(choice.warning());
+                }
+                progress.backend(backend.name() + " (" + backend.device() + ")");
+                model = new GaussianMixture(settings).fit(in.data(), backend, progress);
+            } finally {
+                progress.finish();
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            stopped = stop.requested();
+            if (output != null) {
+                model.save(output);
+            }
+            if (plot != null) {
+                Charts.writePng(Charts.model(model, in.data(), in.name(), in.featureNames()), plot, Charts.WIDTH, Charts.HEIGHT);
+            }
+            if (!fitOptions.quiet) {
+                out.print(Summary.of(model, in.data(), in.name(), in.featureNames(), wall, stopped,
+                        progress.events()));
+                if (output != null) {
+                    out.println("model saved  " + output);
+                }
+                if (plot != null) {
+                    out.println("picture      " + plot);
+                }
+                if (output == null && stopped) {
+                    err.println("stopped by Ctrl-C; no --output was given, so nothing was saved");
+                }
+                out.flush();
+            }
+        }
+        return stopped ? 130 : 0;
+    }
+}

@@ -1,0 +1,74 @@
+package org.emgmm.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.emgmm.MixtureModel;
+import org.emgmm.data.Dataset;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code emgmm predict}: component labels, or responsibilities with {@code --proba}, for each sample. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Assign each sample to its most probable component (one 0-based label per line),",
+            "or with --proba write the responsibilities as CSV (header p0,p1,...; one row per sample)."},
+        footer = {"", "Examples:",
+            "  emgmm predict --model model.json --input data.csv > labels.txt",
+            "  emgmm predict --model model.json --input data.npy --proba --output proba.csv"})
+final class PredictCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A saved model (JSON).")
+    Path model;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "Data with the model's features (default: the bundled Old Faithful data).")
+    Path input;
+
+    @Option(names = "--proba", description = "Write responsibilities (posterior probabilities) instead of labels.")
+    boolean proba;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (atomically), not to stdout.")
+    Path output;
+
+    @Mixin
+    InputArgs inputArgs;
+
+    @Override
+    public Integer call() throws Exception {
+        Outputs.checkWritable(output, "--output");
+        MixtureModel m = MixtureModel.load(model);
+        Dataset data = LoadedData.load(input, inputArgs).data();
+        if (proba) {
+            double[][] p = m.predictProba(data);
+            Outputs.write(output, spec.commandLine().getOut(), w -> {
+                StringBuilder sb = new StringBuilder();
+                for (int j = 0; j < m.nComponents(); j++) {
+                    sb.append(j == 0 ? "p" : ",p").append(j);
+                }
+                w.write(sb.append('\n').toString());
+                for (double[] row : p) {
+                    sb.setLength(0);
+                    for (int j = 0; j < row.length; j++) {
+                        if (j > 0) {
+                            sb.append(',');
+                        }
+                        sb.append(Outputs.num(row[j]));
+                    }
+                    w.write(sb.append('\n').toString());
+                }
+            });
+        } else {
+            int[] labels = m.predict(data);
+            Outputs.write(output, spec.commandLine().getOut(), w -> {
+                for (int l : labels) {
+                    w.write(Integer.toString(l));
+                    w.write('\n');
+                }
+            });
+        }
+        return 0;
+    }
+}

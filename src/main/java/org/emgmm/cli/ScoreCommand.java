@@ -1,0 +1,58 @@
+package org.emgmm.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.emgmm.MixtureModel;
+import org.emgmm.data.Dataset;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code emgmm score}: the mean log-likelihood of data under a model, or each sample's. */
+@Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print the (weighted) mean log-likelihood of the data under the model, as scikit-learn's",
+            "score(X); with --per-sample write each sample's log p(x) instead, one per line (score_samples)."},
+        footer = {"", "Examples:",
+            "  emgmm score --model model.json --input test.csv",
+            "  emgmm score --model model.json --input test.csv --per-sample --output loglik.txt"})
+final class ScoreCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A saved model (JSON).")
+    Path model;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "Data with the model's features (default: the bundled Old Faithful data).")
+    Path input;
+
+    @Option(names = "--per-sample", description = "Write log p(x) of every sample, one per line.")
+    boolean perSample;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (atomically), not to stdout.")
+    Path output;
+
+    @Mixin
+    InputArgs inputArgs;
+
+    @Override
+    public Integer call() throws Exception {
+        Outputs.checkWritable(output, "--output");
+        MixtureModel m = MixtureModel.load(model);
+        Dataset data = LoadedData.load(input, inputArgs).data();
+        if (perSample) {
+            double[] s = m.scoreSamples(data);
+            Outputs.write(output, spec.commandLine().getOut(), w -> {
+                for (double v : s) {
+                    w.write(Outputs.num(v));
+                    w.write('\n');
+                }
+            });
+        } else {
+            double s = m.score(data);
+            Outputs.write(output, spec.commandLine().getOut(), w -> w.write(Outputs.num(s) + "\n"));
+        }
+        return 0;
+    }
+}
