@@ -80,7 +80,8 @@ final class CsvReader {
                 if (rec.size() != width) {
                     throw new IllegalArgumentException(name + ", line " + line + ": " + rec.size()
                             + (rec.size() == 1 ? " field" : " fields") + ", but line " + firstLine + " has " + width
-                            + " (ragged rows; check the delimiter '" + printable(delimiter) + "' and quoting)");
+                            + " (ragged rows; check the delimiter '" + printable(delimiter) + "' and quoting)"
+                            + (width == 1 ? delimiterHint(first.get(0)) : ""));
                 }
                 if ((long) (rows + 1) * d > Integer.MAX_VALUE - 8) {
                     throw new IllegalArgumentException(name + ", line " + line + ": too many values for a CSV input;"

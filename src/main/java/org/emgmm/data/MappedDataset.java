@@ -99,6 +99,14 @@ public final class MappedDataset implements Dataset {
     public static MappedDataset open(Path path, long offset, long rows, int columns, boolean float32,
                                      ByteOrder order, int[] featureColumns, int weightsColumn,
                                      String description) throws IOException {
+        return open(path, offset, rows, columns, float32, order, featureColumns, weightsColumn, description,
+                MAX_REGION_BYTES);
+    }
+
+    /** As the public overload, with the region size as a parameter (tests map many small regions). */
+    static MappedDataset open(Path path, long offset, long rows, int columns, boolean float32, ByteOrder order,
+                              int[] featureColumns, int weightsColumn, String description, long maxRegionBytes)
+            throws IOException {
         if (rows < 1) {
             throw new IllegalArgumentException("empty data: no samples in " + description);
         }
@@ -125,11 +133,11 @@ public final class MappedDataset implements Dataset {
         }
         int item = float32 ? Float.BYTES : Double.BYTES;
         long rowBytes = (long) columns * item;
-        if (rowBytes > MAX_REGION_BYTES) {
+        if (rowBytes > maxRegionBytes) {
             throw new IllegalArgumentException(description + ": rows of " + columns + " values are too wide to map");
         }
         long need = Math.multiplyExact(rows, rowBytes);
-        long rowsPerRegion = MAX_REGION_BYTES / rowBytes;
+        long rowsPerRegion = maxRegionBytes / rowBytes;
         int regions = Math.toIntExact((rows + rowsPerRegion - 1) / rowsPerRegion);
         FloatBuffer[] fr = float32 ? new FloatBuffer[regions] : null;
         DoubleBuffer[] dr = float32 ? null : new DoubleBuffer[regions];
