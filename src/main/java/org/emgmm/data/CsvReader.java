@@ -31,6 +31,7 @@ final class CsvReader {
     private final char delimiter;
 
     private List<String> header;
+    private List<String> featureNames;
     private long line;
     private long[] cellLines = new long[0];
 
@@ -73,6 +74,13 @@ final class CsvReader {
                     "weights column");
             int[] cols = selectColumns(width, weightsCol);
             int d = cols.length;
+            if (header != null) {
+                List<String> names = new ArrayList<>(d);
+                for (int c : cols) {
+                    names.add(header.get(c));
+                }
+                featureNames = List.copyOf(names);
+            }
             double[] values = new double[Math.max(16, d * 64)];
             double[] weights = weightsCol >= 0 ? new double[64] : null;
             int rows = 0;
@@ -109,6 +117,11 @@ final class CsvReader {
             return ArrayDataset.of(Arrays.copyOf(values, rows * d), d,
                     weights == null ? null : Arrays.copyOf(weights, rows), name);
         }
+    }
+
+    /** @return the header names of the selected feature columns, in order, after {@link #read}; null without a header */
+    List<String> featureNames() {
+        return featureNames;
     }
 
     /** The next non-blank record, with {@link #line} set to its last line and {@link #cellLines} to each cell's. */

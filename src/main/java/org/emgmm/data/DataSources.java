@@ -39,6 +39,16 @@ public final class DataSources {
     }
 
     /**
+     * A dataset with the names of its features, when the file has them.
+     *
+     * @param data the samples
+     * @param featureNames the header names of the feature columns, in the dataset's column order; null when the
+     *                     input has no header (CSV without one, {@code .npy}, raw)
+     */
+    public record Table(Dataset data, List<String> featureNames) {
+    }
+
+    /**
      * @param path the file
      * @param options how to read it ({@link InputOptions#defaults()} for detection and all columns)
      * @return the dataset, validated (finite values, good weights)
@@ -46,6 +56,19 @@ public final class DataSources {
      * @throws IllegalArgumentException naming file, line and column for bad content, or a bad option
      */
     public static Dataset open(Path path, InputOptions options) throws IOException {
+        return openTable(path, options).data();
+    }
+
+    /**
+     * As {@link #open}, also returning the feature names from a CSV header (for summaries and plot axes).
+     *
+     * @param path the file
+     * @param options how to read it
+     * @return the dataset and its feature names (null names when the file has no header)
+     * @throws IOException when the file cannot be read
+     * @throws IllegalArgumentException naming file, line and column for bad content, or a bad option
+     */
+    public static Table openTable(Path path, InputOptions options) throws IOException {
         if (path == null) {
             throw new IllegalArgumentException("input path must not be null");
         }
@@ -53,9 +76,9 @@ public final class DataSources {
         String name = path.toString();
         switch (formatOf(path, o)) {
             case "npy":
-                return openNpy(path, name, o);
+                return new Table(openNpy(path, name, o), null);
             case "raw":
-                return openRaw(path, name, o);
+                return new Table(openRaw(path, name, o), null);
             default:
                 try (Reader r = new BufferedReader(new InputStreamReader(Files.newInputStream(path),
                         StandardCharsets.UTF_8), 1 << 16)) {
@@ -75,6 +98,20 @@ public final class DataSources {
      * @throws IllegalArgumentException naming source, line and column for bad content
      */
     public static Dataset openCsv(Reader reader, String name, InputOptions options) throws IOException {
+        return openCsvTable(reader, name, options).data();
+    }
+
+    /**
+     * As {@link #openCsv}, also returning the feature names from the header.
+     *
+     * @param reader the text; not closed here
+     * @param name the source's name for messages
+     * @param options how to read it
+     * @return the dataset and its feature names (null names without a header)
+     * @throws IOException when reading fails
+     * @throws IllegalArgumentException naming source, line and column for bad content
+     */
+    public static Table openCsvTable(Reader reader, String name, InputOptions options) throws IOException {
         InputOptions o = options == null ? InputOptions.defaults() : options;
         return readCsv(reader, name, o, delimiterFor(name, o));
     }
@@ -156,8 +193,10 @@ public final class DataSources {
         return tsv ? '\t' : ',';
     }
 
-    private static Dataset readCsv(Reader r, String name, InputOptions o, char delimiter) throws IOException {
-        return new CsvReader(name, o, delimiter).read(r);
+    private static Table readCsv(Reader r, String name, InputOptions o, char delimiter) throws IOException {
+        CsvReader reader = new CsvReader(name, o, delimiter);
+        Dataset ds = reader.read(r);
+        return new Table(ds, reader.featureNames());
     }
 
     private static Dataset openNpy(Path path, String name, InputOptions o) throws IOException {

@@ -66,14 +66,19 @@ class CsvSourceTest {
         assertEquals(p.toString(), ds.describe());
         Dataset byName = DataSources.open(p, opts(null, List.of("waiting"), null, null));
         assertArrayEquals(new double[] {79, 54}, all(byName));
+        assertEquals(List.of("eruptions", "waiting"), DataSources.openTable(p, InputOptions.defaults()).featureNames());
+        assertEquals(List.of("waiting", "eruptions"), DataSources.openTable(p, opts(null, List.of("1", "eruptions"),
+                null, null)).featureNames());
     }
 
     @Test
     void noHeaderWhenFirstRowIsNumeric() throws IOException {
         Path p = file("n.csv", "1,2\n3,4\n-5.5e1, +6 \n");
-        Dataset ds = DataSources.open(p, InputOptions.defaults());
+        DataSources.Table t = DataSources.openTable(p, InputOptions.defaults());
+        Dataset ds = t.data();
         assertEquals(3, ds.rows());
         assertArrayEquals(new double[] {1, 2, 3, 4, -55, 6}, all(ds));
+        assertEquals(null, t.featureNames());
     }
 
     @Test
@@ -120,7 +125,9 @@ class CsvSourceTest {
     @Test
     void weightsColumnIsReadAndExcludedFromFeatures() throws IOException {
         Path p = file("w.csv", "x,w,y\n1,2,3\n4,0.5,6\n7,0,8\n");
-        Dataset ds = DataSources.open(p, opts(null, null, null, "w"));
+        DataSources.Table t = DataSources.openTable(p, opts(null, null, null, "w"));
+        assertEquals(List.of("x", "y"), t.featureNames());
+        Dataset ds = t.data();
         assertEquals(2, ds.dims());
         assertTrue(ds.hasWeights());
         assertArrayEquals(new double[] {1, 3, 4, 6, 7, 8}, all(ds));
