@@ -54,10 +54,16 @@ public final class Backends {
             case CPU:
                 return new Choice(new CpuBackend(s.threads(), s.precision()), null);
             case OPENCL:
-                return new Choice(openOpenCl(s, false), null);
+                try {
+                    return new Choice(openOpenCl(s, data, false), null);
+                } catch (IllegalArgumentException e) {
+                    throw e;
+                } catch (RuntimeException | LinkageError e) {
+                    throw new IllegalStateException("the OpenCL backend failed: " + e.getMessage(), e);
+                }
             default:
                 try {
-                    Backend b = openOpenCl(s, true);
+                    Backend b = openOpenCl(s, data, true);
                     if (b != null) {
                         return new Choice(b, null);
                     }
@@ -71,14 +77,15 @@ public final class Backends {
     }
 
     /**
-     * Calls {@code OpenClBackend.open(GmmSettings, boolean autoMode)}; under auto mode it returns null when no GPU
-     * is worth using (not a failure).
+     * Calls {@code OpenClBackend.open(GmmSettings, Dataset, boolean autoMode)}, which also compiles the kernels and
+     * uploads the data for the fit to come, so that those failures fall back under auto too; under auto mode it
+     * returns null when no GPU is worth using (not a failure).
      */
-    private static Backend openOpenCl(GmmSettings s, boolean auto) {
+    private static Backend openOpenCl(GmmSettings s, Dataset data, boolean auto) {
         try {
             Class<?> c = Class.forName(OPENCL_CLASS);
-            Method m = c.getMethod("open", GmmSettings.class, boolean.class);
-            return (Backend) m.invoke(null, s, auto);
+            Method m = c.getMethod("open", GmmSettings.class, Dataset.class, boolean.class);
+            return (Backend) m.invoke(null, s, data, auto);
         } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
             throw new IllegalStateException("the OpenCL backend is not part of this build", e);
         } catch (InvocationTargetException e) {

@@ -1,0 +1,346 @@
+package org.emgmm.backend.opencl;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.emgmm.CovarianceType;
+import org.emgmm.GmmSettings;
+import org.emgmm.Precision;
+import org.emgmm.backend.Backend;
+import org.emgmm.backend.Pass;
+import org.emgmm.data.Dataset;
+import org.jocl.CL;
+import org.jocl.cl_device_id;
+import org.jocl.cl_platform_id;
+
+/**
+ * The OpenCL backend: the E step and the weighted sums run on a device (kernels/estep.cl), the host finishes the
+ * statistics in double and the shared {@link org.emgmm.em.MStep} does the rest. Data stays resident on the device
+ * across iterations when it fits ({@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}, global memory, and
+ * {@link GmmSettings#maxDeviceMemory()}), else it streams through in double-buffered chunks.
+ *
+ * <p>One context, pair of queues and program cache per device lives for the whole JVM (created on first use,
+ * released by {@link #releaseContexts()} or at exit), so repeated fits compile nothing twice. A backend instance
+ * only points at that shared state; closing it releases nothing shared.
+ *
+ * <p>{@link org.emgmm.backend.Backends} reaches this class by reflection only, so the CPU path never loads JOCL.
+ */
+public final class OpenClBackend implements Backend {
+    /**
+     * Under {@code auto}, the GPU is used only when N·K·(D for diag/spherical, D(D+3)/2 for full/tied) reaches this:
+     * below it a CPU finishes an iteration in a few milliseconds, about what the launches and the first upload cost.
+     */
+    public static final long AUTO_MIN_WORK = 10_000_000L;
+
+    private static final Map<Integer, ClContext> CONTEXTS = new HashMap<>();
+    private static boolean hookInstalled;
+
+    private final ClContext ctx;
+    private final Precision precision;
+    private final long maxDeviceMemory;
+    /** A pass prepared by {@link #open} for the fit to come, until {@link #prepare} hands it out. */
+    private OpenClPass preloaded;
+    private Dataset preloadedData;
+    private int preloadedK;
+    private CovarianceType preloadedType;
+
+    private OpenClBackend(ClContext ctx, Precision precision, long maxDeviceMemory) {
+        this.ctx = ctx;
+        this.precision = precision;
+        this.maxDeviceMemory = maxDeviceMemory;
+    }
+
+    /**
+     * Lists every OpenCL device of every platform, in a stable order (platforms as the ICD loader reports them, then
+     * devices): the list {@code emgmm devices} prints and {@code --device} indexes.
+     *
+     * @return the devices; empty when the ICD loader finds no platform
+     * @throws OpenClException when the OpenCL library cannot be loaded or a query fails
+     */
+    public static List<DeviceInfo> devices() {
+        try {
+            return listDevices();
+        } catch (LinkageError e) {
+            throw new OpenClException("the OpenCL library could not be loaded (" + e + ")", e);
+        }
+    }
+
+    private static List<DeviceInfo> listDevices() {
+        int[] np = new int[1];
+        int rc = CL.clGetPlatformIDs(0, null, np);
+        if (rc == -1001 || (rc == CL.CL_SUCCESS && np[0] == 0)) {
+            return Collections.emptyList();
+        }
+        Cl.check(rc, "clGetPlatformIDs");
+        cl_platform_id[] platforms = new cl_platform_id[np[0]];
+        Cl.check(CL.clGetPlatformIDs(platforms.length, platforms, null), "clGetPlatformIDs");
+        List<DeviceInfo> out = new ArrayList<>();
+        for (cl_platform_id p : platforms) {
+            String pname = Cl.platformString(p, CL.CL_PLATFORM_NAME);
+            int[] nd = new int[1];
+            rc = CL.clGetDeviceIDs(p, CL.CL_DEVICE_TYPE_ALL, 0, null, nd);
+            if (rc == CL.CL_DEVICE_NOT_FOUND || nd[0] == 0) {
+                continue;
+            }
+            Cl.check(rc, "clGetDeviceIDs(" + pname + ")");
+            cl_device_id[] ds = new cl_device_id[nd[0]];
+            Cl.check(CL.clGetDeviceIDs(p, CL.CL_DEVICE_TYPE_ALL, ds.length, ds, null), "clGetDeviceIDs");
+            for (cl_device_id d : ds) {
+                long type = Cl.deviceLong(d, CL.CL_DEVICE_TYPE);
+                String t = (type & CL.CL_DEVICE_TYPE_GPU) != 0 ? "GPU"
+                        : (type & CL.CL_DEVICE_TYPE_CPU) != 0 ? "CPU"
+                        : (type & CL.CL_DEVICE_TYPE_ACCELERATOR) != 0 ? "ACCELERATOR" : "OTHER";
+                String ext = " " + Cl.deviceString(d, CL.CL_DEVICE_EXTENSIONS) + " ";
+                out.add(new DeviceInfo(out.size(), pname, Cl.deviceString(d, CL.CL_DEVICE_NAME),
+                        Cl.deviceString(d, CL.CL_DEVICE_VENDOR), t, Cl.deviceString(d, CL.CL_DEVICE_VERSION),
+                        Cl.deviceLong(d, CL.CL_DEVICE_GLOBAL_MEM_SIZE),
+                        Cl.deviceLong(d, CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE),
+                        Cl.deviceLong(d, CL.CL_DEVICE_LOCAL_MEM_SIZE),
+                        Cl.deviceInt(d, CL.CL_DEVICE_MAX_COMPUTE_UNITS),
+                        Cl.deviceSize(d, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE),
+                        ext.contains(" cl_khr_fp64 "), p, d));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The entry point {@link org.emgmm.backend.Backends} calls by reflection.
+     *
+     * @param s settings: precision, device (index or name fragment), maxDeviceMemory
+     * @param data the data to be fitted, or null; when given, the pass for it ({@code s.k()} components,
+     *     {@code s.covarianceType()}) is prepared here (kernels compiled, data uploaded), so that those failures
+     *     happen while {@code auto} can still fall back, and the next matching {@link #prepare} returns it
+     * @param autoMode true under {@code --backend auto}
+     * @return the backend; under {@code auto}, null when no GPU is present, or it lacks the precision, or the
+     *     problem is too small to gain from it
+     * @throws OpenClException when OpenCL fails (no library, no platform, no matching device, a failed call or
+     *     build)
+     */
+    public static OpenClBackend open(GmmSettings s, Dataset data, boolean autoMode) {
+        if (autoMode && s.device() == null && data != null
+                && work(data.rows(), data.dims(), s.k(), s.covarianceType()) < AUTO_MIN_WORK) {
+            return null; // too small to gain from a GPU: do not even load OpenCL
+        }
+        List<DeviceInfo> all = devices();
+        if (all.isEmpty()) {
+            throw new OpenClException("no OpenCL platform found (is an OpenCL driver / ICD installed?)", -1001);
+        }
+        DeviceInfo d = choose(all, s.device(), !autoMode);
+        if (autoMode) {
+            if (d == null || (s.device() == null && !d.isGpu())) {
+                return null;
+            }
+            if (s.precision() == Precision.DOUBLE && !d.fp64()) {
+                return null;
+            }
+            if (data != null && work(data.rows(), data.dims(), s.k(), s.covarianceType()) < AUTO_MIN_WORK) {
+                return null;
+            }
+        }
+        OpenClBackend b = create(d, s.precision(), s.maxDeviceMemory());
+        if (data != null) {
+            try {
+                b.preload(data, s.k(), s.covarianceType());
+            } catch (RuntimeException | Error e) {
+                b.close();
+                throw e;
+            }
+        }
+        return b;
+    }
+
+    /**
+     * As {@link #open(GmmSettings, Dataset, boolean)} with no size judgement.
+     *
+     * @param s settings
+     * @param autoMode true under {@code --backend auto}
+     * @return the backend, or null under {@code auto} when no GPU is worth using
+     */
+    public static OpenClBackend open(GmmSettings s, boolean autoMode) {
+        return open(s, null, autoMode);
+    }
+
+    /**
+     * Opens a backend on one listed device.
+     *
+     * @param device a device from {@link #devices()}
+     * @param precision per-sample arithmetic precision (double needs cl_khr_fp64)
+     * @param maxDeviceMemory cap on device memory for data in bytes, 0 = the device's own limits
+     * @return the backend
+     * @throws OpenClException when the device lacks double precision or the context cannot be created
+     */
+    public static OpenClBackend create(DeviceInfo device, Precision precision, long maxDeviceMemory) {
+        if (precision == Precision.DOUBLE && !device.fp64()) {
+            throw new OpenClException("OpenCL device " + device.describe()
+                    + " has no double precision (cl_khr_fp64); use precision float", 0);
+        }
+        if (maxDeviceMemory < 0) {
+            throw new IllegalArgumentException("maxDeviceMemory must be >= 0, got " + maxDeviceMemory);
+        }
+        return new OpenClBackend(context(device), precision, maxDeviceMemory);
+    }
+
+    /**
+     * The device a {@code --device} value names.
+     *
+     * @param all the listed devices (not empty)
+     * @param selector index, or a case-insensitive fragment of the device, vendor or platform name; null = default
+     * @param anyType with no selector, fall back to a non-GPU device when there is no GPU
+     * @return the device; null only when no selector is given, there is no GPU and {@code anyType} is false
+     * @throws OpenClException when the selector matches nothing
+     */
+    static DeviceInfo choose(List<DeviceInfo> all, String selector, boolean anyType) {
+        if (selector == null || selector.isBlank()) {
+            for (DeviceInfo d : all) {
+                if (d.isGpu()) {
+                    return d;
+                }
+            }
+            return anyType ? all.get(0) : null;
+        }
+        String sel = selector.trim();
+        if (sel.chars().allMatch(Character::isDigit)) {
+            int i = Integer.parseInt(sel);
+            if (i < all.size()) {
+                return all.get(i);
+            }
+        } else {
+            String f = sel.toLowerCase(Locale.ROOT);
+            for (DeviceInfo d : all) {
+                if ((d.name() + " " + d.vendor() + " " + d.platform()).toLowerCase(Locale.ROOT).contains(f)) {
+                    return d;
+                }
+            }
+        }
+        StringBuilder sb = new StringBuilder("no OpenCL device matches '" + selector + "'; devices:");
+        for (DeviceInfo d : all) {
+            sb.append("\n  ").append(d);
+        }
+        throw new OpenClException(sb.toString(), 0);
+    }
+
+    /** @return the per-iteration work measure {@link #AUTO_MIN_WORK} is compared with */
+    static long work(long n, int d, int k, CovarianceType type) {
+        long perComp = type.needsOuterProducts() ? (long) d * (d + 3) / 2 : d;
+        return n * k * perComp;
+    }
+
+    private static synchronized ClContext context(DeviceInfo d) {
+        ClContext c = CONTEXTS.get(d.index());
+        if (c == null) {
+            c = ClContext.create(d);
+            CONTEXTS.put(d.index(), c);
+            if (!hookInstalled) {
+                hookInstalled = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(OpenClBackend::releaseContexts,
+                        "emgmm-opencl-release"));
+            }
+        }
+        return c;
+    }
+
+    /**
+     * Releases every cached context, queue and program. Later backends create fresh ones. Backends still open
+     * must not be used afterwards.
+     */
+    public static synchronized void releaseContexts() {
+        for (ClContext c : CONTEXTS.values()) {
+            c.close();
+        }
+        CONTEXTS.clear();
+    }
+
+    @Override
+    public String name() {
+        return "opencl";
+    }
+
+    @Override
+    public String device() {
+        return ctx.device.name() + " (" + ctx.device.platform() + ", " + ctx.device.type() + ", "
+                + precision.name().toLowerCase(Locale.ROOT) + ")";
+    }
+
+    /** @return the device this backend runs on */
+    public DeviceInfo deviceInfo() {
+        return ctx.device;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    /** @return the device-memory cap for data in bytes, 0 for none */
+    public long maxDeviceMemory() {
+        return maxDeviceMemory;
+    }
+
+    /** @return the shared context (tests) */
+    ClContext context() {
+        return ctx;
+    }
+
+    /** @return how many programs the shared context of this device has compiled so far */
+    public int cachedPrograms() {
+        return ctx.cachedPrograms();
+    }
+
+    private synchronized void preload(Dataset data, int k, CovarianceType type) {
+        preloaded = (OpenClPass) prepare(data, k, type);
+        preloadedData = data;
+        preloadedK = k;
+        preloadedType = type;
+    }
+
+    @Override
+    public synchronized Pass prepare(Dataset data, int k, CovarianceType type) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        if (type == null) {
+            throw new IllegalArgumentException("covariance type must not be null");
+        }
+        if (preloaded != null && data == preloadedData && k == preloadedK && type == preloadedType) {
+            OpenClPass p = preloaded;
+            preloaded = null;
+            preloadedData = null;
+            return p;
+        }
+        KernelPlan plan = KernelPlan.of(ctx.device, precision, data.rows(), data.dims(), k, type, data.hasWeights(),
+                maxDeviceMemory);
+        return new OpenClPass(ctx, plan, data);
+    }
+
+    /**
+     * The plan {@link #prepare} would use, for reports and benchmarks: work-group size, tile, component tiles,
+     * chunking.
+     *
+     * @param n rows
+     * @param d features
+     * @param k components
+     * @param type covariance type
+     * @param weighted whether samples carry weights
+     * @return a one-line description
+     */
+    public String describePlan(long n, int d, int k, CovarianceType type, boolean weighted) {
+        return KernelPlan.of(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory).toString();
+    }
+
+    /** Releases a prepared pass nobody took; the context is shared and cached per device, so it stays. */
+    @Override
+    public synchronized void close() {
+        if (preloaded != null) {
+            preloaded.close();
+            preloaded = null;
+            preloadedData = null;
+        }
+    }
+}
