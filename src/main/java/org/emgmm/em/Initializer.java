@@ -105,6 +105,11 @@ public final class Initializer {
     public Gaussians initialize(int k, CovarianceType type, InitMethod method, double regCovar,
                                 double[] givenWeights, double[] givenMeans, double[] givenCov,
                                 SplittableRandom rnd) {
+        if (givenWeights != null && givenMeans != null && givenCov != null) {
+            // A complete start: nothing to estimate (an estimate from hard assignments would be discarded, and
+            // with regCovar = 0 it could fail and blame the user's valid start).
+            return Gaussians.of(type, givenWeights.clone(), givenMeans.clone(), givenCov.clone(), 0);
+        }
         SufficientStatistics st = new SufficientStatistics(k, d, type);
         double[] centers;
         if (givenMeans != null) {
