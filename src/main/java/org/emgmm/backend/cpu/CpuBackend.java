@@ -1,11 +1,14 @@
 package org.emgmm.backend.cpu;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import org.emgmm.CovarianceType;
 import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
@@ -15,18 +18,29 @@ import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
 
 /**
- * The pure-Java backend: a fixed partition of the rows into chunks (independent of the thread count, so any number
- * of threads gives the same bits), each chunk accumulated block by block by one thread, chunks merged in order.
- * Memory beyond the data: O(chunks · K · D²).
+ * The pure-Java backend: one fused pass per EM iteration over a fixed partition of the rows into chunks of whole
+ * blocks. The partition depends only on N, never on the thread count; each chunk is accumulated block by block by
+ * one thread, and the chunks' statistics are merged in chunk order, so any number of threads gives the same bits.
+ *
+ * <p>Per block of {@value Kernel#BLOCK} samples (transposed to feature-major): log-densities of every component,
+ * responsibilities by log-sum-exp with {@code exp} skipped where it underflows, then the weighted sums S0, S1, S2
+ * about the current means over the samples whose responsibility is not 0 (Bishop, PRML §9.2.2; DESIGN.md). Memory
+ * beyond the data: one kernel's O(B·(D + K)) scratch per thread and O(K·D²) statistics per chunk.
+ *
+ * <p>Arithmetic: the Vector API ({@code jdk.incubator.vector}) when the JVM has the module, otherwise plain Java;
+ * set the system property {@value #SCALAR_PROPERTY}{@code =true} to force plain Java. {@link Precision#FLOAT} does
+ * the per-sample arithmetic in float (data read as float) and finishes each block's partial sums in double.
  */
 public final class CpuBackend implements Backend {
-    /** Rows per block read from the dataset. */
-    static final int BLOCK_ROWS = 1024;
+    /** System property that forces the plain-Java kernels when "true". */
+    public static final String SCALAR_PROPERTY = "emgmm.cpu.scalar";
     /** At most this many chunks; the partition depends only on N. */
     static final int MAX_CHUNKS = 64;
+    private static final String VECTOR_CLASS = "org.emgmm.backend.cpu.VectorKernels";
 
     private final int threads;
     private final Precision precision;
+    private final boolean vector;
     private final ExecutorService pool;
 
     /**
@@ -34,16 +48,40 @@ public final class CpuBackend implements Backend {
      * @param precision arithmetic precision of the per-sample pass
      */
     public CpuBackend(int threads, Precision precision) {
+        this(threads, precision, vectorAvailable() && !Boolean.getBoolean(SCALAR_PROPERTY));
+    }
+
+    /**
+     * @param threads worker threads (0 means all available processors)
+     * @param precision arithmetic precision of the per-sample pass
+     * @param vector whether to use the Vector API kernels (must be {@link #vectorAvailable() available})
+     */
+    CpuBackend(int threads, Precision precision, boolean vector) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
         }
+        if (precision == null) {
+            throw new IllegalArgumentException("precision must not be null");
+        }
+        if (vector && !vectorAvailable()) {
+            throw new IllegalStateException("the Vector API (module jdk.incubator.vector) is not in this JVM");
+        }
         this.threads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
         this.precision = precision;
+        this.vector = vector;
         this.pool = this.threads == 1 ? null : Executors.newFixedThreadPool(this.threads, r -> {
             Thread t = new Thread(r, "emgmm-cpu");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * @return whether this JVM has the Vector API module ({@code --add-modules jdk.incubator.vector}); checked
+     *     without loading any of its classes
+     */
+    public static boolean vectorAvailable() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
     @Override
@@ -53,7 +91,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String device() {
-        return "CPU, " + threads + (threads == 1 ? " thread" : " threads");
+        return "CPU, " + threads + (threads == 1 ? " thread" : " threads")
+                + (vector ? ", Vector API " + VectorHolder.describe() : ", plain Java");
     }
 
     @Override
@@ -66,8 +105,19 @@ public final class CpuBackend implements Backend {
         return threads;
     }
 
+    /** @return whether the Vector API kernels are in use */
+    public boolean vectorized() {
+        return vector;
+    }
+
     @Override
     public Pass prepare(Dataset data, int k, CovarianceType type) {
+        if (data == null || type == null) {
+            throw new IllegalArgumentException("data and covariance type must not be null");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
         return new CpuPass(data, k, type);
     }
 
@@ -78,38 +128,94 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    private Kernel newKernel(Dataset data, int k) {
+        boolean f = precision == Precision.FLOAT;
+        if (vector) {
+            return VectorHolder.create(data, k, f);
+        }
+        return f ? new ScalarFloatKernel(data, k) : new ScalarDoubleKernel(data, k);
+    }
+
+    /** Reaches the Vector API kernels by reflection, so a JVM without the module never loads them. */
+    private static final class VectorHolder {
+        private static final Method CREATE;
+        private static final Method DESCRIBE;
+
+        static {
+            try {
+                Class<?> c = Class.forName(VECTOR_CLASS);
+                CREATE = c.getDeclaredMethod("create", Dataset.class, int.class, boolean.class);
+                DESCRIBE = c.getDeclaredMethod("describe");
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot load the Vector API kernels", e);
+            }
+        }
+
+        static Kernel create(Dataset data, int k, boolean f) {
+            return (Kernel) call(CREATE, data, k, f);
+        }
+
+        static String describe() {
+            return (String) call(DESCRIBE);
+        }
+
+        private static Object call(Method m, Object... args) {
+            try {
+                return m.invoke(null, args);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
+                throw new IllegalStateException(cause);
+            }
+        }
+    }
+
     private final class CpuPass implements Pass {
         private final Dataset data;
         private final int k;
         private final CovarianceType type;
         private final long[] chunkStart;
+        private final ConcurrentLinkedQueue<Kernel> kernels = new ConcurrentLinkedQueue<>();
 
         CpuPass(Dataset data, int k, CovarianceType type) {
             this.data = data;
             this.k = k;
             this.type = type;
             long n = data.rows();
-            long blocks = (n + BLOCK_ROWS - 1) / BLOCK_ROWS;
-            int chunks = (int) Math.min(MAX_CHUNKS, blocks);
+            long blocks = (n + Kernel.BLOCK - 1) / Kernel.BLOCK;
+            int chunks = (int) Math.max(1, Math.min(MAX_CHUNKS, blocks));
             chunkStart = new long[chunks + 1];
             for (int c = 0; c <= chunks; c++) {
-                chunkStart[c] = Math.min(n, (blocks * c / chunks) * BLOCK_ROWS);
+                chunkStart[c] = Math.min(n, (blocks * c / chunks) * Kernel.BLOCK);
             }
         }
 
         @Override
         public SufficientStatistics accumulate(Gaussians params) {
+            if (params.k != k || params.d != data.dims() || params.type != type) {
+                throw new IllegalArgumentException("parameters of shape k=" + params.k + ", d=" + params.d + ", "
+                        + params.type + " do not match the prepared pass (k=" + k + ", d=" + data.dims() + ", "
+                        + type + ")");
+            }
+            Params p = new Params(params, precision == Precision.FLOAT);
             int chunks = chunkStart.length - 1;
             SufficientStatistics[] parts = new SufficientStatistics[chunks];
             if (pool == null || chunks == 1) {
                 for (int c = 0; c < chunks; c++) {
-                    parts[c] = chunk(params, c);
+                    parts[c] = chunk(p, c);
                 }
             } else {
                 List<Future<SufficientStatistics>> fs = new ArrayList<>(chunks);
                 for (int c = 0; c < chunks; c++) {
                     final int cc = c;
-                    fs.add(pool.submit(() -> chunk(params, cc)));
+                    fs.add(pool.submit(() -> chunk(p, cc)));
                 }
                 try {
                     for (int c = 0; c < chunks; c++) {
@@ -120,9 +226,13 @@ public final class CpuBackend implements Backend {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted during the E step", e);
                 } catch (ExecutionException e) {
+                    fs.forEach(f -> f.cancel(true));
                     Throwable cause = e.getCause();
                     if (cause instanceof RuntimeException) {
                         throw (RuntimeException) cause;
+                    }
+                    if (cause instanceof Error) {
+                        throw (Error) cause;
                     }
                     throw new IllegalStateException(cause);
                 }
@@ -134,59 +244,23 @@ public final class CpuBackend implements Backend {
             return total;
         }
 
-        private SufficientStatistics chunk(Gaussians g, int c) {
-            int d = data.dims();
-            SufficientStatistics st = new SufficientStatistics(k, d, type);
-            double[] x = new double[BLOCK_ROWS * d];
-            double[] w = new double[BLOCK_ROWS];
-            double[] lp = new double[k];
-            double[] tmp = new double[d];
-            boolean outer = type.needsOuterProducts();
-            for (long start = chunkStart[c]; start < chunkStart[c + 1]; start += BLOCK_ROWS) {
-                int count = (int) Math.min(BLOCK_ROWS, chunkStart[c + 1] - start);
-                data.read(start, count, x, 0);
-                data.readWeights(start, count, w, 0);
-                for (int i = 0; i < count; i++) {
-                    double wi = w[i];
-                    if (wi == 0) {
-                        continue;
-                    }
-                    int off = i * d;
-                    double lse = g.logJoint(x, off, tmp, lp);
-                    st.logLik += wi * lse;
-                    st.weightSum += wi;
-                    for (int j = 0; j < k; j++) {
-                        double r = wi * Math.exp(lp[j] - lse);
-                        if (r == 0) {
-                            continue;
-                        }
-                        st.s0[j] += r;
-                        for (int a = 0; a < d; a++) {
-                            tmp[a] = x[off + a] - g.means[j * d + a];
-                            st.s1[j * d + a] += r * tmp[a];
-                        }
-                        if (outer) {
-                            int o = j * d * d;
-                            for (int a = 0; a < d; a++) {
-                                double ra = r * tmp[a];
-                                for (int b = a; b < d; b++) {
-                                    st.s2[o + a * d + b] += ra * tmp[b];
-                                }
-                            }
-                        } else {
-                            for (int a = 0; a < d; a++) {
-                                st.s2[j * d + a] += r * tmp[a] * tmp[a];
-                            }
-                        }
-                    }
-                }
+        private SufficientStatistics chunk(Params p, int c) {
+            SufficientStatistics st = new SufficientStatistics(k, data.dims(), type);
+            Kernel kern = kernels.poll();
+            if (kern == null) {
+                kern = newKernel(data, k);
+            }
+            try {
+                kern.run(p, chunkStart[c], chunkStart[c + 1], st);
+            } finally {
+                kernels.add(kern);
             }
             return st;
         }
 
         @Override
         public void close() {
-            // nothing held beyond the backend's pool
+            kernels.clear();
         }
     }
 }

@@ -1,0 +1,90 @@
+package org.emgmm.backend.cpu;
+
+import org.emgmm.data.Dataset;
+import org.emgmm.em.SufficientStatistics;
+
+/**
+ * One worker's scratch space and per-block arithmetic: reads rows in blocks of {@link #BLOCK} samples, transposes
+ * them to feature-major (so every inner loop runs over contiguous samples), computes the log-densities of the block
+ * for every component, the responsibilities by log-sum-exp, and adds the block's weighted sums into the chunk's
+ * statistics. Nothing of size N×K is ever held: the buffers are D×B and K×B. A kernel is used by one thread at a
+ * time; its result depends only on the rows it is given, never on the thread that runs it.
+ */
+abstract class Kernel {
+    /** Samples per block (a multiple of every vector length and unroll factor used). */
+    static final int BLOCK = 256;
+    /** exp(x) is exactly 0 in double below this. */
+    static final double EXP_UNDERFLOW_D = -746.0;
+    /** exp(x) is exactly 0 in float below this. */
+    static final float EXP_UNDERFLOW_F = -104.0f;
+
+    final Dataset data;
+    final int d;
+    final int k;
+
+    Kernel(Dataset data, int k) {
+        this.data = data;
+        this.d = data.dims();
+        this.k = k;
+    }
+
+    /**
+     * Accumulates rows {@code [start, end)} block by block, in order, into {@code st}.
+     *
+     * @param p the E step constants
+     * @param start first row
+     * @param end one past the last row
+     * @param st the chunk's statistics (zeroed by the caller)
+     */
+    final void run(Params p, long start, long end, SufficientStatistics st) {
+        for (long s = start; s < end; s += BLOCK) {
+            int count = (int) Math.min(BLOCK, end - s);
+            block(p, s, count, st);
+        }
+    }
+
+    /** One block of {@code count ≤ BLOCK} rows from {@code start}. */
+    abstract void block(Params p, long start, int count, SufficientStatistics st);
+
+    /**
+     * The number of samples to process for a block of {@code count}: rounded up to a multiple of {@code unit}; the
+     * padding rows repeat row 0 of the block with weight 0, so they add nothing.
+     */
+    static int padded(int count, int unit) {
+        return (count + unit - 1) / unit * unit;
+    }
+
+    /**
+     * Adds one block's float-path sums of component j, taken about the float-rounded means c', into the statistics
+     * about the double means c, exactly: with e = c' − c, S1 = S1' + e S0 and S2 = S2' + 2 e S1' + e² S0 (diag), or
+     * S2 = S2' + e S1'ᵀ + S1' eᵀ + S0 e eᵀ (outer products, upper triangle).
+     *
+     * @param p parameters (both roundings of the means)
+     * @param j component
+     * @param s0 block sum of responsibilities
+     * @param s1 block sums about c', length D
+     * @param s2 block second moments about c', length D (diag) or D×D (full, upper triangle)
+     * @param st statistics to add into
+     */
+    static void addShifted(Params p, int j, double s0, double[] s1, double[] s2, SufficientStatistics st) {
+        int d = p.d;
+        st.s0[j] += s0;
+        if (!p.full) {
+            for (int a = 0; a < d; a++) {
+                double e = (double) p.meansF[j * d + a] - p.means[j * d + a];
+                st.s1[j * d + a] += s1[a] + e * s0;
+                st.s2[j * d + a] += s2[a] + 2 * e * s1[a] + e * e * s0;
+            }
+            return;
+        }
+        int so = j * d * d;
+        for (int a = 0; a < d; a++) {
+            double ea = (double) p.meansF[j * d + a] - p.means[j * d + a];
+            st.s1[j * d + a] += s1[a] + ea * s0;
+            for (int b = a; b < d; b++) {
+                double eb = (double) p.meansF[j * d + b] - p.means[j * d + b];
+                st.s2[so + a * d + b] += s2[a * d + b] + ea * s1[b] + eb * s1[a] + ea * eb * s0;
+            }
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package org.emgmm.backend.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.emgmm.data.Dataset;
+import org.emgmm.em.SufficientStatistics;
+
+/**
+ * The Vector API kernel in double. Lanes run over samples (the block is feature-major), so log-densities,
+ * log-sum-exp and responsibilities are all lane-wise with no horizontal reductions; each group of
+ * {@value #G} vectors keeps independent accumulators in registers. The weighted sums run only over the vectors of
+ * samples where a component's responsibility is not 0. {@code exp} is computed here from IEEE basic operations only
+ * (Cody–Waite reduction, degree-13 Taylor polynomial, exact power-of-two scaling), never by an intrinsic, so the
+ * same inputs give the same bits whether the code runs interpreted or compiled; lane sums are taken in a fixed
+ * order for the same reason.
+ */
+final class VectorDoubleKernel extends Kernel {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Vectors per unrolled group (independent accumulators). */
+    private static final int G = 4;
+    private static final int VB = BLOCK / L;
+
+    private final double[] rows;
+    private final double[] x;
+    private final double[] w;
+    private final double[] lp;
+    private final double[] t;
+    private final double[] rt;
+    private final double[] lanes = new double[L];
+    private final double[] lanes2 = new double[L];
+    private final int[] nz;
+    private final int[] nzCount;
+
+    VectorDoubleKernel(Dataset data, int k) {
+        super(data, k);
+        if (BLOCK % (G * L) != 0) {
+            throw new IllegalStateException("block " + BLOCK + " is not a multiple of " + G * L);
+        }
+        rows = new double[BLOCK * d];
+        x = new double[d * BLOCK];
+        w = new double[BLOCK];
+        lp = new double[k * BLOCK];
+        t = new double[d * BLOCK];
+        rt = new double[d * BLOCK];
+        nz = new int[k * VB];
+        nzCount = new int[k];
+    }
+
+    @Override
+    void block(Params p, long start, int n, SufficientStatistics st) {
+        data.read(start, n, rows, 0);
+        data.readWeights(start, n, w, 0);
+        int np = padded(n, G * L);
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < d; a++) {
+                x[a * BLOCK + i] = rows[i * d + a];
+            }
+        }
+        for (int i = n; i < np; i++) {
+            for (int a = 0; a < d; a++) {
+                x[a * BLOCK + i] = x[a * BLOCK];
+            }
+            w[i] = 0;
+        }
+        if (p.full) {
+            logDensitiesFull(p, np);
+        } else {
+            logDensitiesDiag(p, np);
+        }
+        responsibilities(np, st);
+        for (int j = 0; j < k; j++) {
+            if (nzCount[j] == 0) {
+                continue;
+            }
+            if (p.full) {
+                sumsFull(p, j, st);
+            } else {
+                sumsDiag(p, j, st);
+            }
+        }
+    }
+
+    private void logDensitiesDiag(Params p, int np) {
+        for (int j = 0; j < k; j++) {
+            DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
+            int o = j * BLOCK;
+            for (int i = 0; i < np; i += G * L) {
+                DoubleVector m0 = DoubleVector.zero(S);
+                DoubleVector m1 = m0;
+                DoubleVector m2 = m0;
+                DoubleVector m3 = m0;
+                for (int a = 0; a < d; a++) {
+                    DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
+                    DoubleVector pr = DoubleVector.broadcast(S, p.prec[j * d + a]);
+                    int xo = a * BLOCK + i;
+                    DoubleVector u0 = DoubleVector.fromArray(S, x, xo).sub(mu).mul(pr);
+                    DoubleVector u1 = DoubleVector.fromArray(S, x, xo + L).sub(mu).mul(pr);
+                    DoubleVector u2 = DoubleVector.fromArray(S, x, xo + 2 * L).sub(mu).mul(pr);
+                    DoubleVector u3 = DoubleVector.fromArray(S, x, xo + 3 * L).sub(mu).mul(pr);
+                    m0 = u0.fma(u0, m0);
+                    m1 = u1.fma(u1, m1);
+                    m2 = u2.fma(u2, m2);
+                    m3 = u3.fma(u3, m3);
+                }
+                lc.sub(m0.mul(0.5)).intoArray(lp, o + i);
+                lc.sub(m1.mul(0.5)).intoArray(lp, o + i + L);
+                lc.sub(m2.mul(0.5)).intoArray(lp, o + i + 2 * L);
+                lc.sub(m3.mul(0.5)).intoArray(lp, o + i + 3 * L);
+            }
+        }
+    }
+
+    private void logDensitiesFull(Params p, int np) {
+        for (int j = 0; j < k; j++) {
+            for (int a = 0; a < d; a++) {
+                DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
+                int o = a * BLOCK;
+                for (int i = 0; i < np; i += L) {
+                    DoubleVector.fromArray(S, x, o + i).sub(mu).intoArray(t, o + i);
+                }
+            }
+            int po = j * d * d;
+            DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
+            int o = j * BLOCK;
+            for (int i = 0; i < np; i += G * L) {
+                DoubleVector m0 = DoubleVector.zero(S);
+                DoubleVector m1 = m0;
+                DoubleVector m2 = m0;
+                DoubleVector m3 = m0;
+                for (int c = 0; c < d; c++) {
+                    DoubleVector y0 = DoubleVector.zero(S);
+                    DoubleVector y1 = y0;
+                    DoubleVector y2 = y0;
+                    DoubleVector y3 = y0;
+                    for (int r = 0; r <= c; r++) {
+                        DoubleVector u = DoubleVector.broadcast(S, p.prec[po + r * d + c]);
+                        int to = r * BLOCK + i;
+                        y0 = DoubleVector.fromArray(S, t, to).fma(u, y0);
+                        y1 = DoubleVector.fromArray(S, t, to + L).fma(u, y1);
+                        y2 = DoubleVector.fromArray(S, t, to + 2 * L).fma(u, y2);
+                        y3 = DoubleVector.fromArray(S, t, to + 3 * L).fma(u, y3);
+                    }
+                    m0 = y0.fma(y0, m0);
+                    m1 = y1.fma(y1, m1);
+                    m2 = y2.fma(y2, m2);
+                    m3 = y3.fma(y3, m3);
+                }
+                lc.sub(m0.mul(0.5)).intoArray(lp, o + i);
+                lc.sub(m1.mul(0.5)).intoArray(lp, o + i + L);
+                lc.sub(m2.mul(0.5)).intoArray(lp, o + i + 2 * L);
+                lc.sub(m3.mul(0.5)).intoArray(lp, o + i + 3 * L);
+            }
+        }
+    }
+
+    /**
+     * Replaces the log-densities by ωᵢ·responsibility, adds the block's log-likelihood and weight, and lists, per
+     * component, the sample vectors where some responsibility is not 0.
+     */
+    private void responsibilities(int np, SufficientStatistics st) {
+        java.util.Arrays.fill(nzCount, 0);
+        for (int i = 0; i < np; i += L) {
+            DoubleVector max = DoubleVector.fromArray(S, lp, i);
+            for (int j = 1; j < k; j++) {
+                max = max.max(DoubleVector.fromArray(S, lp, j * BLOCK + i));
+            }
+            DoubleVector sum = DoubleVector.zero(S);
+            for (int j = 0; j < k; j++) {
+                DoubleVector z = DoubleVector.fromArray(S, lp, j * BLOCK + i).sub(max);
+                DoubleVector e = z.compare(VectorOperators.LT, EXP_UNDERFLOW_D).allTrue()
+                        ? DoubleVector.zero(S) : exp(z);
+                e.intoArray(lp, j * BLOCK + i);
+                sum = sum.add(e);
+            }
+            sum.intoArray(lanes, 0);
+            max.intoArray(lanes2, 0);
+            for (int l = 0; l < L; l++) {
+                double wi = w[i + l];
+                if (wi != 0) {
+                    st.logLik += wi * (lanes2[l] + Math.log(lanes[l]));
+                    st.weightSum += wi;
+                }
+                lanes[l] = wi / lanes[l];
+            }
+            DoubleVector scale = DoubleVector.fromArray(S, lanes, 0);
+            for (int j = 0; j < k; j++) {
+                DoubleVector r = DoubleVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
+                r.intoArray(lp, j * BLOCK + i);
+                if (r.compare(VectorOperators.NE, 0.0).anyTrue()) {
+                    nz[j * VB + nzCount[j]++] = i;
+                }
+            }
+        }
+    }
+
+    private double laneSum(DoubleVector v) {
+        v.intoArray(lanes, 0);
+        double s = lanes[0];
+        for (int l = 1; l < L; l++) {
+            s += lanes[l];
+        }
+        return s;
+    }
+
+    private double s0(int j) {
+        int cnt = nzCount[j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        DoubleVector s = DoubleVector.zero(S);
+        for (int q = 0; q < cnt; q++) {
+            s = s.add(DoubleVector.fromArray(S, lp, o + nz[base + q]));
+        }
+        return laneSum(s);
+    }
+
+    private void sumsDiag(Params p, int j, SufficientStatistics st) {
+        int cnt = nzCount[j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        st.s0[j] += s0(j);
+        int a = 0;
+        for (; a + 1 < d; a += 2) {
+            DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
+            DoubleVector c1 = DoubleVector.broadcast(S, p.means[j * d + a + 1]);
+            DoubleVector s10 = DoubleVector.zero(S);
+            DoubleVector s20 = s10;
+            DoubleVector s11 = s10;
+            DoubleVector s21 = s10;
+            int x0 = a * BLOCK;
+            int x1 = x0 + BLOCK;
+            for (int q = 0; q < cnt; q++) {
+                int i = nz[base + q];
+                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
+                DoubleVector t1 = DoubleVector.fromArray(S, x, x1 + i).sub(c1);
+                DoubleVector v0 = r.mul(t0);
+                DoubleVector v1 = r.mul(t1);
+                s10 = s10.add(v0);
+                s11 = s11.add(v1);
+                s20 = v0.fma(t0, s20);
+                s21 = v1.fma(t1, s21);
+            }
+            st.s1[j * d + a] += laneSum(s10);
+            st.s2[j * d + a] += laneSum(s20);
+            st.s1[j * d + a + 1] += laneSum(s11);
+            st.s2[j * d + a + 1] += laneSum(s21);
+        }
+        for (; a < d; a++) {
+            DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
+            DoubleVector s10 = DoubleVector.zero(S);
+            DoubleVector s20 = s10;
+            int x0 = a * BLOCK;
+            for (int q = 0; q < cnt; q++) {
+                int i = nz[base + q];
+                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
+                DoubleVector v0 = r.mul(t0);
+                s10 = s10.add(v0);
+                s20 = v0.fma(t0, s20);
+            }
+            st.s1[j * d + a] += laneSum(s10);
+            st.s2[j * d + a] += laneSum(s20);
+        }
+    }
+
+    private void sumsFull(Params p, int j, SufficientStatistics st) {
+        int cnt = nzCount[j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        st.s0[j] += s0(j);
+        for (int a = 0; a < d; a++) {
+            DoubleVector c = DoubleVector.broadcast(S, p.means[j * d + a]);
+            DoubleVector s1 = DoubleVector.zero(S);
+            int xo = a * BLOCK;
+            for (int q = 0; q < cnt; q++) {
+                int i = nz[base + q];
+                DoubleVector tv = DoubleVector.fromArray(S, x, xo + i).sub(c);
+                DoubleVector v = DoubleVector.fromArray(S, lp, o + i).mul(tv);
+                tv.intoArray(t, xo + q * L);
+                v.intoArray(rt, xo + q * L);
+                s1 = s1.add(v);
+            }
+            st.s1[j * d + a] += laneSum(s1);
+        }
+        int so = j * d * d;
+        int len = cnt * L;
+        for (int a = 0; a < d; a++) {
+            int ao = a * BLOCK;
+            int b = a;
+            for (; b + 3 < d; b += 4) {
+                DoubleVector e0 = DoubleVector.zero(S);
+                DoubleVector e1 = e0;
+                DoubleVector e2 = e0;
+                DoubleVector e3 = e0;
+                int bo = b * BLOCK;
+                for (int q = 0; q < len; q += L) {
+                    DoubleVector ra = DoubleVector.fromArray(S, rt, ao + q);
+                    e0 = ra.fma(DoubleVector.fromArray(S, t, bo + q), e0);
+                    e1 = ra.fma(DoubleVector.fromArray(S, t, bo + BLOCK + q), e1);
+                    e2 = ra.fma(DoubleVector.fromArray(S, t, bo + 2 * BLOCK + q), e2);
+                    e3 = ra.fma(DoubleVector.fromArray(S, t, bo + 3 * BLOCK + q), e3);
+                }
+                st.s2[so + a * d + b] += laneSum(e0);
+                st.s2[so + a * d + b + 1] += laneSum(e1);
+                st.s2[so + a * d + b + 2] += laneSum(e2);
+                st.s2[so + a * d + b + 3] += laneSum(e3);
+            }
+            for (; b < d; b++) {
+                DoubleVector e0 = DoubleVector.zero(S);
+                int bo = b * BLOCK;
+                for (int q = 0; q < len; q += L) {
+                    e0 = DoubleVector.fromArray(S, rt, ao + q).fma(DoubleVector.fromArray(S, t, bo + q), e0);
+                }
+                st.s2[so + a * d + b] += laneSum(e0);
+            }
+        }
+    }
+
+    private static final double MAGIC = 0x1.8p52;
+    private static final double LOG2E = 1.4426950408889634;
+    private static final double LN2_HI = 6.93147180369123816490e-01;
+    private static final double LN2_LO = 1.90821492927058770002e-10;
+    private static final double[] TAYLOR = new double[14];
+
+    static {
+        double f = 1;
+        for (int i = 0; i < TAYLOR.length; i++) {
+            if (i > 0) {
+                f *= i;
+            }
+            TAYLOR[i] = 1 / f;
+        }
+    }
+
+    /**
+     * e^z lane-wise for z ≤ 709, from IEEE basic operations only: n = round(z / ln 2) by the 1.5·2⁵² trick,
+     * r = z − n ln 2 in two parts (|r| ≤ ½ ln 2), e^r by its Taylor polynomial to r¹³ (truncation below 1e-17), then
+     * multiplied by 2^n as two exact powers of two, so results that are subnormal round once; 0 below −746.
+     */
+    static DoubleVector exp(DoubleVector z) {
+        DoubleVector zc = z.max(-750.0).min(709.0);
+        DoubleVector kd = zc.fma(LOG2E, MAGIC);
+        DoubleVector n = kd.sub(MAGIC);
+        DoubleVector r = n.fma(DoubleVector.broadcast(S, -LN2_HI), zc);
+        r = n.fma(DoubleVector.broadcast(S, -LN2_LO), r);
+        DoubleVector poly = DoubleVector.broadcast(S, TAYLOR[13]);
+        for (int i = 12; i >= 0; i--) {
+            poly = poly.fma(r, DoubleVector.broadcast(S, TAYLOR[i]));
+        }
+        DoubleVector k1 = n.fma(0.5, MAGIC);
+        DoubleVector n2 = n.sub(k1.sub(MAGIC));
+        DoubleVector k2 = n2.add(MAGIC);
+        DoubleVector s1 = ((LongVector) k1.reinterpretAsLongs()).add(1023L).lanewise(VectorOperators.LSHL, 52)
+                .reinterpretAsDoubles();
+        DoubleVector s2 = ((LongVector) k2.reinterpretAsLongs()).add(1023L).lanewise(VectorOperators.LSHL, 52)
+                .reinterpretAsDoubles();
+        return poly.mul(s1).mul(s2).blend(0.0, zc.compare(VectorOperators.LT, EXP_UNDERFLOW_D));
+    }
+}

@@ -1,0 +1,375 @@
+package org.emgmm.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.emgmm.data.Dataset;
+import org.emgmm.em.SufficientStatistics;
+
+/**
+ * The Vector API kernel in float: per-sample arithmetic in float (data read as float), each block's partial sums
+ * in float, then added into the double statistics about the double means ({@link Kernel#addShifted}). Lanes run over samples (the block is feature-major), so
+ * log-densities,
+ * log-sum-exp and responsibilities are all lane-wise with no horizontal reductions; each group of
+ * {@value #G} vectors keeps independent accumulators in registers. The weighted sums run only over the vectors of
+ * samples where a component's responsibility is not 0. {@code exp} is computed here from IEEE basic operations only
+ * (Cody–Waite reduction, degree-7 Taylor polynomial, exact power-of-two scaling), never by an intrinsic, so the
+ * same inputs give the same bits whether the code runs interpreted or compiled; lane sums are taken in a fixed
+ * order for the same reason.
+ */
+final class VectorFloatKernel extends Kernel {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Vectors per unrolled group (independent accumulators). */
+    private static final int G = 4;
+    private static final int VB = BLOCK / L;
+
+    private final float[] rows;
+    private final float[] x;
+    private final float[] w;
+    private final double[] wd;
+    private final double[] bs1;
+    private final double[] bs2;
+    private final float[] lp;
+    private final float[] t;
+    private final float[] rt;
+    private final float[] lanes = new float[L];
+    private final float[] lanes2 = new float[L];
+    private final int[] nz;
+    private final int[] nzCount;
+
+    VectorFloatKernel(Dataset data, int k) {
+        super(data, k);
+        if (BLOCK % (G * L) != 0) {
+            throw new IllegalStateException("block " + BLOCK + " is not a multiple of " + G * L);
+        }
+        rows = new float[BLOCK * d];
+        x = new float[d * BLOCK];
+        w = new float[BLOCK];
+        wd = new double[BLOCK];
+        bs1 = new double[d];
+        bs2 = new double[d * d];
+        lp = new float[k * BLOCK];
+        t = new float[d * BLOCK];
+        rt = new float[d * BLOCK];
+        nz = new int[k * VB];
+        nzCount = new int[k];
+    }
+
+    @Override
+    void block(Params p, long start, int n, SufficientStatistics st) {
+        data.read(start, n, rows, 0);
+        data.readWeights(start, n, wd, 0);
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) wd[i];
+        }
+        int np = padded(n, G * L);
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < d; a++) {
+                x[a * BLOCK + i] = rows[i * d + a];
+            }
+        }
+        for (int i = n; i < np; i++) {
+            for (int a = 0; a < d; a++) {
+                x[a * BLOCK + i] = x[a * BLOCK];
+            }
+            w[i] = 0;
+            wd[i] = 0;
+        }
+        if (p.full) {
+            logDensitiesFull(p, np);
+        } else {
+            logDensitiesDiag(p, np);
+        }
+        responsibilities(np, st);
+        for (int j = 0; j < k; j++) {
+            if (nzCount[j] == 0) {
+                continue;
+            }
+            if (p.full) {
+                sumsFull(p, j, st);
+            } else {
+                sumsDiag(p, j, st);
+            }
+        }
+    }
+
+    private void logDensitiesDiag(Params p, int np) {
+        for (int j = 0; j < k; j++) {
+            FloatVector lc = FloatVector.broadcast(S, p.logConstF[j]);
+            int o = j * BLOCK;
+            for (int i = 0; i < np; i += G * L) {
+                FloatVector m0 = FloatVector.zero(S);
+                FloatVector m1 = m0;
+                FloatVector m2 = m0;
+                FloatVector m3 = m0;
+                for (int a = 0; a < d; a++) {
+                    FloatVector mu = FloatVector.broadcast(S, p.meansF[j * d + a]);
+                    FloatVector pr = FloatVector.broadcast(S, p.precF[j * d + a]);
+                    int xo = a * BLOCK + i;
+                    FloatVector u0 = FloatVector.fromArray(S, x, xo).sub(mu).mul(pr);
+                    FloatVector u1 = FloatVector.fromArray(S, x, xo + L).sub(mu).mul(pr);
+                    FloatVector u2 = FloatVector.fromArray(S, x, xo + 2 * L).sub(mu).mul(pr);
+                    FloatVector u3 = FloatVector.fromArray(S, x, xo + 3 * L).sub(mu).mul(pr);
+                    m0 = u0.fma(u0, m0);
+                    m1 = u1.fma(u1, m1);
+                    m2 = u2.fma(u2, m2);
+                    m3 = u3.fma(u3, m3);
+                }
+                lc.sub(m0.mul(0.5f)).intoArray(lp, o + i);
+                lc.sub(m1.mul(0.5f)).intoArray(lp, o + i + L);
+                lc.sub(m2.mul(0.5f)).intoArray(lp, o + i + 2 * L);
+                lc.sub(m3.mul(0.5f)).intoArray(lp, o + i + 3 * L);
+            }
+        }
+    }
+
+    private void logDensitiesFull(Params p, int np) {
+        for (int j = 0; j < k; j++) {
+            for (int a = 0; a < d; a++) {
+                FloatVector mu = FloatVector.broadcast(S, p.meansF[j * d + a]);
+                int o = a * BLOCK;
+                for (int i = 0; i < np; i += L) {
+                    FloatVector.fromArray(S, x, o + i).sub(mu).intoArray(t, o + i);
+                }
+            }
+            int po = j * d * d;
+            FloatVector lc = FloatVector.broadcast(S, p.logConstF[j]);
+            int o = j * BLOCK;
+            for (int i = 0; i < np; i += G * L) {
+                FloatVector m0 = FloatVector.zero(S);
+                FloatVector m1 = m0;
+                FloatVector m2 = m0;
+                FloatVector m3 = m0;
+                for (int c = 0; c < d; c++) {
+                    FloatVector y0 = FloatVector.zero(S);
+                    FloatVector y1 = y0;
+                    FloatVector y2 = y0;
+                    FloatVector y3 = y0;
+                    for (int r = 0; r <= c; r++) {
+                        FloatVector u = FloatVector.broadcast(S, p.precF[po + r * d + c]);
+                        int to = r * BLOCK + i;
+                        y0 = FloatVector.fromArray(S, t, to).fma(u, y0);
+                        y1 = FloatVector.fromArray(S, t, to + L).fma(u, y1);
+                        y2 = FloatVector.fromArray(S, t, to + 2 * L).fma(u, y2);
+                        y3 = FloatVector.fromArray(S, t, to + 3 * L).fma(u, y3);
+                    }
+                    m0 = y0.fma(y0, m0);
+                    m1 = y1.fma(y1, m1);
+                    m2 = y2.fma(y2, m2);
+                    m3 = y3.fma(y3, m3);
+                }
+                lc.sub(m0.mul(0.5f)).intoArray(lp, o + i);
+                lc.sub(m1.mul(0.5f)).intoArray(lp, o + i + L);
+                lc.sub(m2.mul(0.5f)).intoArray(lp, o + i + 2 * L);
+                lc.sub(m3.mul(0.5f)).intoArray(lp, o + i + 3 * L);
+            }
+        }
+    }
+
+    /**
+     * Replaces the log-densities by ωᵢ·responsibility, adds the block's log-likelihood and weight, and lists, per
+     * component, the sample vectors where some responsibility is not 0.
+     */
+    private void responsibilities(int np, SufficientStatistics st) {
+        java.util.Arrays.fill(nzCount, 0);
+        for (int i = 0; i < np; i += L) {
+            FloatVector max = FloatVector.fromArray(S, lp, i);
+            for (int j = 1; j < k; j++) {
+                max = max.max(FloatVector.fromArray(S, lp, j * BLOCK + i));
+            }
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < k; j++) {
+                FloatVector z = FloatVector.fromArray(S, lp, j * BLOCK + i).sub(max);
+                FloatVector e = z.compare(VectorOperators.LT, EXP_UNDERFLOW_F).allTrue()
+                        ? FloatVector.zero(S) : exp(z);
+                e.intoArray(lp, j * BLOCK + i);
+                sum = sum.add(e);
+            }
+            sum.intoArray(lanes, 0);
+            max.intoArray(lanes2, 0);
+            for (int l = 0; l < L; l++) {
+                if (wd[i + l] != 0) {
+                    float lse = lanes2[l] + (float) Math.log(lanes[l]);
+                    st.logLik += wd[i + l] * lse;
+                    st.weightSum += wd[i + l];
+                }
+                lanes[l] = w[i + l] / lanes[l];
+            }
+            FloatVector scale = FloatVector.fromArray(S, lanes, 0);
+            for (int j = 0; j < k; j++) {
+                FloatVector r = FloatVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
+                r.intoArray(lp, j * BLOCK + i);
+                if (r.compare(VectorOperators.NE, 0.0f).anyTrue()) {
+                    nz[j * VB + nzCount[j]++] = i;
+                }
+            }
+        }
+    }
+
+    private double laneSum(FloatVector v) {
+        v.intoArray(lanes, 0);
+        double s = lanes[0];
+        for (int l = 1; l < L; l++) {
+            s += lanes[l];
+        }
+        return s;
+    }
+
+    private double s0(int j) {
+        int cnt = nzCount[j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        FloatVector s = FloatVector.zero(S);
+        for (int q = 0; q < cnt; q++) {
+            s = s.add(FloatVector.fromArray(S, lp, o + nz[base + q]));
+        }
+        return laneSum(s);
+    }
+
+    private void sumsDiag(Params p, int j, SufficientStatistics st) {
+        int cnt = nzCount[j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        double s0 = s0(j);
+        int a = 0;
+        for (; a + 1 < d; a += 2) {
+            FloatVector c0 = FloatVector.broadcast(S, p.meansF[j * d + a]);
+            FloatVector c1 = FloatVector.broadcast(S, p.meansF[j * d + a + 1]);
+            FloatVector s10 = FloatVector.zero(S);
+            FloatVector s20 = s10;
+            FloatVector s11 = s10;
+            FloatVector s21 = s10;
+            int x0 = a * BLOCK;
+            int x1 = x0 + BLOCK;
+            for (int q = 0; q < cnt; q++) {
+                int i = nz[base + q];
+                FloatVector r = FloatVector.fromArray(S, lp, o + i);
+                FloatVector t0 = FloatVector.fromArray(S, x, x0 + i).sub(c0);
+                FloatVector t1 = FloatVector.fromArray(S, x, x1 + i).sub(c1);
+                FloatVector v0 = r.mul(t0);
+                FloatVector v1 = r.mul(t1);
+                s10 = s10.add(v0);
+                s11 = s11.add(v1);
+                s20 = v0.fma(t0, s20);
+                s21 = v1.fma(t1, s21);
+            }
+            bs1[a] = laneSum(s10);
+            bs2[a] = laneSum(s20);
+            bs1[a + 1] = laneSum(s11);
+            bs2[a + 1] = laneSum(s21);
+        }
+        for (; a < d; a++) {
+            FloatVector c0 = FloatVector.broadcast(S, p.meansF[j * d + a]);
+            FloatVector s10 = FloatVector.zero(S);
+            FloatVector s20 = s10;
+            int x0 = a * BLOCK;
+            for (int q = 0; q < cnt; q++) {
+                int i = nz[base + q];
+                FloatVector r = FloatVector.fromArray(S, lp, o + i);
+                FloatVector t0 = FloatVector.fromArray(S, x, x0 + i).sub(c0);
+                FloatVector v0 = r.mul(t0);
+                s10 = s10.add(v0);
+                s20 = v0.fma(t0, s20);
+            }
+            bs1[a] = laneSum(s10);
+            bs2[a] = laneSum(s20);
+        }
+        addShifted(p, j, s0, bs1, bs2, st);
+    }
+
+    private void sumsFull(Params p, int j, SufficientStatistics st) {
+        int cnt = nzCount[j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        double s0 = s0(j);
+        for (int a = 0; a < d; a++) {
+            FloatVector c = FloatVector.broadcast(S, p.meansF[j * d + a]);
+            FloatVector s1 = FloatVector.zero(S);
+            int xo = a * BLOCK;
+            for (int q = 0; q < cnt; q++) {
+                int i = nz[base + q];
+                FloatVector tv = FloatVector.fromArray(S, x, xo + i).sub(c);
+                FloatVector v = FloatVector.fromArray(S, lp, o + i).mul(tv);
+                tv.intoArray(t, xo + q * L);
+                v.intoArray(rt, xo + q * L);
+                s1 = s1.add(v);
+            }
+            bs1[a] = laneSum(s1);
+        }
+        int len = cnt * L;
+        for (int a = 0; a < d; a++) {
+            int ao = a * BLOCK;
+            int b = a;
+            for (; b + 3 < d; b += 4) {
+                FloatVector e0 = FloatVector.zero(S);
+                FloatVector e1 = e0;
+                FloatVector e2 = e0;
+                FloatVector e3 = e0;
+                int bo = b * BLOCK;
+                for (int q = 0; q < len; q += L) {
+                    FloatVector ra = FloatVector.fromArray(S, rt, ao + q);
+                    e0 = ra.fma(FloatVector.fromArray(S, t, bo + q), e0);
+                    e1 = ra.fma(FloatVector.fromArray(S, t, bo + BLOCK + q), e1);
+                    e2 = ra.fma(FloatVector.fromArray(S, t, bo + 2 * BLOCK + q), e2);
+                    e3 = ra.fma(FloatVector.fromArray(S, t, bo + 3 * BLOCK + q), e3);
+                }
+                bs2[a * d + b] = laneSum(e0);
+                bs2[a * d + b + 1] = laneSum(e1);
+                bs2[a * d + b + 2] = laneSum(e2);
+                bs2[a * d + b + 3] = laneSum(e3);
+            }
+            for (; b < d; b++) {
+                FloatVector e0 = FloatVector.zero(S);
+                int bo = b * BLOCK;
+                for (int q = 0; q < len; q += L) {
+                    e0 = FloatVector.fromArray(S, rt, ao + q).fma(FloatVector.fromArray(S, t, bo + q), e0);
+                }
+                bs2[a * d + b] = laneSum(e0);
+            }
+        }
+        addShifted(p, j, s0, bs1, bs2, st);
+    }
+
+    private static final float MAGIC = 0x1.8p23f;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float[] TAYLOR = new float[8];
+
+    static {
+        double f = 1;
+        for (int i = 0; i < TAYLOR.length; i++) {
+            if (i > 0) {
+                f *= i;
+            }
+            TAYLOR[i] = (float) (1 / f);
+        }
+    }
+
+    /**
+     * e^z lane-wise in float for z ≤ 88, from IEEE basic operations only: n = round(z / ln 2) by the 1.5·2²³
+     * trick, r = z − n ln 2 in two parts (Cephes' constants), e^r by its Taylor polynomial to r⁷ (truncation near
+     * 5e-9), then multiplied by 2^n as two exact powers of two; 0 below −104.
+     */
+    static FloatVector exp(FloatVector z) {
+        FloatVector zc = z.max(-110.0f).min(88.0f);
+        FloatVector kd = zc.fma(LOG2E, MAGIC);
+        FloatVector n = kd.sub(MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), zc);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector poly = FloatVector.broadcast(S, TAYLOR[7]);
+        for (int i = 6; i >= 0; i--) {
+            poly = poly.fma(r, FloatVector.broadcast(S, TAYLOR[i]));
+        }
+        FloatVector k1 = n.fma(0.5f, MAGIC);
+        FloatVector n2 = n.sub(k1.sub(MAGIC));
+        FloatVector k2 = n2.add(MAGIC);
+        FloatVector s1 = ((IntVector) k1.reinterpretAsInts()).add(127).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        FloatVector s2 = ((IntVector) k2.reinterpretAsInts()).add(127).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return poly.mul(s1).mul(s2).blend(0.0f, zc.compare(VectorOperators.LT, EXP_UNDERFLOW_F));
+    }
+}
