@@ -211,7 +211,7 @@ public final class ModelSelection {
                 throw new IllegalArgumentException("candidate k must be at least 1, got " + k);
             }
         }
-        if (types == null || types.isEmpty() || types.contains(null)) {
+        if (types == null || types.isEmpty() || types.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("candidate covariance types must be a non-empty list");
         }
         this.base = base;
