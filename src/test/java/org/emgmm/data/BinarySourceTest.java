@@ -210,7 +210,7 @@ class BinarySourceTest {
             NpyHeader h = NpyHeader.read(p, p.toString());
             // 7 rows (84 or 168 bytes) per region: 143 regions
             MappedDataset ds = MappedDataset.open(p, h.dataOffset(), h.rows(), h.columns(), h.float32(), h.order(),
-                    null, -1, p.toString(), 7L * cols * (h.float32() ? 4 : 8) + 3);
+                    null, -1, p.toString(), 7L * cols * (h.float32() ? 4 : 8) + 3, true);
             assertEquals(143, ds.regions());
             assertArrayEquals(expect, all(ds));
             for (int start = 0; start < rows; start += 97) {
@@ -225,7 +225,7 @@ class BinarySourceTest {
                 }
             }
             MappedDataset cols20 = MappedDataset.open(p, h.dataOffset(), h.rows(), h.columns(), h.float32(),
-                    h.order(), new int[] {2, 0}, -1, p.toString(), 50);
+                    h.order(), new int[] {2, 0}, -1, p.toString(), 50, true);
             double[] g = new double[2 * rows];
             cols20.read(0, rows, g, 0);
             for (int i = 0; i < rows; i++) {
@@ -235,7 +235,7 @@ class BinarySourceTest {
             // column 1 as weights: Gaussian values include negative ones, rejected when the dataset is opened
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MappedDataset.open(p,
                     h.dataOffset(), h.rows(), h.columns(), h.float32(), h.order(), new int[] {2, 0}, 1,
-                    p.toString(), 50));
+                    p.toString(), 50, true));
             assertTrue(e.getMessage().startsWith("sample weight -"), e.getMessage());
         }
         NpyHeader h4 = NpyHeader.read(f4, "f4");
