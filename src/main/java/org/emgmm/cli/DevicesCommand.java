@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  * reflection, so no JOCL class is loaded by any other command.
  */
 @Command(name = "devices", mixinStandardHelpOptions = true,
-        description = {"List the OpenCL platforms and devices found (the indices --device takes).",
+        description = {"List the OpenCL devices (the indices --device takes).",
             "Exit status 0 when at least one device is found, 1 when none (or no OpenCL runtime is installed)."},
         footer = {"", "Examples:",
             "  emgmm devices",

@@ -23,11 +23,11 @@ import picocli.CommandLine.Command;
         subcommands = {FitCommand.class, PredictCommand.class, ScoreCommand.class, SampleCommand.class,
             SelectCommand.class, PlotCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
-            "  emgmm fit                          fit the bundled Old Faithful data (k = 2) and print a summary",
+            "  emgmm fit                   (the bundled Old Faithful data, k = 2)",
             "  emgmm fit --input data.csv --k 3 --output model.json --plot fit.png",
             "  emgmm predict --model model.json --input data.csv --proba",
             "  emgmm select --input data.csv --k 1..8 --covariance all --output best.json",
-            "  emgmm devices                      list OpenCL devices"})
+            "  emgmm devices"})
 public final class Main implements Runnable {
     /** Exit status of a bad input, a failed fit or an I/O error. */
     public static final int EXIT_ERROR = 1;

@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
 
 /** {@code emgmm plot}: a picture of a saved model on data. */
 @Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Draw a saved model on data as a PNG: 1 feature, a histogram with the mixture density and",
-            "each weighted component; 2 features, a scatter coloured by component with 1-sigma and 2-sigma",
-            "ellipses; more, the same on the data's first two principal components."},
+        description = {"Draw a saved model on data as a PNG picture.",
+            "1 feature: a histogram with the mixture density and each weighted component; 2 features: a",
+            "scatter coloured by component with 1-sigma and 2-sigma ellipses; more: the same on the data's",
+            "first two principal components."},
         footer = {"", "Examples:",
             "  emgmm plot --model model.json --input data.csv --output fit.png",
             "  emgmm plot --model model.json --output faithful.png     (the bundled Old Faithful data)"})

@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code emgmm predict}: component labels, or responsibilities with {@code --proba}, for each sample. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Assign each sample to its most probable component (one 0-based label per line),",
-            "or with --proba write the responsibilities as CSV (header p0,p1,...; one row per sample)."},
+        description = {"Label each sample with its most probable component, or give responsibilities.",
+            "Writes one 0-based label per line; with --proba, the responsibilities as CSV (header p0,p1,...;",
+            "one row per sample)."},
         footer = {"", "Examples:",
             "  emgmm predict --model model.json --input data.csv > labels.txt",
             "  emgmm predict --model model.json --input data.npy --proba --output proba.csv"})

@@ -31,6 +31,7 @@ public final class Progress implements ModelSelection.Listener {
     private final int candidates;
     private final List<String> events = new ArrayList<>();
     private String backend = "";
+    private String backendShort = "";
     private String candidate = "";
     private int candidateIndex;
     private int currentInit;
@@ -39,6 +40,7 @@ public final class Progress implements ModelSelection.Listener {
     private long lastPlain;
     private long iterNanos;
     private int lineLength;
+    private final int width = terminalWidth();
 
     /**
      * @param mode how to show progress
@@ -66,9 +68,24 @@ public final class Progress implements ModelSelection.Listener {
         return System.console() != null ? Mode.TERMINAL : Mode.PLAIN;
     }
 
+    /** @return the terminal width from $COLUMNS, or 80; one less, so the live line never wraps */
+    private static int terminalWidth() {
+        try {
+            String c = System.getenv("COLUMNS");
+            if (c != null) {
+                return Math.max(40, Integer.parseInt(c.trim()) - 1);
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        return 79;
+    }
+
     /** @param name backend name and device, shown on each line */
     public void backend(String name) {
         backend = name;
+        int paren = name.indexOf(" (");
+        backendShort = paren > 0 ? name.substring(0, paren) : name;
     }
 
     /** @return events reported during the fits, in order */
@@ -134,7 +151,13 @@ public final class Progress implements ModelSelection.Listener {
             int done = candidateIndex * nInit + init;
             int total = candidates * nInit;
             String bar = bar(done, total);
-            String all = bar + " " + text;
+            String all = String.format(Locale.ROOT, "%s %sinit %d/%d iter %d  LB %.8g  Δ %s  %.1f ms/iter  %s", bar,
+                    candidates > 1 ? candidate + "  " : "", init + 1, nInit, iteration, lowerBound,
+                    Double.isNaN(change) ? "-" : String.format(Locale.ROOT, "%.1e", change), msPerIter,
+                    backendShort);
+            if (all.length() > width) {
+                all = all.substring(0, width);
+            }
             StringBuilder sb = new StringBuilder("\r").append(all);
             for (int i = all.length(); i < lineLength; i++) {
                 sb.append(' ');
@@ -152,7 +175,7 @@ public final class Progress implements ModelSelection.Listener {
     }
 
     private static String bar(int done, int total) {
-        int width = 20;
+        int width = 10;
         int filled = total == 0 ? width : (int) ((long) done * width / total);
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < width; i++) {

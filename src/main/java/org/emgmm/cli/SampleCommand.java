@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 
 /** {@code emgmm sample}: draws samples from a model as CSV. */
 @Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Draw samples from a model and write them as CSV (header x0,x1,...; with --labels a last",
-            "column 'component' holds the component each sample came from). The same --seed gives the same samples."},
+        description = {"Draw samples from a model as CSV.",
+            "Header x0,x1,...; with --labels a last column 'component' holds the component each sample came",
+            "from. The same --seed gives the same samples."},
         footer = {"", "Examples:",
             "  emgmm sample --model model.json --n 1000 --seed 3 > synthetic.csv",
             "  emgmm sample --model model.json --n 1000000 --labels --output big.csv"})

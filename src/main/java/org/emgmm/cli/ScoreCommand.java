@@ -11,8 +11,9 @@ import picocli.CommandLine.Option;
 
 /** {@code emgmm score}: the mean log-likelihood of data under a model, or each sample's. */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Print the (weighted) mean log-likelihood of the data under the model, as scikit-learn's",
-            "score(X); with --per-sample write each sample's log p(x) instead, one per line (score_samples)."},
+        description = {"Mean log-likelihood of data under a model, or each sample's.",
+            "Prints the (weighted) mean log-likelihood, as scikit-learn's score(X); with --per-sample writes",
+            "each sample's log p(x) instead, one per line (score_samples)."},
         footer = {"", "Examples:",
             "  emgmm score --model model.json --input test.csv",
             "  emgmm score --model model.json --input test.csv --per-sample --output loglik.txt"})

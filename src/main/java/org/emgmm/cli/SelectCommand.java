@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code emgmm select}: fits every (K, covariance type) candidate and keeps the lowest BIC (or AIC). */
 @Command(name = "select", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Choose K and the covariance type: fit every candidate (each with --n-init restarts),",
-            "print a BIC/AIC table and save the best model. Without --input, uses the bundled Old Faithful data."},
+        description = {"Choose K and the covariance type by BIC (or AIC).",
+            "Fits every candidate (each with --n-init restarts), prints a BIC/AIC table and saves the best",
+            "model. Without --input, uses the bundled Old Faithful data."},
         footer = {"", "Examples:",
             "  emgmm select --k 1..6",
             "  emgmm select --input data.csv --k 1..10 --covariance all --n-init 3 --output best.json --plot bic.png",

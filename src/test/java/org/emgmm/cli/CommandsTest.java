@@ -196,6 +196,22 @@ class CommandsTest {
     }
 
     @Test
+    void benchIsRegisteredWhenItIsPartOfTheBuild() {
+        boolean present;
+        try {
+            Class.forName("org.emgmm.cli.BenchCommand");
+            present = true;
+        } catch (ClassNotFoundException e) {
+            present = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(present, "bench not in this build");
+        Cli.Result r = Cli.run("bench", "--help");
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("Examples:"), r.out());
+        assertTrue(Cli.run("--help").out().contains("  bench"));
+    }
+
+    @Test
     void versionNamesJavaAndTheVectorApi() {
         Cli.Result r = Cli.run("--version");
         assertEquals(0, r.code());
