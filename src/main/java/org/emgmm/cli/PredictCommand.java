@@ -42,15 +42,19 @@ final class PredictCommand implements Callable<Integer> {
         Outputs.checkWritable(output, "--output");
         MixtureModel m = MixtureModel.load(model);
         Dataset data = LoadedData.load(input, inputArgs).data();
+        if (m.nFeatures() != data.dims()) {
+            throw new IllegalArgumentException("the data (" + data.describe() + ") has " + data.dims()
+                    + " features but the model has " + m.nFeatures());
+        }
         if (proba) {
-            double[][] p = m.predictProba(data);
             Outputs.write(output, spec.commandLine().getOut(), w -> {
                 StringBuilder sb = new StringBuilder();
                 for (int j = 0; j < m.nComponents(); j++) {
                     sb.append(j == 0 ? "p" : ",p").append(j);
                 }
                 w.write(sb.append('\n').toString());
-                for (double[] row : p) {
+                RowBlocks.forEach(data, m.nFeatures(), (i, x) -> {
+                    double[] row = m.predictProba(x);
                     sb.setLength(0);
                     for (int j = 0; j < row.length; j++) {
                         if (j > 0) {
@@ -59,16 +63,14 @@ final class PredictCommand implements Callable<Integer> {
                         sb.append(Outputs.num(row[j]));
                     }
                     w.write(sb.append('\n').toString());
-                }
+                });
             });
         } else {
-            int[] labels = m.predict(data);
-            Outputs.write(output, spec.commandLine().getOut(), w -> {
-                for (int l : labels) {
-                    w.write(Integer.toString(l));
-                    w.write('\n');
-                }
-            });
+            Outputs.write(output, spec.commandLine().getOut(), w -> RowBlocks.forEach(data, m.nFeatures(),
+                    (i, x) -> {
+                        w.write(Integer.toString(m.predict(x)));
+                        w.write('\n');
+                    }));
         }
         return 0;
     }

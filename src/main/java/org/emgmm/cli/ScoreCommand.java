@@ -42,14 +42,16 @@ final class ScoreCommand implements Callable<Integer> {
         Outputs.checkWritable(output, "--output");
         MixtureModel m = MixtureModel.load(model);
         Dataset data = LoadedData.load(input, inputArgs).data();
+        if (m.nFeatures() != data.dims()) {
+            throw new IllegalArgumentException("the data (" + data.describe() + ") has " + data.dims()
+                    + " features but the model has " + m.nFeatures());
+        }
         if (perSample) {
-            double[] s = m.scoreSamples(data);
-            Outputs.write(output, spec.commandLine().getOut(), w -> {
-                for (double v : s) {
-                    w.write(Outputs.num(v));
-                    w.write('\n');
-                }
-            });
+            Outputs.write(output, spec.commandLine().getOut(), w -> RowBlocks.forEach(data, m.nFeatures(),
+                    (i, x) -> {
+                        w.write(Outputs.num(m.scoreSample(x)));
+                        w.write('\n');
+                    }));
         } else {
             double s = m.score(data);
             Outputs.write(output, spec.commandLine().getOut(), w -> w.write(Outputs.num(s) + "\n"));
