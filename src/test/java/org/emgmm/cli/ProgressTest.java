@@ -35,11 +35,15 @@ class ProgressTest {
         assertTrue(s.contains("[###-------] 1/3 init 2/3"), s);
         assertTrue(s.contains("[######----] 2/3 init 3/3"), s);
         assertTrue(s.contains("LB " + String.format(java.util.Locale.ROOT, "%.8g", m.lowerBound())), s);
-        assertTrue(s.contains("ms/iter  cpu"), s);
         assertTrue(s.endsWith("\n"), "the live line is ended");
         assertEquals(1, s.chars().filter(c -> c == '\n').count(), "one line, redrawn in place: " + s);
+        String cols = System.getenv("COLUMNS");
+        int limit = cols != null && cols.trim().matches("\\d+") ? Math.max(40, Integer.parseInt(cols.trim()) - 1) : 79;
         for (String seg : s.split("\r")) {
-            assertTrue(seg.strip().length() <= 79, "fits an 80-column terminal: " + seg);
+            assertTrue(seg.strip().length() <= limit, "fits the terminal: " + seg);
+        }
+        if (limit >= 79) {
+            assertTrue(s.contains("ms/iter  cpu"), s);
         }
     }
 
