@@ -142,6 +142,9 @@ public final class Main implements Runnable {
         if (e instanceof IOException) {
             return "I/O error: " + Backends.oneLine(e);
         }
+        if (e instanceof NotPositiveDefiniteException) {
+            return Backends.oneLine(e).replace("increase regCovar", "increase --reg-covar");
+        }
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
                 || e instanceof NotPositiveDefiniteException || e instanceof UnsupportedOperationException) {
             return Backends.oneLine(e);

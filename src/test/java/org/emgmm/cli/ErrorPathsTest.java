@@ -66,6 +66,15 @@ class ErrorPathsTest {
     }
 
     @Test
+    void covarianceThatIsNotPositiveDefiniteNamesTheComponent() throws Exception {
+        Path p = Cli.csv(dir, "const.csv", "1,5\n2,5\n3,5\n4,5\n");
+        assertCleanError(Cli.run("fit", "--input", p.toString(), "--k", "1", "--reg-covar", "0", "--backend", "cpu",
+                "--output", dir.resolve("out.json").toString()), 1, "component 0",
+                "not positive definite", "--reg-covar");
+        assertEquals(List.of("const.csv"), Cli.listing(dir), "no output file");
+    }
+
+    @Test
     void missingInputFile() {
         assertCleanError(Cli.run("fit", "--input", dir.resolve("nope.csv").toString(), "--k", "2"), 1,
                 "nope.csv", "does not exist");
