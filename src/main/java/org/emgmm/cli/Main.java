@@ -20,8 +20,6 @@ import picocli.CommandLine.Command;
 @Command(name = "emgmm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Gaussian mixture models fitted by expectation-maximisation, on the CPU or an OpenCL GPU.",
             "Run a command with --help for its options and examples."},
-        subcommands = {FitCommand.class, PredictCommand.class, ScoreCommand.class, SampleCommand.class,
-            SelectCommand.class, PlotCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
             "  emgmm fit                   (the bundled Old Faithful data, k = 2)",
             "  emgmm fit --input data.csv --k 3 --output model.json --plot fit.png",
@@ -87,14 +85,22 @@ public final class Main implements Runnable {
     /** @return the configured picocli command line */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        for (Object c : new Object[] {new FitCommand(), new PredictCommand(), new ScoreCommand(), new SampleCommand(),
+            new SelectCommand(), new PlotCommand(), new DevicesCommand()}) {
+            cl.addSubcommand(c);
+        }
         addBench(cl);
+        cl.addSubcommand(new CommandLine.HelpCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Main::handleExecutionException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         return cl;
     }
 
-    /** Registers the bench command (written separately) when it is part of the build. */
+    /**
+     * Registers the bench command when it is part of the build. It is looked up by name so this class compiles and
+     * runs without it (it lives in its own file, with the benchmark code it drives).
+     */
     private static void addBench(CommandLine cl) {
         try {
             Class<?> c = Class.forName("org.emgmm.cli.BenchCommand");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code emgmm predict}: component labels, or responsibilities with {@code --proba}, for each sample. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Label each sample with its most probable component, or give responsibilities.",
+        description = {"Most probable component of each sample, or all responsibilities.",
             "Writes one 0-based label per line; with --proba, the responsibilities as CSV (header p0,p1,...;",
             "one row per sample)."},
         footer = {"", "Examples:",
