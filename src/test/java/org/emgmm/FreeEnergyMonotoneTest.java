@@ -32,11 +32,13 @@ class FreeEnergyMonotoneTest {
         CovarianceType[] types = CovarianceType.values();
         SplittableRandom shape = new SplittableRandom(20240601);
         int increased = 0;
+        boolean[][] seen = new boolean[9][7]; // (d, k) pairs covered
         try (Backend backend = nb.open()) {
             for (int p = 0; p < PROBLEMS; p++) {
                 CovarianceType type = types[p % types.length];
                 int d = 1 + (p / types.length) % 8;
                 int k = 1 + shape.nextInt(6);
+                seen[d][k] = true;
                 Synthetic s = Synthetic.generate(1000 + p, type, d, k, 25 + 5 * d, 4.0);
                 GmmSettings settings = GmmSettings.builder().k(k).covarianceType(type).regCovar(0).tol(0)
                         .maxIter(ITERATIONS).start(s.start()).precision(nb.precision()).build();
@@ -55,6 +57,16 @@ class FreeEnergyMonotoneTest {
                     increased++;
                 }
             }
+        }
+        for (int d = 1; d <= 8; d++) {
+            final int dd = d;
+            assertTrue(java.util.stream.IntStream.rangeClosed(1, 6).filter(k -> seen[dd][k]).count() >= 3,
+                    "D = " + d + " is tried with fewer than three values of K");
+        }
+        for (int k = 1; k <= 6; k++) {
+            final int kk = k;
+            assertTrue(java.util.stream.IntStream.rangeClosed(1, 8).anyMatch(d -> seen[d][kk]), "K = " + k
+                    + " never tried");
         }
         // The property is not vacuous: EM moved the lower bound up in most problems (K = 1 converges at once).
         assertTrue(increased > PROBLEMS / 2, "the lower bound rose in only " + increased + " problems");
