@@ -40,6 +40,8 @@ public final class AtomicFiles {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // If the JVM halts mid-write (Ctrl-C), the temporary file still goes; after the rename this is a no-op.
+        tmp.toFile().deleteOnExit();
         boolean done = false;
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
