@@ -138,6 +138,14 @@ final class KernelPlan {
         return (t + tpg - 1) / tpg;
     }
 
+    /**
+     * @return an upper bound of {@link #groups} over every chunk (a shorter last chunk can have more groups than a
+     *     full one, with fewer tiles each)
+     */
+    int maxGroupsPerLaunch() {
+        return Math.min(maxGroups, rowTiles(chunkRows));
+    }
+
     /** @return row tiles per work-group for a chunk of {@code rows} rows */
     int tilesPerGroup(long rows) {
         int t = rowTiles(rows);

@@ -58,7 +58,7 @@ final class OpenClPass implements Pass {
             {
                 long paramLen = (long) plan.k * plan.d + plan.precLength + plan.k;
                 params = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, paramLen * plan.realSize, "parameters"));
-                long groups = plan.groups(plan.chunkRows);
+                long groups = plan.maxGroupsPerLaunch();
                 partials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE,
                         groups * plan.entries * plan.realSize, "partial sums"));
                 out = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE,
@@ -218,29 +218,24 @@ final class OpenClPass implements Pass {
                 }
                 long start = (long) c * plan.chunkRows;
                 int rows = (int) Math.min(plan.chunkRows, plan.n - start);
+                // weights first, then data: the transfer queue is in order, so the data write's event covers both
+                if (plan.weighted) {
+                    fillW(stagingW[slot].buf, start, rows);
+                    Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dw[slot].mem, false, 0,
+                            (long) rows * plan.realSize, Pointer.to(stagingW[slot].buf), 0, null, null),
+                            "clEnqueueWriteBuffer(weights chunk " + c + ")");
+                }
                 fillX(stagingX[slot].buf, start, rows);
-                cl_event[] writes = new cl_event[plan.weighted ? 2 : 1];
+                cl_event written = new cl_event();
+                Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[slot].mem, false, 0,
+                        (long) rows * plan.d * plan.realSize, Pointer.to(stagingX[slot].buf), 0, null, written),
+                        "clEnqueueWriteBuffer(data chunk " + c + ")");
                 try {
-                    writes[0] = new cl_event();
-                    Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[slot].mem, false, 0,
-                            (long) rows * plan.d * plan.realSize, Pointer.to(stagingX[slot].buf), 0, null,
-                            writes[0]), "clEnqueueWriteBuffer(data chunk " + c + ")");
-                    if (plan.weighted) {
-                        fillW(stagingW[slot].buf, start, rows);
-                        writes[1] = new cl_event();
-                        Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dw[slot].mem, false, 0,
-                                (long) rows * plan.realSize, Pointer.to(stagingW[slot].buf), 0, null, writes[1]),
-                                "clEnqueueWriteBuffer(weights chunk " + c + ")");
-                    }
                     Cl.check(CL.clFlush(ctx.transfer), "clFlush");
-                    enqueueChunk(c, slot, rows, writes);
+                    enqueueChunk(c, slot, rows, new cl_event[] {written});
                     Cl.check(CL.clFlush(ctx.queue), "clFlush");
                 } finally {
-                    for (cl_event w : writes) {
-                        if (w != null) {
-                            CL.clReleaseEvent(w);
-                        }
-                    }
+                    CL.clReleaseEvent(written);
                 }
                 // the event of this chunk's last kernel marks its slot (device and staging buffers) reusable
                 done[slot] = lastEvent;
@@ -415,6 +410,8 @@ final class OpenClPass implements Pass {
 
     /** A host staging buffer: pinned (CL_MEM_ALLOC_HOST_PTR, mapped once) where possible, else direct memory. */
     static final class Staging implements AutoCloseable {
+        /** Pinned staging unless -Demgmm.opencl.pinned=false. */
+        static final boolean PINNED = !"false".equals(System.getProperty("emgmm.opencl.pinned"));
         final ByteBuffer buf;
         private final ClMem mem;
         private final ClContext ctx;
@@ -427,6 +424,9 @@ final class OpenClPass implements Pass {
             ClMem m = null;
             ByteBuffer b = null;
             try {
+                if (!PINNED) {
+                    throw new OpenClException("pinned staging disabled", 0);
+                }
                 m = new ClMem(ctx.context, CL.CL_MEM_ALLOC_HOST_PTR | CL.CL_MEM_READ_WRITE, bytes, "staging");
                 int[] err = new int[1];
                 b = CL.clEnqueueMapBuffer(ctx.queue, m.mem, true, CL.CL_MAP_WRITE, 0, Math.max(1, bytes), 0, null,

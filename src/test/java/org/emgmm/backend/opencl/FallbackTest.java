@@ -1,0 +1,63 @@
+package org.emgmm.backend.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With OpenCL hidden from a child JVM (the ICD loader pointed at an empty vendors directory, so no platform is
+ * found; on a machine without any OpenCL library the load itself fails, with the same outcome), {@code auto} falls
+ * back to the CPU with one warning recorded in the model's events, and an explicit {@code opencl} fails with a clear
+ * message. Needs no OpenCL device, so it runs everywhere.
+ */
+class FallbackTest {
+
+    private static String run(String mode, Path emptyVendors) throws IOException, InterruptedException {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
+                "-Dorg.slf4j.simpleLogger.logFile=System.out", "-cp", cp, FallbackProbe.class.getName(), mode);
+        pb.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
+        pb.environment().remove("OCL_ICD_FILENAMES");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child JVM timed out");
+        String text = new String(out, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), text);
+        return text;
+    }
+
+    @Test
+    void autoFallsBackWithOneWarning(@TempDir Path tmp) throws Exception {
+        Path vendors = Files.createDirectories(tmp.resolve("vendors"));
+        String out = run("auto", vendors);
+        List<String> lines = out.lines().toList();
+        assertTrue(lines.contains("backend=cpu"), out);
+        List<String> events = lines.stream().filter(l -> l.startsWith("event=")).toList();
+        assertEquals(1, events.size(), out);
+        assertTrue(events.get(0).startsWith("event=OpenCL unavailable (")
+                && events.get(0).endsWith("); using the CPU backend"), out);
+        assertTrue(events.get(0).contains("no OpenCL platform found")
+                || events.get(0).contains("could not be loaded"), out);
+        assertEquals(1, lines.stream().filter(l -> l.contains("WARN org.emgmm")).count(), out);
+    }
+
+    @Test
+    void explicitOpenClFailsClearly(@TempDir Path tmp) throws Exception {
+        Path vendors = Files.createDirectories(tmp.resolve("vendors"));
+        String out = run("opencl", vendors);
+        assertTrue(out.contains("error=IllegalStateException: the OpenCL backend failed: "), out);
+        assertTrue(out.contains("no OpenCL platform found") || out.contains("could not be loaded"), out);
+        assertTrue(!out.contains("backend=cpu"), out);
+    }
+}
