@@ -2,6 +2,7 @@ package org.emgmm.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.emgmm.data.Dataset;
@@ -30,7 +31,7 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] t;
     private final double[] rt;
     private final double[] lanes = new double[L];
-    private final double[] lanes2 = new double[L];
+    private final double[] mx = new double[BLOCK];
     private final int[] nz;
     private final int[] nzCount;
 
@@ -158,29 +159,32 @@ final class VectorDoubleKernel extends Kernel {
 
     /**
      * Replaces the log-densities by ωᵢ·responsibility, adds the block's log-likelihood and weight, and lists, per
-     * component, the sample vectors where some responsibility is not 0.
+     * component, the sample vectors where some responsibility is not 0. Three passes over the K×B buffer, none of
+     * which hands a vector to another method (a call C2 does not inline would box it).
      */
     private void responsibilities(int np, SufficientStatistics st) {
-        java.util.Arrays.fill(nzCount, 0);
         for (int i = 0; i < np; i += L) {
             DoubleVector max = DoubleVector.fromArray(S, lp, i);
             for (int j = 1; j < k; j++) {
                 max = max.max(DoubleVector.fromArray(S, lp, j * BLOCK + i));
             }
-            DoubleVector sum = DoubleVector.zero(S);
+            max.intoArray(mx, i);
             for (int j = 0; j < k; j++) {
-                DoubleVector z = DoubleVector.fromArray(S, lp, j * BLOCK + i).sub(max);
-                DoubleVector e = z.compare(VectorOperators.LT, EXP_UNDERFLOW_D).allTrue()
-                        ? DoubleVector.zero(S) : exp(z);
-                e.intoArray(lp, j * BLOCK + i);
-                sum = sum.add(e);
+                DoubleVector.fromArray(S, lp, j * BLOCK + i).sub(max).intoArray(lp, j * BLOCK + i);
+            }
+        }
+        expAll(np);
+        java.util.Arrays.fill(nzCount, 0);
+        for (int i = 0; i < np; i += L) {
+            DoubleVector sum = DoubleVector.fromArray(S, lp, i);
+            for (int j = 1; j < k; j++) {
+                sum = sum.add(DoubleVector.fromArray(S, lp, j * BLOCK + i));
             }
             sum.intoArray(lanes, 0);
-            max.intoArray(lanes2, 0);
             for (int l = 0; l < L; l++) {
                 double wi = w[i + l];
                 if (wi != 0) {
-                    st.logLik += wi * (lanes2[l] + Math.log(lanes[l]));
+                    st.logLik += wi * (mx[i + l] + Math.log(lanes[l]));
                     st.weightSum += wi;
                 }
                 lanes[l] = wi / lanes[l];
@@ -196,8 +200,52 @@ final class VectorDoubleKernel extends Kernel {
         }
     }
 
-    private double laneSum(DoubleVector v) {
-        v.intoArray(lanes, 0);
+    /**
+     * e^z in place over the K×np buffer (z ≤ 0 here), from IEEE basic operations only: n = round(z / ln 2) by the
+     * 1.5·2⁵² trick, r = z − n ln 2 in two parts (|r| ≤ ½ ln 2), e^r by its Taylor polynomial to r¹³ (truncation
+     * below 1e-17), then multiplied by 2^n as two exact powers of two, so results that are subnormal round once; 0
+     * below −746, where a whole vector below it is skipped.
+     */
+    private void expAll(int np) {
+        for (int j = 0; j < k; j++) {
+            for (int i = j * BLOCK; i < j * BLOCK + np; i += L) {
+                DoubleVector z = DoubleVector.fromArray(S, lp, i);
+                VectorMask<Double> under = z.compare(VectorOperators.LT, EXP_UNDERFLOW_D);
+                if (under.allTrue()) {
+                    DoubleVector.zero(S).intoArray(lp, i);
+                    continue;
+                }
+                DoubleVector zc = z.max(-750.0).min(709.0);
+                DoubleVector kd = zc.fma(LOG2E, MAGIC);
+                DoubleVector n = kd.sub(MAGIC);
+                DoubleVector r = n.fma(NEG_LN2_HI, zc);
+                r = n.fma(NEG_LN2_LO, r);
+                DoubleVector poly = r.fma(T13, T12);
+                poly = poly.fma(r, T11);
+                poly = poly.fma(r, T10);
+                poly = poly.fma(r, T9);
+                poly = poly.fma(r, T8);
+                poly = poly.fma(r, T7);
+                poly = poly.fma(r, T6);
+                poly = poly.fma(r, T5);
+                poly = poly.fma(r, T4);
+                poly = poly.fma(r, T3);
+                poly = poly.fma(r, T2);
+                poly = poly.fma(r, ONE);
+                poly = poly.fma(r, ONE);
+                DoubleVector k1 = n.fma(0.5, MAGIC);
+                DoubleVector k2 = n.sub(k1.sub(MAGIC)).add(MAGIC);
+                DoubleVector s1 = k1.viewAsIntegralLanes().add(1023L)
+                        .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+                DoubleVector s2 = k2.viewAsIntegralLanes().add(1023L)
+                        .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
+                poly.mul(s1).mul(s2).blend(0.0, under).intoArray(lp, i);
+            }
+        }
+    }
+
+    /** @return the sum of {@code lanes} in lane order (a fixed order, unlike a reduction) */
+    private double laneSum() {
         double s = lanes[0];
         for (int l = 1; l < L; l++) {
             s += lanes[l];
@@ -213,7 +261,8 @@ final class VectorDoubleKernel extends Kernel {
         for (int q = 0; q < cnt; q++) {
             s = s.add(DoubleVector.fromArray(S, lp, o + nz[base + q]));
         }
-        return laneSum(s);
+        s.intoArray(lanes, 0);
+        return laneSum();
     }
 
     private void sumsDiag(Params p, int j, SufficientStatistics st) {
@@ -243,10 +292,14 @@ final class VectorDoubleKernel extends Kernel {
                 s20 = v0.fma(t0, s20);
                 s21 = v1.fma(t1, s21);
             }
-            st.s1[j * d + a] += laneSum(s10);
-            st.s2[j * d + a] += laneSum(s20);
-            st.s1[j * d + a + 1] += laneSum(s11);
-            st.s2[j * d + a + 1] += laneSum(s21);
+            s10.intoArray(lanes, 0);
+            st.s1[j * d + a] += laneSum();
+            s20.intoArray(lanes, 0);
+            st.s2[j * d + a] += laneSum();
+            s11.intoArray(lanes, 0);
+            st.s1[j * d + a + 1] += laneSum();
+            s21.intoArray(lanes, 0);
+            st.s2[j * d + a + 1] += laneSum();
         }
         for (; a < d; a++) {
             DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
@@ -261,8 +314,10 @@ final class VectorDoubleKernel extends Kernel {
                 s10 = s10.add(v0);
                 s20 = v0.fma(t0, s20);
             }
-            st.s1[j * d + a] += laneSum(s10);
-            st.s2[j * d + a] += laneSum(s20);
+            s10.intoArray(lanes, 0);
+            st.s1[j * d + a] += laneSum();
+            s20.intoArray(lanes, 0);
+            st.s2[j * d + a] += laneSum();
         }
     }
 
@@ -283,7 +338,8 @@ final class VectorDoubleKernel extends Kernel {
                 v.intoArray(rt, xo + q * L);
                 s1 = s1.add(v);
             }
-            st.s1[j * d + a] += laneSum(s1);
+            s1.intoArray(lanes, 0);
+            st.s1[j * d + a] += laneSum();
         }
         int so = j * d * d;
         int len = cnt * L;
@@ -303,10 +359,14 @@ final class VectorDoubleKernel extends Kernel {
                     e2 = ra.fma(DoubleVector.fromArray(S, t, bo + 2 * BLOCK + q), e2);
                     e3 = ra.fma(DoubleVector.fromArray(S, t, bo + 3 * BLOCK + q), e3);
                 }
-                st.s2[so + a * d + b] += laneSum(e0);
-                st.s2[so + a * d + b + 1] += laneSum(e1);
-                st.s2[so + a * d + b + 2] += laneSum(e2);
-                st.s2[so + a * d + b + 3] += laneSum(e3);
+                e0.intoArray(lanes, 0);
+                st.s2[so + a * d + b] += laneSum();
+                e1.intoArray(lanes, 0);
+                st.s2[so + a * d + b + 1] += laneSum();
+                e2.intoArray(lanes, 0);
+                st.s2[so + a * d + b + 2] += laneSum();
+                e3.intoArray(lanes, 0);
+                st.s2[so + a * d + b + 3] += laneSum();
             }
             for (; b < d; b++) {
                 DoubleVector e0 = DoubleVector.zero(S);
@@ -314,49 +374,27 @@ final class VectorDoubleKernel extends Kernel {
                 for (int q = 0; q < len; q += L) {
                     e0 = DoubleVector.fromArray(S, rt, ao + q).fma(DoubleVector.fromArray(S, t, bo + q), e0);
                 }
-                st.s2[so + a * d + b] += laneSum(e0);
+                e0.intoArray(lanes, 0);
+                st.s2[so + a * d + b] += laneSum();
             }
         }
     }
 
     private static final double MAGIC = 0x1.8p52;
     private static final double LOG2E = 1.4426950408889634;
-    private static final double LN2_HI = 6.93147180369123816490e-01;
-    private static final double LN2_LO = 1.90821492927058770002e-10;
-    private static final double[] TAYLOR = new double[14];
-
-    static {
-        double f = 1;
-        for (int i = 0; i < TAYLOR.length; i++) {
-            if (i > 0) {
-                f *= i;
-            }
-            TAYLOR[i] = 1 / f;
-        }
-    }
-
-    /**
-     * e^z lane-wise for z ≤ 709, from IEEE basic operations only: n = round(z / ln 2) by the 1.5·2⁵² trick,
-     * r = z − n ln 2 in two parts (|r| ≤ ½ ln 2), e^r by its Taylor polynomial to r¹³ (truncation below 1e-17), then
-     * multiplied by 2^n as two exact powers of two, so results that are subnormal round once; 0 below −746.
-     */
-    static DoubleVector exp(DoubleVector z) {
-        DoubleVector zc = z.max(-750.0).min(709.0);
-        DoubleVector kd = zc.fma(LOG2E, MAGIC);
-        DoubleVector n = kd.sub(MAGIC);
-        DoubleVector r = n.fma(DoubleVector.broadcast(S, -LN2_HI), zc);
-        r = n.fma(DoubleVector.broadcast(S, -LN2_LO), r);
-        DoubleVector poly = DoubleVector.broadcast(S, TAYLOR[13]);
-        for (int i = 12; i >= 0; i--) {
-            poly = poly.fma(r, DoubleVector.broadcast(S, TAYLOR[i]));
-        }
-        DoubleVector k1 = n.fma(0.5, MAGIC);
-        DoubleVector n2 = n.sub(k1.sub(MAGIC));
-        DoubleVector k2 = n2.add(MAGIC);
-        DoubleVector s1 = ((LongVector) k1.reinterpretAsLongs()).add(1023L).lanewise(VectorOperators.LSHL, 52)
-                .reinterpretAsDoubles();
-        DoubleVector s2 = ((LongVector) k2.reinterpretAsLongs()).add(1023L).lanewise(VectorOperators.LSHL, 52)
-                .reinterpretAsDoubles();
-        return poly.mul(s1).mul(s2).blend(0.0, zc.compare(VectorOperators.LT, EXP_UNDERFLOW_D));
-    }
+    private static final DoubleVector NEG_LN2_HI = DoubleVector.broadcast(S, -6.93147180369123816490e-01);
+    private static final DoubleVector NEG_LN2_LO = DoubleVector.broadcast(S, -1.90821492927058770002e-10);
+    private static final DoubleVector ONE = DoubleVector.broadcast(S, 1.0);
+    private static final DoubleVector T2 = DoubleVector.broadcast(S, 1.0 / 2);
+    private static final DoubleVector T3 = DoubleVector.broadcast(S, 1.0 / 6);
+    private static final DoubleVector T4 = DoubleVector.broadcast(S, 1.0 / 24);
+    private static final DoubleVector T5 = DoubleVector.broadcast(S, 1.0 / 120);
+    private static final DoubleVector T6 = DoubleVector.broadcast(S, 1.0 / 720);
+    private static final DoubleVector T7 = DoubleVector.broadcast(S, 1.0 / 5040);
+    private static final DoubleVector T8 = DoubleVector.broadcast(S, 1.0 / 40320);
+    private static final DoubleVector T9 = DoubleVector.broadcast(S, 1.0 / 362880);
+    private static final DoubleVector T10 = DoubleVector.broadcast(S, 1.0 / 3628800);
+    private static final DoubleVector T11 = DoubleVector.broadcast(S, 1.0 / 39916800);
+    private static final DoubleVector T12 = DoubleVector.broadcast(S, 1.0 / 479001600);
+    private static final DoubleVector T13 = DoubleVector.broadcast(S, 1.0 / 6227020800.0);
 }

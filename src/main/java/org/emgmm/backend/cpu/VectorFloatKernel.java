@@ -2,6 +2,7 @@ package org.emgmm.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.emgmm.data.Dataset;
@@ -35,7 +36,7 @@ final class VectorFloatKernel extends Kernel {
     private final float[] t;
     private final float[] rt;
     private final float[] lanes = new float[L];
-    private final float[] lanes2 = new float[L];
+    private final float[] mx = new float[BLOCK];
     private final int[] nz;
     private final int[] nzCount;
 
@@ -170,28 +171,31 @@ final class VectorFloatKernel extends Kernel {
 
     /**
      * Replaces the log-densities by ωᵢ·responsibility, adds the block's log-likelihood and weight, and lists, per
-     * component, the sample vectors where some responsibility is not 0.
+     * component, the sample vectors where some responsibility is not 0. Three passes over the K×B buffer, none of
+     * which hands a vector to another method (a call C2 does not inline would box it).
      */
     private void responsibilities(int np, SufficientStatistics st) {
-        java.util.Arrays.fill(nzCount, 0);
         for (int i = 0; i < np; i += L) {
             FloatVector max = FloatVector.fromArray(S, lp, i);
             for (int j = 1; j < k; j++) {
                 max = max.max(FloatVector.fromArray(S, lp, j * BLOCK + i));
             }
-            FloatVector sum = FloatVector.zero(S);
+            max.intoArray(mx, i);
             for (int j = 0; j < k; j++) {
-                FloatVector z = FloatVector.fromArray(S, lp, j * BLOCK + i).sub(max);
-                FloatVector e = z.compare(VectorOperators.LT, EXP_UNDERFLOW_F).allTrue()
-                        ? FloatVector.zero(S) : exp(z);
-                e.intoArray(lp, j * BLOCK + i);
-                sum = sum.add(e);
+                FloatVector.fromArray(S, lp, j * BLOCK + i).sub(max).intoArray(lp, j * BLOCK + i);
+            }
+        }
+        expAll(np);
+        java.util.Arrays.fill(nzCount, 0);
+        for (int i = 0; i < np; i += L) {
+            FloatVector sum = FloatVector.fromArray(S, lp, i);
+            for (int j = 1; j < k; j++) {
+                sum = sum.add(FloatVector.fromArray(S, lp, j * BLOCK + i));
             }
             sum.intoArray(lanes, 0);
-            max.intoArray(lanes2, 0);
             for (int l = 0; l < L; l++) {
                 if (wd[i + l] != 0) {
-                    float lse = lanes2[l] + (float) Math.log(lanes[l]);
+                    float lse = mx[i + l] + (float) Math.log(lanes[l]);
                     st.logLik += wd[i + l] * lse;
                     st.weightSum += wd[i + l];
                 }
@@ -208,8 +212,46 @@ final class VectorFloatKernel extends Kernel {
         }
     }
 
-    private double laneSum(FloatVector v) {
-        v.intoArray(lanes, 0);
+    /**
+     * e^z in place in float over the K×np buffer (z ≤ 0 here), from IEEE basic operations only: n = round(z / ln 2)
+     * by the 1.5·2²³ trick, r = z − n ln 2 in two parts (Cephes' constants), e^r by its Taylor polynomial to r⁷
+     * (truncation near 5e-9), then multiplied by 2^n as two exact powers of two; 0 below −104, where a whole vector
+     * below it is skipped.
+     */
+    private void expAll(int np) {
+        for (int j = 0; j < k; j++) {
+            for (int i = j * BLOCK; i < j * BLOCK + np; i += L) {
+                FloatVector z = FloatVector.fromArray(S, lp, i);
+                VectorMask<Float> under = z.compare(VectorOperators.LT, EXP_UNDERFLOW_F);
+                if (under.allTrue()) {
+                    FloatVector.zero(S).intoArray(lp, i);
+                    continue;
+                }
+                FloatVector zc = z.max(-110.0f).min(88.0f);
+                FloatVector kd = zc.fma(LOG2E, MAGIC);
+                FloatVector n = kd.sub(MAGIC);
+                FloatVector r = n.fma(NEG_LN2_HI, zc);
+                r = n.fma(NEG_LN2_LO, r);
+                FloatVector poly = r.fma(T7, T6);
+                poly = poly.fma(r, T5);
+                poly = poly.fma(r, T4);
+                poly = poly.fma(r, T3);
+                poly = poly.fma(r, T2);
+                poly = poly.fma(r, ONE);
+                poly = poly.fma(r, ONE);
+                FloatVector k1 = n.fma(0.5f, MAGIC);
+                FloatVector k2 = n.sub(k1.sub(MAGIC)).add(MAGIC);
+                FloatVector s1 = ((IntVector) k1.reinterpretAsInts()).add(127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                FloatVector s2 = ((IntVector) k2.reinterpretAsInts()).add(127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+                poly.mul(s1).mul(s2).blend(0.0f, under).intoArray(lp, i);
+            }
+        }
+    }
+
+    /** @return the sum of {@code lanes} in lane order, in double (a fixed order, unlike a reduction) */
+    private double laneSum() {
         double s = lanes[0];
         for (int l = 1; l < L; l++) {
             s += lanes[l];
@@ -225,7 +267,8 @@ final class VectorFloatKernel extends Kernel {
         for (int q = 0; q < cnt; q++) {
             s = s.add(FloatVector.fromArray(S, lp, o + nz[base + q]));
         }
-        return laneSum(s);
+        s.intoArray(lanes, 0);
+        return laneSum();
     }
 
     private void sumsDiag(Params p, int j, SufficientStatistics st) {
@@ -255,10 +298,14 @@ final class VectorFloatKernel extends Kernel {
                 s20 = v0.fma(t0, s20);
                 s21 = v1.fma(t1, s21);
             }
-            bs1[a] = laneSum(s10);
-            bs2[a] = laneSum(s20);
-            bs1[a + 1] = laneSum(s11);
-            bs2[a + 1] = laneSum(s21);
+            s10.intoArray(lanes, 0);
+            bs1[a] = laneSum();
+            s20.intoArray(lanes, 0);
+            bs2[a] = laneSum();
+            s11.intoArray(lanes, 0);
+            bs1[a + 1] = laneSum();
+            s21.intoArray(lanes, 0);
+            bs2[a + 1] = laneSum();
         }
         for (; a < d; a++) {
             FloatVector c0 = FloatVector.broadcast(S, p.meansF[j * d + a]);
@@ -273,8 +320,10 @@ final class VectorFloatKernel extends Kernel {
                 s10 = s10.add(v0);
                 s20 = v0.fma(t0, s20);
             }
-            bs1[a] = laneSum(s10);
-            bs2[a] = laneSum(s20);
+            s10.intoArray(lanes, 0);
+            bs1[a] = laneSum();
+            s20.intoArray(lanes, 0);
+            bs2[a] = laneSum();
         }
         addShifted(p, j, s0, bs1, bs2, st);
     }
@@ -296,7 +345,8 @@ final class VectorFloatKernel extends Kernel {
                 v.intoArray(rt, xo + q * L);
                 s1 = s1.add(v);
             }
-            bs1[a] = laneSum(s1);
+            s1.intoArray(lanes, 0);
+            bs1[a] = laneSum();
         }
         int len = cnt * L;
         for (int a = 0; a < d; a++) {
@@ -315,10 +365,14 @@ final class VectorFloatKernel extends Kernel {
                     e2 = ra.fma(FloatVector.fromArray(S, t, bo + 2 * BLOCK + q), e2);
                     e3 = ra.fma(FloatVector.fromArray(S, t, bo + 3 * BLOCK + q), e3);
                 }
-                bs2[a * d + b] = laneSum(e0);
-                bs2[a * d + b + 1] = laneSum(e1);
-                bs2[a * d + b + 2] = laneSum(e2);
-                bs2[a * d + b + 3] = laneSum(e3);
+                e0.intoArray(lanes, 0);
+                bs2[a * d + b] = laneSum();
+                e1.intoArray(lanes, 0);
+                bs2[a * d + b + 1] = laneSum();
+                e2.intoArray(lanes, 0);
+                bs2[a * d + b + 2] = laneSum();
+                e3.intoArray(lanes, 0);
+                bs2[a * d + b + 3] = laneSum();
             }
             for (; b < d; b++) {
                 FloatVector e0 = FloatVector.zero(S);
@@ -326,7 +380,8 @@ final class VectorFloatKernel extends Kernel {
                 for (int q = 0; q < len; q += L) {
                     e0 = FloatVector.fromArray(S, rt, ao + q).fma(FloatVector.fromArray(S, t, bo + q), e0);
                 }
-                bs2[a * d + b] = laneSum(e0);
+                e0.intoArray(lanes, 0);
+                bs2[a * d + b] = laneSum();
             }
         }
         addShifted(p, j, s0, bs1, bs2, st);
@@ -334,42 +389,13 @@ final class VectorFloatKernel extends Kernel {
 
     private static final float MAGIC = 0x1.8p23f;
     private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
-    private static final float[] TAYLOR = new float[8];
-
-    static {
-        double f = 1;
-        for (int i = 0; i < TAYLOR.length; i++) {
-            if (i > 0) {
-                f *= i;
-            }
-            TAYLOR[i] = (float) (1 / f);
-        }
-    }
-
-    /**
-     * e^z lane-wise in float for z ≤ 88, from IEEE basic operations only: n = round(z / ln 2) by the 1.5·2²³
-     * trick, r = z − n ln 2 in two parts (Cephes' constants), e^r by its Taylor polynomial to r⁷ (truncation near
-     * 5e-9), then multiplied by 2^n as two exact powers of two; 0 below −104.
-     */
-    static FloatVector exp(FloatVector z) {
-        FloatVector zc = z.max(-110.0f).min(88.0f);
-        FloatVector kd = zc.fma(LOG2E, MAGIC);
-        FloatVector n = kd.sub(MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), zc);
-        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
-        FloatVector poly = FloatVector.broadcast(S, TAYLOR[7]);
-        for (int i = 6; i >= 0; i--) {
-            poly = poly.fma(r, FloatVector.broadcast(S, TAYLOR[i]));
-        }
-        FloatVector k1 = n.fma(0.5f, MAGIC);
-        FloatVector n2 = n.sub(k1.sub(MAGIC));
-        FloatVector k2 = n2.add(MAGIC);
-        FloatVector s1 = ((IntVector) k1.reinterpretAsInts()).add(127).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        FloatVector s2 = ((IntVector) k2.reinterpretAsInts()).add(127).lanewise(VectorOperators.LSHL, 23)
-                .reinterpretAsFloats();
-        return poly.mul(s1).mul(s2).blend(0.0f, zc.compare(VectorOperators.LT, EXP_UNDERFLOW_F));
-    }
+    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(S, -0.693359375f);
+    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(S, 2.12194440e-4f);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1.0f);
+    private static final FloatVector T2 = FloatVector.broadcast(S, 1.0f / 2);
+    private static final FloatVector T3 = FloatVector.broadcast(S, 1.0f / 6);
+    private static final FloatVector T4 = FloatVector.broadcast(S, 1.0f / 24);
+    private static final FloatVector T5 = FloatVector.broadcast(S, 1.0f / 120);
+    private static final FloatVector T6 = FloatVector.broadcast(S, 1.0f / 720);
+    private static final FloatVector T7 = FloatVector.broadcast(S, 1.0f / 5040);
 }

@@ -1,0 +1,71 @@
+package org.emgmm.bench;
+
+import java.util.SplittableRandom;
+import org.emgmm.data.ArrayDataset;
+
+/**
+ * A seeded synthetic Gaussian mixture for benchmarks: K centres uniform in [−10, 10]^D, per-component per-feature
+ * standard deviations uniform in [0.5, 2], each row drawn from a uniformly chosen component (the same recipe as
+ * {@code bench/sklearn/sklearn_bench.py}, which draws its own rows with numpy). The same seed gives the same rows.
+ */
+public final class SyntheticMixture {
+    private SyntheticMixture() {
+    }
+
+    /**
+     * @param n rows, at least 1
+     * @param d features, at least 1
+     * @param k components, at least 1
+     * @param seed random seed
+     * @param asFloat store as float (otherwise double)
+     * @return the data set, row-major
+     * @throws IllegalArgumentException for sizes below 1 or above what one Java array holds
+     */
+    public static ArrayDataset generate(int n, int d, int k, long seed, boolean asFloat) {
+        if (n < 1 || d < 1 || k < 1) {
+            throw new IllegalArgumentException("synthetic mixture: n, d and k must be >= 1, got n=" + n + ", d=" + d
+                    + ", k=" + k);
+        }
+        long len = (long) n * d;
+        if (len > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("synthetic mixture: n*d = " + len + " values do not fit one array "
+                    + "(at most " + (Integer.MAX_VALUE - 8) + ")");
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] means = new double[k * d];
+        double[] scales = new double[k * d];
+        for (int i = 0; i < k * d; i++) {
+            means[i] = rnd.nextDouble(-10, 10);
+        }
+        for (int i = 0; i < k * d; i++) {
+            scales[i] = rnd.nextDouble(0.5, 2);
+        }
+        double[] dv = asFloat ? null : new double[(int) len];
+        float[] fv = asFloat ? new float[(int) len] : null;
+        double spare = Double.NaN;
+        for (int i = 0; i < n; i++) {
+            int j = rnd.nextInt(k);
+            for (int a = 0; a < d; a++) {
+                double g;
+                if (!Double.isNaN(spare)) {
+                    g = spare;
+                    spare = Double.NaN;
+                } else {
+                    // Box–Muller: two independent standard normals from two uniforms.
+                    double u = 1 - rnd.nextDouble();
+                    double v = rnd.nextDouble();
+                    double rad = Math.sqrt(-2 * Math.log(u));
+                    g = rad * Math.cos(2 * Math.PI * v);
+                    spare = rad * Math.sin(2 * Math.PI * v);
+                }
+                double val = means[j * d + a] + scales[j * d + a] * g;
+                if (asFloat) {
+                    fv[i * d + a] = (float) val;
+                } else {
+                    dv[i * d + a] = val;
+                }
+            }
+        }
+        return asFloat ? ArrayDataset.of(fv, d, null) : ArrayDataset.of(dv, d, null);
+    }
+}
