@@ -90,6 +90,32 @@ public final class TestBackends {
     // ------------------------------------------------------------------------------------------------------------
     /** @return the OpenCL backends under test; empty where none is available */
     public static List<NamedBackend> openclBackends() {
+        // Fully qualified names keep the CPU-only path free of JOCL until this method runs.
+        String why;
+        try {
+            List<org.emgmm.backend.opencl.DeviceInfo> all = org.emgmm.backend.opencl.OpenClBackend.devices();
+            if (!all.isEmpty()) {
+                org.emgmm.backend.opencl.DeviceInfo dev = all.stream()
+                        .filter(org.emgmm.backend.opencl.DeviceInfo::isGpu).findFirst().orElse(all.get(0));
+                List<NamedBackend> out = new ArrayList<>();
+                if (dev.fp64()) {
+                    out.add(new NamedBackend("opencl-double", Precision.DOUBLE,
+                            () -> org.emgmm.backend.opencl.OpenClBackend.create(dev, Precision.DOUBLE, 0)));
+                }
+                out.add(new NamedBackend("opencl-float", Precision.FLOAT,
+                        () -> org.emgmm.backend.opencl.OpenClBackend.create(dev, Precision.FLOAT, 0)));
+                return out;
+            }
+            why = "no OpenCL platform found";
+        } catch (RuntimeException | LinkageError e) {
+            why = "OpenCL unavailable: " + e.getMessage();
+        }
+        if ("1".equals(System.getenv("EMGMM_REQUIRE_OPENCL"))) {
+            String reason = why;
+            return List.of(new NamedBackend("opencl-required-but-missing", Precision.DOUBLE, () -> {
+                throw new IllegalStateException(reason + " (EMGMM_REQUIRE_OPENCL=1 requires OpenCL)");
+            }));
+        }
         return List.of();
     }
 }
