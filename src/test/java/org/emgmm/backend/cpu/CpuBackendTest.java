@@ -189,4 +189,129 @@ class CpuBackendTest {
             }
         }
     }
+
+    static void assertBitwise(SufficientStatistics a, SufficientStatistics b, String what) {
+        assertEquals(Double.doubleToRawLongBits(a.logLik), Double.doubleToRawLongBits(b.logLik), what + " logLik");
+        assertEquals(Double.doubleToRawLongBits(a.weightSum), Double.doubleToRawLongBits(b.weightSum),
+                what + " weightSum");
+        assertArrayEquals(a.s0, b.s0, 0.0, what + " s0");
+        assertArrayEquals(a.s1, b.s1, 0.0, what + " s1");
+        assertArrayEquals(a.s2, b.s2, 0.0, what + " s2");
+    }
+
+    @Test
+    void vectorAndScalarPathsAgree() {
+        assumeTrue(CpuBackend.vectorAvailable(), "no Vector API in this JVM");
+        for (CovarianceType type : CovarianceType.values()) {
+            Problem pr = problem(42, 5000, 6, 7, type, true);
+            for (Precision prec : Precision.values()) {
+                try (CpuBackend v = new CpuBackend(2, prec, true); CpuBackend s = new CpuBackend(2, prec, false)) {
+                    assertTrue(v.vectorized() && !s.vectorized());
+                    assertTrue(v.device().contains("Vector API") && s.device().contains("plain Java"), v.device());
+                    // float: both round the same float arithmetic differently (fma, exp); double: ~1e-15
+                    assertClose(run(s, pr.data, pr.params), run(v, pr.data, pr.params),
+                            prec == Precision.DOUBLE ? TOL_F64 : 1e-5, type + " " + prec);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameBitsWhateverTheThreadCountAndOnEveryCall() {
+        // 40,000 rows: 157 blocks in 64 chunks, so threads really share the work.
+        for (CovarianceType type : new CovarianceType[] {CovarianceType.FULL, CovarianceType.DIAG}) {
+            Problem pr = problem(7, 40_000, 5, 4, type, true);
+            for (boolean vector : paths()) {
+                for (Precision prec : Precision.values()) {
+                    SufficientStatistics one;
+                    try (CpuBackend b = new CpuBackend(1, prec, vector)) {
+                        one = run(b, pr.data, pr.params);
+                    }
+                    for (int threads : new int[] {2, 3, 8}) {
+                        try (CpuBackend b = new CpuBackend(threads, prec, vector);
+                             Pass p = b.prepare(pr.data, pr.params.k, type)) {
+                            String what = type + " " + prec + (vector ? " vector " : " scalar ") + threads;
+                            assertBitwise(one, p.accumulate(pr.params), what + " threads, call 1");
+                            assertBitwise(one, p.accumulate(pr.params), what + " threads, call 2");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void farOutlierStaysFiniteAndGoesToItsNearestComponent() {
+        // Two 1-D components at 0 and 10 (unit variance), and a point at 1e4: its log-densities are about -5e7, so
+        // every exp underflows unless taken relative to the maximum. Reference by hand: the outlier belongs to the
+        // component at 10 with responsibility 1 (the other is exp(-(1e4^2 - 9990^2)/2) = exp(-99950) = 0).
+        double[] x = {-0.5, 0.3, 0.1, 9.6, 10.2, 10.4, 1e4};
+        ArrayDataset data = ArrayDataset.of(x, 1, null);
+        Gaussians g = Gaussians.of(CovarianceType.DIAG, new double[] {0.5, 0.5}, new double[] {0, 10},
+                new double[] {1, 1}, 0);
+        SufficientStatistics ref = ReferencePass.accumulate(data, g);
+        for (boolean vector : paths()) {
+            for (Precision prec : Precision.values()) {
+                try (CpuBackend b = new CpuBackend(1, prec, vector)) {
+                    SufficientStatistics st = run(b, data, g);
+                    String what = (vector ? "vector " : "scalar ") + prec;
+                    assertTrue(Double.isFinite(st.logLik) && Double.isFinite(st.s2[1]), what);
+                    // log p(outlier) = log ½ − ½ log 2π − ½ (1e4 − 10)²
+                    double lpOut = Math.log(0.5) - 0.5 * Math.log(2 * Math.PI) - 0.5 * 9990.0 * 9990.0;
+                    assertEquals(ref.logLik, st.logLik, (prec == Precision.DOUBLE ? 1e-12 : 1e-6) * -lpOut, what);
+                    assertTrue(st.logLik < lpOut, what);
+                    assertEquals(3.0, st.s0[0], prec == Precision.DOUBLE ? 1e-12 : 1e-5, what + " s0[0]");
+                    assertEquals(4.0, st.s0[1], prec == Precision.DOUBLE ? 1e-12 : 1e-5, what + " s0[1]");
+                    assertEquals(ref.s2[1], st.s2[1], (prec == Precision.DOUBLE ? 1e-12 : 1e-5) * ref.s2[1], what);
+                }
+            }
+        }
+    }
+
+    @Test
+    void floatPathReallyComputesInFloat() {
+        // Data at 1000 + small noise: in float the squared distances lose digits that double keeps, so float and
+        // double must differ (more than double rounding), while staying within float tolerance.
+        Problem pr = problem(3, 2000, 3, 2, CovarianceType.DIAG, false);
+        double[] x = new double[2000 * 3];
+        pr.data.read(0, 2000, x, 0);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * 1e-3 + 1000;
+        }
+        ArrayDataset data = ArrayDataset.of(x, 3, null);
+        double[] means = pr.params.means.clone();
+        for (int i = 0; i < means.length; i++) {
+            means[i] = means[i] * 1e-3 + 1000;
+        }
+        double[] cov = pr.params.covariances.clone();
+        for (int i = 0; i < cov.length; i++) {
+            cov[i] *= 1e-6;
+        }
+        Gaussians g = Gaussians.of(CovarianceType.DIAG, pr.params.weights, means, cov, 0);
+        SufficientStatistics ref = ReferencePass.accumulate(data, g);
+        for (boolean vector : paths()) {
+            try (CpuBackend f = new CpuBackend(2, Precision.FLOAT, vector)) {
+                SufficientStatistics st = run(f, data, g);
+                double rel = Math.abs(st.logLik - ref.logLik) / Math.abs(ref.logLik);
+                assertTrue(rel > 1e-9 && rel < 1e-3, "float logLik relative difference " + rel);
+            }
+        }
+    }
+
+    @Test
+    void rejectsBadArguments() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new CpuBackend(-1, Precision.DOUBLE));
+        Problem pr = problem(1, 100, 2, 2, CovarianceType.DIAG, false);
+        try (CpuBackend b = new CpuBackend(1, Precision.DOUBLE)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> b.prepare(pr.data, 0, CovarianceType.DIAG));
+            assertTrue(e.getMessage().contains("k"), e.getMessage());
+            try (Pass p = b.prepare(pr.data, 3, CovarianceType.DIAG)) {
+                e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> p.accumulate(pr.params));
+                assertTrue(e.getMessage().contains("k=2"), e.getMessage());
+            }
+        }
+    }
 }
