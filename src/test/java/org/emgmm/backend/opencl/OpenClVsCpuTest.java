@@ -14,6 +14,7 @@ import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
 import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
+import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,7 +63,7 @@ class OpenClVsCpuTest {
 
     static void compare(DeviceInfo dev, GmmSettings s, Dataset data) {
         MixtureModel cpu;
-        try (Backend b = new ScalarBackend()) {
+        try (Backend b = new CpuBackend(2, Precision.DOUBLE)) {
             cpu = new GaussianMixture(s).fit(data, b, new FitListener() { });
         }
         MixtureModel ocl;
