@@ -22,23 +22,28 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link Tolerances#MONOTONE_F32}.
  */
 class FreeEnergyMonotoneTest {
-    static final int PROBLEMS = 120;
-    static final int ITERATIONS = 40;
+    /** Problems per (type, D) shape. */
+    static final int PER_SHAPE = 4;
+    /** 4 types × 8 values of D × {@link #PER_SHAPE}. */
+    static final int PROBLEMS = 4 * 8 * PER_SHAPE;
+    static final int ITERATIONS = 30;
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("org.emgmm.TestBackends#all")
     void lowerBoundNeverDecreases(TestBackends.NamedBackend nb) {
         double slack = nb.tolerances().monotone;
         CovarianceType[] types = CovarianceType.values();
-        SplittableRandom shape = new SplittableRandom(20240601);
         int increased = 0;
-        boolean[][] seen = new boolean[9][7]; // (d, k) pairs covered
+        boolean[] seenK = new boolean[7];
         try (Backend backend = nb.open()) {
             for (int p = 0; p < PROBLEMS; p++) {
-                CovarianceType type = types[p % types.length];
-                int d = 1 + (p / types.length) % 8;
-                int k = 1 + shape.nextInt(6);
-                seen[d][k] = true;
+                // Every (type, D) pair, D = 1..8, with K cycling through 1..6; each shape gets PER_SHAPE problems
+                // with different random data (few distinct shapes: a backend may compile per shape).
+                int shape = p / PER_SHAPE;
+                CovarianceType type = types[shape % types.length];
+                int d = 1 + shape / types.length;
+                int k = 1 + (d + 2 * type.ordinal()) % 6;
+                seenK[k] = true;
                 Synthetic s = Synthetic.generate(1000 + p, type, d, k, 25 + 5 * d, 4.0);
                 GmmSettings settings = GmmSettings.builder().k(k).covarianceType(type).regCovar(0).tol(0)
                         .maxIter(ITERATIONS).start(s.start()).precision(nb.precision()).build();
@@ -58,15 +63,8 @@ class FreeEnergyMonotoneTest {
                 }
             }
         }
-        for (int d = 1; d <= 8; d++) {
-            final int dd = d;
-            assertTrue(java.util.stream.IntStream.rangeClosed(1, 6).filter(k -> seen[dd][k]).count() >= 3,
-                    "D = " + d + " is tried with fewer than three values of K");
-        }
         for (int k = 1; k <= 6; k++) {
-            final int kk = k;
-            assertTrue(java.util.stream.IntStream.rangeClosed(1, 8).anyMatch(d -> seen[d][kk]), "K = " + k
-                    + " never tried");
+            assertTrue(seenK[k], "K = " + k + " never tried");
         }
         // The property is not vacuous: EM moved the lower bound up in most problems (K = 1 converges at once).
         assertTrue(increased > PROBLEMS / 2, "the lower bound rose in only " + increased + " problems");

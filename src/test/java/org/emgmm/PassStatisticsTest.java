@@ -74,7 +74,9 @@ class PassStatisticsTest {
                 + (floatStorage ? " (float data)" : "");
         double rel = nb.precision() == Precision.DOUBLE ? REL_F64 : REL_F32;
         compare(what, ref, got, rel);
-        assertEquals(ref.weightSum, got.weightSum, 1e-12 * ref.weightSum, what + ": weightSum");
+        // A float backend may round the weights to float: 1e-7 relative each.
+        assertEquals(ref.weightSum, got.weightSum, (nb.precision() == Precision.DOUBLE ? 1e-12 : 1e-6)
+                * ref.weightSum, what + ": weightSum");
         assertArrayEquals(got.s0, again.s0, 0.0, what + ": second pass s0");
         assertArrayEquals(got.s1, again.s1, 0.0, what + ": second pass s1");
         assertArrayEquals(got.s2, again.s2, 0.0, what + ": second pass s2");
