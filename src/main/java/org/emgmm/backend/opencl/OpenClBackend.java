@@ -185,6 +185,22 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
+     * The device a {@code --device} value names, of any type.
+     *
+     * @param selector index, or a case-insensitive fragment of the device, vendor or platform name; null for the
+     *     first GPU, else the first device
+     * @return the device
+     * @throws OpenClException when OpenCL is unavailable, there is no device, or nothing matches
+     */
+    public static DeviceInfo device(String selector) {
+        List<DeviceInfo> all = devices();
+        if (all.isEmpty()) {
+            throw new OpenClException("no OpenCL platform found (is an OpenCL driver / ICD installed?)", -1001);
+        }
+        return choose(all, selector, true);
+    }
+
+    /**
      * The device a {@code --device} value names.
      *
      * @param all the listed devices (not empty)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The GPU check of issue 3, for a machine with an NVIDIA GPU and no JDK (prepare .gpu/ first with
+# bench/prepare-gpu.sh, then carry .gpu along). Run from the repository root:
+#     bash bench/gpu-check.sh            (as root: it writes /etc/OpenCL/vendors/nvidia.icd)
+# It
+#   1. registers NVIDIA's OpenCL ICD (libnvidia-opencl.so.1) and puts an ICD loader libOpenCL.so.1 (CUDA ships
+#      one) on LD_LIBRARY_PATH,
+#   2. lists the OpenCL devices,
+#   3. runs the OpenCL tests and the backend-contract tests on the GPU (EMGMM_REQUIRE_OPENCL=1: no skipping),
+#   4. runs the JMH benchmarks of the issue's targets: diag N=1e8 D=16 K=16 float and full N=1e7 D=16 K=16 float,
+#      OpenCL and CPU backends (and, when scikit-learn is there, scikit-learn at N=1e7 for the ratio),
+# and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench sklearn" picks stages.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT="${OUT:-$PWD/gpu-out}"
+mkdir -p "$OUT"
+STAGES="${STAGES:-icd tests bench sklearn}"
+JAVA=.gpu/jre/bin/java
+LOG="$OUT/gpu-check.log"
+exec > >(tee -a "$LOG") 2>&1
+echo "== gpu-check $(date -u +%FT%TZ) on $(hostname)"
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv 2>&1 || true
+
+find_lib() { # name, then search roots
+  local name=$1; shift
+  for root in "$@"; do
+    [ -d "$root" ] || continue
+    local f
+    f=$(find "$root" -maxdepth 6 \( -name "$name" -o -name "$name.*" \) \( -type f -o -type l \) 2>/dev/null | sort | head -1)
+    if [ -n "$f" ]; then echo "$f"; return 0; fi
+  done
+  return 1
+}
+
+if [[ " $STAGES " == *" icd "* ]]; then
+  NV=$(find_lib libnvidia-opencl.so.1 /usr/local/nvidia /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib /usr/local /opt)
+  if [ -z "$NV" ]; then echo "FAIL: libnvidia-opencl.so.1 not found"; exit 2; fi
+  echo "NVIDIA OpenCL ICD: $NV"
+  mkdir -p /etc/OpenCL/vendors && echo "$NV" > /etc/OpenCL/vendors/nvidia.icd || echo "cannot write /etc/OpenCL/vendors"
+  export OCL_ICD_FILENAMES="$NV"         # the Khronos and ocl-icd loaders both read this too
+  LOADER=$(find_lib libOpenCL.so.1 /usr/local/cuda/lib64 /usr/local/cuda/targets /usr/local /opt /usr/lib/x86_64-linux-gnu /usr/lib64 \
+           /usr/lib/python3/dist-packages /opt/torch)
+  if [ -z "$LOADER" ]; then echo "FAIL: no OpenCL ICD loader libOpenCL.so.1 found"; exit 2; fi
+  echo "ICD loader: $LOADER"
+  LIBDIR="$OUT/lib"; mkdir -p "$LIBDIR"
+  ln -sf "$(readlink -f "$LOADER")" "$LIBDIR/libOpenCL.so.1"; ln -sf "$(readlink -f "$LOADER")" "$LIBDIR/libOpenCL.so"
+  export LD_LIBRARY_PATH="$LIBDIR:$(dirname "$NV"):${LD_LIBRARY_PATH:-}"
+fi
+
+JOPTS=(--add-modules jdk.incubator.vector -Xss8m)
+echo "== devices"
+"$JAVA" "${JOPTS[@]}" -cp .gpu/emgmm.jar org.emgmm.cli.Main devices 2>&1 | tee "$OUT/devices.txt"
+
+if [[ " $STAGES " == *" tests "* ]]; then
+  echo "== tests (OpenCL required)"
+  EMGMM_REQUIRE_OPENCL=1 timeout 240 "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
+      -cp .gpu/emgmm.jar:.gpu/test-classes \
+      --select-package org.emgmm.backend.opencl \
+      --select-class org.emgmm.ReferenceFitTest --select-class org.emgmm.FreeEnergyMonotoneTest \
+      --details=summary --disable-banner --reports-dir "$OUT/junit" > "$OUT/tests.txt" 2>&1
+  echo "tests exit code: $?"; tail -25 "$OUT/tests.txt"
+fi
+
+if [[ " $STAGES " == *" bench "* ]]; then
+  # H100 SXM: ~67 TFLOP/s fp32 (non-tensor), ~3.35 TB/s HBM3 (issue 3 uses ~60 TFLOP/s and ~3 TB/s)
+  PEAK="--peak-gflops ${PEAK_GFLOPS:-60000} --peak-gbs ${PEAK_GBS:-3000}"
+  # -f 0: trials run in this JVM, so the generated data is made once for both backends
+  JMH=(-f 0 -wi 2 -i 5 -w 1 -r 1)
+  echo "== bench diag N=1e8 D=16 K=16 float"
+  timeout 300 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
+      "${JMH[@]}" -p n=100000000 -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
+  cat "$OUT/opencl-gpu-diag.md"
+  echo "== bench full N=1e7 D=16 K=16 float"
+  timeout 240 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full.md" $PEAK \
+      "${JMH[@]}" -p n=10000000 -p d=16 -p k=16 -p type=full -p precision=float -p backend=opencl,cpu
+  cat "$OUT/opencl-gpu-full.md"
+fi
+
+if [[ " $STAGES " == *" sklearn "* ]] && python3 -c "import sklearn" 2>/dev/null; then
+  echo "== scikit-learn diag N=1e7 D=16 K=16 (per-iteration time scales linearly in N)"
+  timeout 120 python3 bench/sklearn/sklearn_bench.py --n 10000000 --d 16 --k 16 --covariance diag --iters 2 \
+      > "$OUT/sklearn-diag-1e7.txt" 2>&1
+  cat "$OUT/sklearn-diag-1e7.txt"
+fi
+echo "== done $(date -u +%FT%TZ)"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Prepares .gpu/ (ignored by git) for bench/gpu-check.sh on a GPU machine that has no JDK:
+#   .gpu/jre/                 a jlink'ed Java runtime (the modules emgmm, JOCL, Jackson, JUnit and JMH need)
+#   .gpu/emgmm.jar            the shaded jar built with the `bench` profile (includes the JMH benchmarks and JMH)
+#   .gpu/test-classes/        the compiled tests and their resources
+#   .gpu/junit-console.jar    JUnit's console launcher (junit-platform-console-standalone)
+# Run here (needs JDK 17 with jlink, Maven): bench/prepare-gpu.sh   then carry .gpu to the GPU machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=target-gpu
+JUNIT_PLATFORM=1.14.1   # the platform version that goes with junit-jupiter 5.14.1 in pom.xml
+mvn -B -q -Pbench -DbuildDir="$BUILD" -DskipTests package
+mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:$JUNIT_PLATFORM \
+    -DoutputDirectory="$BUILD/junit"
+rm -rf .gpu
+mkdir -p .gpu
+jlink --add-modules java.base,java.logging,java.sql,java.management,java.xml,java.naming,jdk.unsupported,jdk.incubator.vector,jdk.management \
+      --strip-debug --no-header-files --no-man-pages --compress=2 --output .gpu/jre
+cp "$BUILD/emgmm.jar" .gpu/emgmm.jar
+cp -r "$BUILD/test-classes" .gpu/test-classes
+cp "$BUILD/junit/junit-platform-console-standalone-$JUNIT_PLATFORM.jar" .gpu/junit-console.jar
+cp bench/gpu-check.sh .gpu/
+du -sh .gpu .gpu/*
+echo "prepared .gpu/ (carry it: run(carry=[\".gpu\"], command=\"bash bench/gpu-check.sh\"))"
