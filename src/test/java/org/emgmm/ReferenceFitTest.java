@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.stream.Stream;
 import org.emgmm.backend.Backend;
 import org.emgmm.data.ArrayDataset;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -55,5 +56,25 @@ class ReferenceFitTest {
         assertEquals(m.lowerBoundHistory().length, m.nIter(), what + ": one history entry per iteration");
         assertEquals(c.set.k, m.nComponents());
         assertEquals(c.set.d, m.nFeatures());
+    }
+
+    /**
+     * The library's own entry points (backend chosen by the settings, opened and closed by the fit; rows as
+     * {@code double[][]}) reproduce the reference too, with the default {@code auto} backend and with {@code cpu}.
+     */
+    @Test
+    void defaultEntryPointsReproduceScikitLearn() {
+        ReferenceData.Case c = ReferenceData.load("faithful").get(CovarianceType.FULL);
+        double[][] rows = new double[c.set.n][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(c.set.data, i * c.set.d, (i + 1) * c.set.d);
+        }
+        for (BackendKind kind : new BackendKind[] {BackendKind.AUTO, BackendKind.CPU}) {
+            MixtureModel m = new GaussianMixture(c.settings().backend(kind).build()).fit(rows);
+            String what = kind + " " + c;
+            assertTrue(Math.abs(m.nIter() - c.nIter) <= Tolerances.ITER_F64, what + ": iterations " + m.nIter());
+            ModelAsserts.check(what + ": lower bound", c.lowerBound, m.lowerBound(), Tolerances.LOWER_BOUND_F64, 0);
+            ModelAsserts.assertParams(what, c.type, c.weights, c.means, c.covariances, m, Tolerances.PARAM_F64);
+        }
     }
 }
