@@ -23,7 +23,7 @@ import org.emgmm.em.SufficientStatistics;
  * one thread, and the chunks' statistics are merged in chunk order, so any number of threads gives the same bits.
  *
  * <p>Per block of {@value Kernel#BLOCK} samples (transposed to feature-major): log-densities of every component,
- * responsibilities by log-sum-exp with {@code exp} skipped where it underflows, then the weighted sums S0, S1, S2
+ * responsibilities by log-sum-exp with {@code exp} skipped below the normal range, then the weighted sums S0, S1, S2
  * about the current means over the samples whose responsibility is not 0 (Bishop, PRML §9.2.2; DESIGN.md). Memory
  * beyond the data: one kernel's O(B·(D + K)) scratch per thread and O(K·D²) statistics per chunk.
  *

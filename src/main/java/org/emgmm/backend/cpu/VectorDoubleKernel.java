@@ -127,15 +127,55 @@ final class VectorDoubleKernel extends Kernel {
             DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
             int o = j * BLOCK;
             for (int i = 0; i < np; i += G * L) {
-                DoubleVector m0 = DoubleVector.zero(S);
-                DoubleVector m1 = m0;
-                DoubleVector m2 = m0;
-                DoubleVector m3 = m0;
-                for (int c = 0; c < d; c++) {
-                    DoubleVector y0 = DoubleVector.zero(S);
-                    DoubleVector y1 = y0;
-                    DoubleVector y2 = y0;
-                    DoubleVector y3 = y0;
+                int mo = o + i;
+                DoubleVector zero = DoubleVector.zero(S);
+                for (int q = 0; q < G; q++) {
+                    zero.intoArray(lp, mo + q * L);
+                }
+                int c = 0;
+                for (; c + 1 < d; c += 2) {
+                    // columns c and c+1 of (x − μ)ᵀU together: the t loads serve both
+                    DoubleVector y0 = zero;
+                    DoubleVector y1 = zero;
+                    DoubleVector y2 = zero;
+                    DoubleVector y3 = zero;
+                    DoubleVector z0 = zero;
+                    DoubleVector z1 = zero;
+                    DoubleVector z2 = zero;
+                    DoubleVector z3 = zero;
+                    for (int r = 0; r <= c; r++) {
+                        DoubleVector u = DoubleVector.broadcast(S, p.prec[po + r * d + c]);
+                        DoubleVector v = DoubleVector.broadcast(S, p.prec[po + r * d + c + 1]);
+                        int to = r * BLOCK + i;
+                        DoubleVector t0 = DoubleVector.fromArray(S, t, to);
+                        DoubleVector t1 = DoubleVector.fromArray(S, t, to + L);
+                        DoubleVector t2 = DoubleVector.fromArray(S, t, to + 2 * L);
+                        DoubleVector t3 = DoubleVector.fromArray(S, t, to + 3 * L);
+                        y0 = t0.fma(u, y0);
+                        y1 = t1.fma(u, y1);
+                        y2 = t2.fma(u, y2);
+                        y3 = t3.fma(u, y3);
+                        z0 = t0.fma(v, z0);
+                        z1 = t1.fma(v, z1);
+                        z2 = t2.fma(v, z2);
+                        z3 = t3.fma(v, z3);
+                    }
+                    DoubleVector v = DoubleVector.broadcast(S, p.prec[po + (c + 1) * d + c + 1]);
+                    int to = (c + 1) * BLOCK + i;
+                    z0 = DoubleVector.fromArray(S, t, to).fma(v, z0);
+                    z1 = DoubleVector.fromArray(S, t, to + L).fma(v, z1);
+                    z2 = DoubleVector.fromArray(S, t, to + 2 * L).fma(v, z2);
+                    z3 = DoubleVector.fromArray(S, t, to + 3 * L).fma(v, z3);
+                    z0.fma(z0, y0.fma(y0, DoubleVector.fromArray(S, lp, mo))).intoArray(lp, mo);
+                    z1.fma(z1, y1.fma(y1, DoubleVector.fromArray(S, lp, mo + L))).intoArray(lp, mo + L);
+                    z2.fma(z2, y2.fma(y2, DoubleVector.fromArray(S, lp, mo + 2 * L))).intoArray(lp, mo + 2 * L);
+                    z3.fma(z3, y3.fma(y3, DoubleVector.fromArray(S, lp, mo + 3 * L))).intoArray(lp, mo + 3 * L);
+                }
+                if (c < d) {
+                    DoubleVector y0 = zero;
+                    DoubleVector y1 = zero;
+                    DoubleVector y2 = zero;
+                    DoubleVector y3 = zero;
                     for (int r = 0; r <= c; r++) {
                         DoubleVector u = DoubleVector.broadcast(S, p.prec[po + r * d + c]);
                         int to = r * BLOCK + i;
@@ -144,15 +184,14 @@ final class VectorDoubleKernel extends Kernel {
                         y2 = DoubleVector.fromArray(S, t, to + 2 * L).fma(u, y2);
                         y3 = DoubleVector.fromArray(S, t, to + 3 * L).fma(u, y3);
                     }
-                    m0 = y0.fma(y0, m0);
-                    m1 = y1.fma(y1, m1);
-                    m2 = y2.fma(y2, m2);
-                    m3 = y3.fma(y3, m3);
+                    y0.fma(y0, DoubleVector.fromArray(S, lp, mo)).intoArray(lp, mo);
+                    y1.fma(y1, DoubleVector.fromArray(S, lp, mo + L)).intoArray(lp, mo + L);
+                    y2.fma(y2, DoubleVector.fromArray(S, lp, mo + 2 * L)).intoArray(lp, mo + 2 * L);
+                    y3.fma(y3, DoubleVector.fromArray(S, lp, mo + 3 * L)).intoArray(lp, mo + 3 * L);
                 }
-                lc.sub(m0.mul(0.5)).intoArray(lp, o + i);
-                lc.sub(m1.mul(0.5)).intoArray(lp, o + i + L);
-                lc.sub(m2.mul(0.5)).intoArray(lp, o + i + 2 * L);
-                lc.sub(m3.mul(0.5)).intoArray(lp, o + i + 3 * L);
+                for (int q = 0; q < G; q++) {
+                    lc.sub(DoubleVector.fromArray(S, lp, mo + q * L).mul(0.5)).intoArray(lp, mo + q * L);
+                }
             }
         }
     }
@@ -203,8 +242,9 @@ final class VectorDoubleKernel extends Kernel {
     /**
      * e^z in place over the K×np buffer (z ≤ 0 here), from IEEE basic operations only: n = round(z / ln 2) by the
      * 1.5·2⁵² trick, r = z − n ln 2 in two parts (|r| ≤ ½ ln 2), e^r by its Taylor polynomial to r¹³ (truncation
-     * below 1e-17), then multiplied by 2^n as two exact powers of two, so results that are subnormal round once; 0
-     * below −746, where a whole vector below it is skipped.
+     * below 1e-17), times 2^n built in the exponent bits (n ≥ −1022 in the range kept); 0 below
+     * {@link Kernel#EXP_UNDERFLOW_D} (no subnormals, and −∞ or garbage lanes are masked), where a whole vector below
+     * it is skipped.
      */
     private void expAll(int np) {
         for (int j = 0; j < k; j++) {
@@ -215,10 +255,9 @@ final class VectorDoubleKernel extends Kernel {
                     DoubleVector.zero(S).intoArray(lp, i);
                     continue;
                 }
-                DoubleVector zc = z.max(-750.0).min(709.0);
-                DoubleVector kd = zc.fma(LOG2E, MAGIC);
+                DoubleVector kd = z.fma(LOG2E, MAGIC);
                 DoubleVector n = kd.sub(MAGIC);
-                DoubleVector r = n.fma(NEG_LN2_HI, zc);
+                DoubleVector r = n.fma(NEG_LN2_HI, z);
                 r = n.fma(NEG_LN2_LO, r);
                 DoubleVector poly = r.fma(T13, T12);
                 poly = poly.fma(r, T11);
@@ -233,13 +272,9 @@ final class VectorDoubleKernel extends Kernel {
                 poly = poly.fma(r, T2);
                 poly = poly.fma(r, ONE);
                 poly = poly.fma(r, ONE);
-                DoubleVector k1 = n.fma(0.5, MAGIC);
-                DoubleVector k2 = n.sub(k1.sub(MAGIC)).add(MAGIC);
-                DoubleVector s1 = k1.viewAsIntegralLanes().add(1023L)
-                        .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-                DoubleVector s2 = k2.viewAsIntegralLanes().add(1023L)
-                        .lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes();
-                poly.mul(s1).mul(s2).blend(0.0, under).intoArray(lp, i);
+                DoubleVector scale = ((LongVector) kd.reinterpretAsLongs()).add(1023L)
+                        .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                poly.mul(scale).blend(0.0, under).intoArray(lp, i);
             }
         }
     }
@@ -343,7 +378,9 @@ final class VectorDoubleKernel extends Kernel {
         }
         int so = j * d * d;
         int len = cnt * L;
-        for (int a = 0; a < d; a++) {
+        int a = 0;
+        for (; a + 1 < d; a += 2) {
+            // rows a and a+1 together: the t loads serve both (element (a+1, a) is lower triangle, unused)
             int ao = a * BLOCK;
             int b = a;
             for (; b + 3 < d; b += 4) {
@@ -351,32 +388,69 @@ final class VectorDoubleKernel extends Kernel {
                 DoubleVector e1 = e0;
                 DoubleVector e2 = e0;
                 DoubleVector e3 = e0;
+                DoubleVector f0 = e0;
+                DoubleVector f1 = e0;
+                DoubleVector f2 = e0;
+                DoubleVector f3 = e0;
                 int bo = b * BLOCK;
                 for (int q = 0; q < len; q += L) {
                     DoubleVector ra = DoubleVector.fromArray(S, rt, ao + q);
-                    e0 = ra.fma(DoubleVector.fromArray(S, t, bo + q), e0);
-                    e1 = ra.fma(DoubleVector.fromArray(S, t, bo + BLOCK + q), e1);
-                    e2 = ra.fma(DoubleVector.fromArray(S, t, bo + 2 * BLOCK + q), e2);
-                    e3 = ra.fma(DoubleVector.fromArray(S, t, bo + 3 * BLOCK + q), e3);
+                    DoubleVector rb = DoubleVector.fromArray(S, rt, ao + BLOCK + q);
+                    DoubleVector t0 = DoubleVector.fromArray(S, t, bo + q);
+                    DoubleVector t1 = DoubleVector.fromArray(S, t, bo + BLOCK + q);
+                    DoubleVector t2 = DoubleVector.fromArray(S, t, bo + 2 * BLOCK + q);
+                    DoubleVector t3 = DoubleVector.fromArray(S, t, bo + 3 * BLOCK + q);
+                    e0 = ra.fma(t0, e0);
+                    e1 = ra.fma(t1, e1);
+                    e2 = ra.fma(t2, e2);
+                    e3 = ra.fma(t3, e3);
+                    f0 = rb.fma(t0, f0);
+                    f1 = rb.fma(t1, f1);
+                    f2 = rb.fma(t2, f2);
+                    f3 = rb.fma(t3, f3);
                 }
+                int s0 = so + a * d + b;
+                int s1 = s0 + d;
                 e0.intoArray(lanes, 0);
-                st.s2[so + a * d + b] += laneSum();
+                st.s2[s0] += laneSum();
                 e1.intoArray(lanes, 0);
-                st.s2[so + a * d + b + 1] += laneSum();
+                st.s2[s0 + 1] += laneSum();
                 e2.intoArray(lanes, 0);
-                st.s2[so + a * d + b + 2] += laneSum();
+                st.s2[s0 + 2] += laneSum();
                 e3.intoArray(lanes, 0);
-                st.s2[so + a * d + b + 3] += laneSum();
+                st.s2[s0 + 3] += laneSum();
+                f0.intoArray(lanes, 0);
+                st.s2[s1] += laneSum();
+                f1.intoArray(lanes, 0);
+                st.s2[s1 + 1] += laneSum();
+                f2.intoArray(lanes, 0);
+                st.s2[s1 + 2] += laneSum();
+                f3.intoArray(lanes, 0);
+                st.s2[s1 + 3] += laneSum();
             }
             for (; b < d; b++) {
                 DoubleVector e0 = DoubleVector.zero(S);
+                DoubleVector f0 = e0;
                 int bo = b * BLOCK;
                 for (int q = 0; q < len; q += L) {
-                    e0 = DoubleVector.fromArray(S, rt, ao + q).fma(DoubleVector.fromArray(S, t, bo + q), e0);
+                    DoubleVector t0 = DoubleVector.fromArray(S, t, bo + q);
+                    e0 = DoubleVector.fromArray(S, rt, ao + q).fma(t0, e0);
+                    f0 = DoubleVector.fromArray(S, rt, ao + BLOCK + q).fma(t0, f0);
                 }
                 e0.intoArray(lanes, 0);
                 st.s2[so + a * d + b] += laneSum();
+                f0.intoArray(lanes, 0);
+                st.s2[so + (a + 1) * d + b] += laneSum();
             }
+        }
+        if (a < d) {
+            int ao = a * BLOCK;
+            DoubleVector e0 = DoubleVector.zero(S);
+            for (int q = 0; q < len; q += L) {
+                e0 = DoubleVector.fromArray(S, rt, ao + q).fma(DoubleVector.fromArray(S, t, ao + q), e0);
+            }
+            e0.intoArray(lanes, 0);
+            st.s2[so + a * d + a] += laneSum();
         }
     }
 

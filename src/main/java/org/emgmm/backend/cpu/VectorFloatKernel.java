@@ -215,7 +215,7 @@ final class VectorFloatKernel extends Kernel {
     /**
      * e^z in place in float over the K×np buffer (z ≤ 0 here), from IEEE basic operations only: n = round(z / ln 2)
      * by the 1.5·2²³ trick, r = z − n ln 2 in two parts (Cephes' constants), e^r by its Taylor polynomial to r⁷
-     * (truncation near 5e-9), then multiplied by 2^n as two exact powers of two; 0 below −104, where a whole vector
+     * (truncation near 5e-9), times 2^n built in the exponent bits (n ≥ −126 in the range kept); 0 below {@link Kernel#EXP_UNDERFLOW_F} (no subnormals), where a whole vector
      * below it is skipped.
      */
     private void expAll(int np) {
@@ -227,10 +227,9 @@ final class VectorFloatKernel extends Kernel {
                     FloatVector.zero(S).intoArray(lp, i);
                     continue;
                 }
-                FloatVector zc = z.max(-110.0f).min(88.0f);
-                FloatVector kd = zc.fma(LOG2E, MAGIC);
+                FloatVector kd = z.fma(LOG2E, MAGIC);
                 FloatVector n = kd.sub(MAGIC);
-                FloatVector r = n.fma(NEG_LN2_HI, zc);
+                FloatVector r = n.fma(NEG_LN2_HI, z);
                 r = n.fma(NEG_LN2_LO, r);
                 FloatVector poly = r.fma(T7, T6);
                 poly = poly.fma(r, T5);
@@ -239,13 +238,9 @@ final class VectorFloatKernel extends Kernel {
                 poly = poly.fma(r, T2);
                 poly = poly.fma(r, ONE);
                 poly = poly.fma(r, ONE);
-                FloatVector k1 = n.fma(0.5f, MAGIC);
-                FloatVector k2 = n.sub(k1.sub(MAGIC)).add(MAGIC);
-                FloatVector s1 = ((IntVector) k1.reinterpretAsInts()).add(127)
+                FloatVector scale = ((IntVector) kd.reinterpretAsInts()).add(127)
                         .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-                FloatVector s2 = ((IntVector) k2.reinterpretAsInts()).add(127)
-                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-                poly.mul(s1).mul(s2).blend(0.0f, under).intoArray(lp, i);
+                poly.mul(scale).blend(0.0f, under).intoArray(lp, i);
             }
         }
     }
