@@ -10,7 +10,7 @@ import org.emgmm.Precision;
  * the device limits, deterministic for a given device and problem, so a pass gives the same bits on every run.
  */
 final class KernelPlan {
-    /** At most this many accumulator entries per work-item before the components are tiled. */
+    /** At most this many accumulator entries per work-item (on a GPU) before the components are tiled. */
     static final int MAX_APT = 8;
     /** Reduce work-group size (power of two). */
     static final int RWG = 64;
@@ -50,11 +50,15 @@ final class KernelPlan {
         this.k = k;
         this.type = type;
         this.weighted = weighted;
-        this.wgs = (int) Math.min(dev.isGpu() ? 256 : 64, Math.max(1, floorPow2(dev.maxWorkGroupSize())));
+        // GPUs: 256 work-items (8 warps) per group; CPU devices (PoCL runs a group's items as loops): 128 measured best
+        this.wgs = (int) Math.min(Integer.getInteger("emgmm.opencl.wgs", dev.isGpu() ? 256 : 128),
+                Math.max(1, floorPow2(dev.maxWorkGroupSize())));
         int s2n = type.needsOuterProducts() ? d * (d + 1) / 2 : d;
         this.per = 1 + d + s2n;
         // components per tile: as many as keep the entries within MAX_APT per work-item, balanced over the tiles
-        int ktMax = Math.max(1, Math.min(k, (MAX_APT * wgs - 2) / per));
+        // GPUs keep the entries in registers (MAX_APT); CPU devices have no register file to spill from: 4x as many
+        int maxApt = Integer.getInteger("emgmm.opencl.apt", dev.isGpu() ? MAX_APT : 4 * MAX_APT);
+        int ktMax = Math.max(1, Math.min(k, (maxApt * wgs - 2) / per));
         int tiles = (k + ktMax - 1) / ktMax;
         int ktTry = (k + tiles - 1) / tiles;
         // rows per tile: as many as local memory holds (xs: D rows, rs: KT + 2 rows, each TILE + 4 long)

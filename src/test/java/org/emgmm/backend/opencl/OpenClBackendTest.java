@@ -175,20 +175,34 @@ class OpenClBackendTest {
         }
     }
 
-    /** Many components and large D force several component tiles per pass; the result must not change. */
+    /**
+     * Component tiles (several launches per pass, each accumulating some of the components) must not change the
+     * result: forced here by allowing one accumulator entry per work-item (-Demgmm.opencl.apt=1).
+     */
     @Test
     void componentTilesAgreeWithReference() {
         DeviceInfo dev = OpenClTestSupport.device();
-        int d = 12;
-        int k = 9;
+        int d = 6;
+        int k = 5;
         ArrayDataset data = OpenClTestSupport.blobs(3000, d, k, 0, 12);
-        try (OpenClBackend b = OpenClBackend.create(dev, Precision.DOUBLE, 0)) {
-            String plan = b.describePlan(3000, d, k, CovarianceType.FULL, false);
-            assertFalse(plan.contains("compTiles=1 "), plan);
+        String old = System.getProperty("emgmm.opencl.apt");
+        System.setProperty("emgmm.opencl.apt", "1");
+        try {
+            try (OpenClBackend b = OpenClBackend.create(dev, Precision.DOUBLE, 0)) {
+                String plan = b.describePlan(3000, d, k, CovarianceType.FULL, false);
+                // two tiles of 3 components: the second one half empty (component 5 does not exist)
+                assertTrue(plan.contains("kt=3 compTiles=2 "), plan);
+            }
+            GmmSettings s = GmmSettings.builder().k(k).covarianceType(CovarianceType.FULL).seed(4).maxIter(5).tol(0)
+                    .build();
+            OpenClVsCpuTest.compare(dev, s, data);
+        } finally {
+            if (old == null) {
+                System.clearProperty("emgmm.opencl.apt");
+            } else {
+                System.setProperty("emgmm.opencl.apt", old);
+            }
         }
-        GmmSettings s = GmmSettings.builder().k(k).covarianceType(CovarianceType.FULL).seed(4).maxIter(5).tol(0)
-                .build();
-        OpenClVsCpuTest.compare(dev, s, data);
     }
 
     @Test
