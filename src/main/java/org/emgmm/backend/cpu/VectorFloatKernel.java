@@ -139,15 +139,55 @@ final class VectorFloatKernel extends Kernel {
             FloatVector lc = FloatVector.broadcast(S, p.logConstF[j]);
             int o = j * BLOCK;
             for (int i = 0; i < np; i += G * L) {
-                FloatVector m0 = FloatVector.zero(S);
-                FloatVector m1 = m0;
-                FloatVector m2 = m0;
-                FloatVector m3 = m0;
-                for (int c = 0; c < d; c++) {
-                    FloatVector y0 = FloatVector.zero(S);
-                    FloatVector y1 = y0;
-                    FloatVector y2 = y0;
-                    FloatVector y3 = y0;
+                int mo = o + i;
+                FloatVector zero = FloatVector.zero(S);
+                for (int q = 0; q < G; q++) {
+                    zero.intoArray(lp, mo + q * L);
+                }
+                int c = 0;
+                for (; c + 1 < d; c += 2) {
+                    // columns c and c+1 of (x − μ)ᵀU together: the t loads serve both
+                    FloatVector y0 = zero;
+                    FloatVector y1 = zero;
+                    FloatVector y2 = zero;
+                    FloatVector y3 = zero;
+                    FloatVector z0 = zero;
+                    FloatVector z1 = zero;
+                    FloatVector z2 = zero;
+                    FloatVector z3 = zero;
+                    for (int r = 0; r <= c; r++) {
+                        FloatVector u = FloatVector.broadcast(S, p.precF[po + r * d + c]);
+                        FloatVector v = FloatVector.broadcast(S, p.precF[po + r * d + c + 1]);
+                        int to = r * BLOCK + i;
+                        FloatVector t0 = FloatVector.fromArray(S, t, to);
+                        FloatVector t1 = FloatVector.fromArray(S, t, to + L);
+                        FloatVector t2 = FloatVector.fromArray(S, t, to + 2 * L);
+                        FloatVector t3 = FloatVector.fromArray(S, t, to + 3 * L);
+                        y0 = t0.fma(u, y0);
+                        y1 = t1.fma(u, y1);
+                        y2 = t2.fma(u, y2);
+                        y3 = t3.fma(u, y3);
+                        z0 = t0.fma(v, z0);
+                        z1 = t1.fma(v, z1);
+                        z2 = t2.fma(v, z2);
+                        z3 = t3.fma(v, z3);
+                    }
+                    FloatVector v = FloatVector.broadcast(S, p.precF[po + (c + 1) * d + c + 1]);
+                    int to = (c + 1) * BLOCK + i;
+                    z0 = FloatVector.fromArray(S, t, to).fma(v, z0);
+                    z1 = FloatVector.fromArray(S, t, to + L).fma(v, z1);
+                    z2 = FloatVector.fromArray(S, t, to + 2 * L).fma(v, z2);
+                    z3 = FloatVector.fromArray(S, t, to + 3 * L).fma(v, z3);
+                    z0.fma(z0, y0.fma(y0, FloatVector.fromArray(S, lp, mo))).intoArray(lp, mo);
+                    z1.fma(z1, y1.fma(y1, FloatVector.fromArray(S, lp, mo + L))).intoArray(lp, mo + L);
+                    z2.fma(z2, y2.fma(y2, FloatVector.fromArray(S, lp, mo + 2 * L))).intoArray(lp, mo + 2 * L);
+                    z3.fma(z3, y3.fma(y3, FloatVector.fromArray(S, lp, mo + 3 * L))).intoArray(lp, mo + 3 * L);
+                }
+                if (c < d) {
+                    FloatVector y0 = zero;
+                    FloatVector y1 = zero;
+                    FloatVector y2 = zero;
+                    FloatVector y3 = zero;
                     for (int r = 0; r <= c; r++) {
                         FloatVector u = FloatVector.broadcast(S, p.precF[po + r * d + c]);
                         int to = r * BLOCK + i;
@@ -156,15 +196,14 @@ final class VectorFloatKernel extends Kernel {
                         y2 = FloatVector.fromArray(S, t, to + 2 * L).fma(u, y2);
                         y3 = FloatVector.fromArray(S, t, to + 3 * L).fma(u, y3);
                     }
-                    m0 = y0.fma(y0, m0);
-                    m1 = y1.fma(y1, m1);
-                    m2 = y2.fma(y2, m2);
-                    m3 = y3.fma(y3, m3);
+                    y0.fma(y0, FloatVector.fromArray(S, lp, mo)).intoArray(lp, mo);
+                    y1.fma(y1, FloatVector.fromArray(S, lp, mo + L)).intoArray(lp, mo + L);
+                    y2.fma(y2, FloatVector.fromArray(S, lp, mo + 2 * L)).intoArray(lp, mo + 2 * L);
+                    y3.fma(y3, FloatVector.fromArray(S, lp, mo + 3 * L)).intoArray(lp, mo + 3 * L);
                 }
-                lc.sub(m0.mul(0.5f)).intoArray(lp, o + i);
-                lc.sub(m1.mul(0.5f)).intoArray(lp, o + i + L);
-                lc.sub(m2.mul(0.5f)).intoArray(lp, o + i + 2 * L);
-                lc.sub(m3.mul(0.5f)).intoArray(lp, o + i + 3 * L);
+                for (int q = 0; q < G; q++) {
+                    lc.sub(FloatVector.fromArray(S, lp, mo + q * L).mul(0.5f)).intoArray(lp, mo + q * L);
+                }
             }
         }
     }
@@ -344,7 +383,9 @@ final class VectorFloatKernel extends Kernel {
             bs1[a] = laneSum();
         }
         int len = cnt * L;
-        for (int a = 0; a < d; a++) {
+        int a = 0;
+        for (; a + 1 < d; a += 2) {
+            // rows a and a+1 together: the t loads serve both (element (a+1, a) is lower triangle, unused)
             int ao = a * BLOCK;
             int b = a;
             for (; b + 3 < d; b += 4) {
@@ -352,32 +393,69 @@ final class VectorFloatKernel extends Kernel {
                 FloatVector e1 = e0;
                 FloatVector e2 = e0;
                 FloatVector e3 = e0;
+                FloatVector f0 = e0;
+                FloatVector f1 = e0;
+                FloatVector f2 = e0;
+                FloatVector f3 = e0;
                 int bo = b * BLOCK;
                 for (int q = 0; q < len; q += L) {
                     FloatVector ra = FloatVector.fromArray(S, rt, ao + q);
-                    e0 = ra.fma(FloatVector.fromArray(S, t, bo + q), e0);
-                    e1 = ra.fma(FloatVector.fromArray(S, t, bo + BLOCK + q), e1);
-                    e2 = ra.fma(FloatVector.fromArray(S, t, bo + 2 * BLOCK + q), e2);
-                    e3 = ra.fma(FloatVector.fromArray(S, t, bo + 3 * BLOCK + q), e3);
+                    FloatVector rb = FloatVector.fromArray(S, rt, ao + BLOCK + q);
+                    FloatVector t0 = FloatVector.fromArray(S, t, bo + q);
+                    FloatVector t1 = FloatVector.fromArray(S, t, bo + BLOCK + q);
+                    FloatVector t2 = FloatVector.fromArray(S, t, bo + 2 * BLOCK + q);
+                    FloatVector t3 = FloatVector.fromArray(S, t, bo + 3 * BLOCK + q);
+                    e0 = ra.fma(t0, e0);
+                    e1 = ra.fma(t1, e1);
+                    e2 = ra.fma(t2, e2);
+                    e3 = ra.fma(t3, e3);
+                    f0 = rb.fma(t0, f0);
+                    f1 = rb.fma(t1, f1);
+                    f2 = rb.fma(t2, f2);
+                    f3 = rb.fma(t3, f3);
                 }
+                int i0 = a * d + b;
+                int i1 = i0 + d;
                 e0.intoArray(lanes, 0);
-                bs2[a * d + b] = laneSum();
+                bs2[i0] = laneSum();
                 e1.intoArray(lanes, 0);
-                bs2[a * d + b + 1] = laneSum();
+                bs2[i0 + 1] = laneSum();
                 e2.intoArray(lanes, 0);
-                bs2[a * d + b + 2] = laneSum();
+                bs2[i0 + 2] = laneSum();
                 e3.intoArray(lanes, 0);
-                bs2[a * d + b + 3] = laneSum();
+                bs2[i0 + 3] = laneSum();
+                f0.intoArray(lanes, 0);
+                bs2[i1] = laneSum();
+                f1.intoArray(lanes, 0);
+                bs2[i1 + 1] = laneSum();
+                f2.intoArray(lanes, 0);
+                bs2[i1 + 2] = laneSum();
+                f3.intoArray(lanes, 0);
+                bs2[i1 + 3] = laneSum();
             }
             for (; b < d; b++) {
                 FloatVector e0 = FloatVector.zero(S);
+                FloatVector f0 = e0;
                 int bo = b * BLOCK;
                 for (int q = 0; q < len; q += L) {
-                    e0 = FloatVector.fromArray(S, rt, ao + q).fma(FloatVector.fromArray(S, t, bo + q), e0);
+                    FloatVector t0 = FloatVector.fromArray(S, t, bo + q);
+                    e0 = FloatVector.fromArray(S, rt, ao + q).fma(t0, e0);
+                    f0 = FloatVector.fromArray(S, rt, ao + BLOCK + q).fma(t0, f0);
                 }
                 e0.intoArray(lanes, 0);
                 bs2[a * d + b] = laneSum();
+                f0.intoArray(lanes, 0);
+                bs2[(a + 1) * d + b] = laneSum();
             }
+        }
+        if (a < d) {
+            int ao = a * BLOCK;
+            FloatVector e0 = FloatVector.zero(S);
+            for (int q = 0; q < len; q += L) {
+                e0 = FloatVector.fromArray(S, rt, ao + q).fma(FloatVector.fromArray(S, t, ao + q), e0);
+            }
+            e0.intoArray(lanes, 0);
+            bs2[a * d + a] = laneSum();
         }
         addShifted(p, j, s0, bs1, bs2, st);
     }
