@@ -59,23 +59,28 @@ abstract class Kernel {
     }
 
     /**
-     * Adds one block's float-path sums of component j, taken about the float-rounded means c', into the statistics
-     * about the double means c, exactly: with e = c' − c, S1 = S1' + e S0 and S2 = S2' + 2 e S1' + e² S0 (diag), or
-     * S2 = S2' + e S1'ᵀ + S1' eᵀ + S0 e eᵀ (outer products, upper triangle).
+     * Adds one block's sums of component j, taken about a reference m (per feature), into the statistics about
+     * the component's double mean c, by exact algebra: with e = m − c, S1 = S1' + e S0 and
+     * S2 = S2' + 2 e S1' + e² S0 (diag), or S2 = S2' + e S1'ᵀ + S1' eᵀ + S0 e eᵀ (outer products, upper triangle).
+     * The float kernels sum about the float-rounded means; the diag kernels about a per-block reference, so that
+     * one centred copy of the block serves every component.
      *
-     * @param p parameters (both roundings of the means)
+     * @param p parameters (the double means c)
      * @param j component
+     * @param ref the reference, D values from {@code refOff}
+     * @param refOff offset of the reference in {@code ref}
      * @param s0 block sum of responsibilities
-     * @param s1 block sums about c', length D
-     * @param s2 block second moments about c', length D (diag) or D×D (full, upper triangle)
+     * @param s1 block sums about the reference, length D
+     * @param s2 block second moments about the reference, length D (diag) or D×D (full, upper triangle)
      * @param st statistics to add into
      */
-    static void addShifted(Params p, int j, double s0, double[] s1, double[] s2, SufficientStatistics st) {
+    static void addShifted(Params p, int j, double[] ref, int refOff, double s0, double[] s1, double[] s2,
+                           SufficientStatistics st) {
         int d = p.d;
         st.s0[j] += s0;
         if (!p.full) {
             for (int a = 0; a < d; a++) {
-                double e = (double) p.meansF[j * d + a] - p.means[j * d + a];
+                double e = ref[refOff + a] - p.means[j * d + a];
                 st.s1[j * d + a] += s1[a] + e * s0;
                 st.s2[j * d + a] += s2[a] + 2 * e * s1[a] + e * e * s0;
             }
@@ -83,10 +88,10 @@ abstract class Kernel {
         }
         int so = j * d * d;
         for (int a = 0; a < d; a++) {
-            double ea = (double) p.meansF[j * d + a] - p.means[j * d + a];
+            double ea = ref[refOff + a] - p.means[j * d + a];
             st.s1[j * d + a] += s1[a] + ea * s0;
             for (int b = a; b < d; b++) {
-                double eb = (double) p.meansF[j * d + b] - p.means[j * d + b];
+                double eb = ref[refOff + b] - p.means[j * d + b];
                 st.s2[so + a * d + b] += s2[a * d + b] + ea * s1[b] + eb * s1[a] + ea * eb * s0;
             }
         }

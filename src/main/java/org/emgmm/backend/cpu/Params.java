@@ -19,6 +19,8 @@ final class Params {
     final double[] prec;
     final double[] logConst;
     final float[] meansF;
+    /** The float-rounded means, as doubles (the reference of the float kernels' sums). */
+    final double[] meansFD;
     final float[] precF;
     final float[] logConstF;
 
@@ -42,8 +44,17 @@ final class Params {
             prec = g.precChol;
         }
         meansF = withFloat ? toFloat(means) : null;
+        meansFD = withFloat ? toDouble(meansF) : null;
         precF = withFloat ? toFloat(prec) : null;
         logConstF = withFloat ? toFloat(logConst) : null;
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] f = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = v[i];
+        }
+        return f;
     }
 
     private static float[] toFloat(double[] v) {

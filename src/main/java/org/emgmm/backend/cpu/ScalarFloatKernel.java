@@ -187,7 +187,7 @@ final class ScalarFloatKernel extends Kernel {
             bs1[a] = s1;
             bs2[a] = s2;
         }
-        addShifted(p, j, s0, bs1, bs2, st);
+        addShifted(p, j, p.meansFD, j * d, s0, bs1, bs2, st);
     }
 
     private void sumsFull(Params p, int j, int cnt, SufficientStatistics st) {
@@ -221,6 +221,6 @@ final class ScalarFloatKernel extends Kernel {
                 bs2[a * d + b] = s2;
             }
         }
-        addShifted(p, j, s0, bs1, bs2, st);
+        addShifted(p, j, p.meansFD, j * d, s0, bs1, bs2, st);
     }
 }

@@ -33,6 +33,13 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] lanes = new double[L];
     private final double[] mx = new double[BLOCK];
     private final int[] nz;
+    /** The block reference of the diag sums, per feature. */
+    private final double[] ref;
+    private final double[] bsk0;
+    private final double[] bsk1;
+    private final double[] bsk2;
+    private final double[] bs1;
+    private final double[] bs2;
     private final int[] nzCount;
 
     VectorDoubleKernel(Dataset data, int k) {
@@ -47,6 +54,12 @@ final class VectorDoubleKernel extends Kernel {
         t = new double[d * BLOCK];
         rt = new double[d * BLOCK];
         nz = new int[k * VB];
+        ref = new double[d];
+        bsk0 = new double[k];
+        bsk1 = new double[k * d];
+        bsk2 = new double[k * d];
+        bs1 = new double[d];
+        bs2 = new double[d];
         nzCount = new int[k];
     }
 
@@ -72,15 +85,17 @@ final class VectorDoubleKernel extends Kernel {
             logDensitiesDiag(p, np);
         }
         responsibilities(np, st);
-        for (int j = 0; j < k; j++) {
-            if (nzCount[j] == 0) {
-                continue;
+        if (!p.full) {
+            centreBlock(n, np);
+        }
+        if (p.full) {
+            for (int j = 0; j < k; j++) {
+                if (nzCount[j] > 0) {
+                    sumsFull(p, j, st);
+                }
             }
-            if (p.full) {
-                sumsFull(p, j, st);
-            } else {
-                sumsDiag(p, j, st);
-            }
+        } else {
+            sumsDiag(p, np, st);
         }
     }
 
@@ -94,13 +109,15 @@ final class VectorDoubleKernel extends Kernel {
                 DoubleVector m2 = m0;
                 DoubleVector m3 = m0;
                 for (int a = 0; a < d; a++) {
-                    DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
-                    DoubleVector pr = DoubleVector.broadcast(S, p.prec[j * d + a]);
+                    // (x − μ)·p as one fma x·p − μp: error ε|μp|, against ε|x·p| for sklearn's expanded form
+                    double pa = p.prec[j * d + a];
+                    DoubleVector pr = DoubleVector.broadcast(S, pa);
+                    DoubleVector nmp = DoubleVector.broadcast(S, -(p.means[j * d + a] * pa));
                     int xo = a * BLOCK + i;
-                    DoubleVector u0 = DoubleVector.fromArray(S, x, xo).sub(mu).mul(pr);
-                    DoubleVector u1 = DoubleVector.fromArray(S, x, xo + L).sub(mu).mul(pr);
-                    DoubleVector u2 = DoubleVector.fromArray(S, x, xo + 2 * L).sub(mu).mul(pr);
-                    DoubleVector u3 = DoubleVector.fromArray(S, x, xo + 3 * L).sub(mu).mul(pr);
+                    DoubleVector u0 = DoubleVector.fromArray(S, x, xo).fma(pr, nmp);
+                    DoubleVector u1 = DoubleVector.fromArray(S, x, xo + L).fma(pr, nmp);
+                    DoubleVector u2 = DoubleVector.fromArray(S, x, xo + 2 * L).fma(pr, nmp);
+                    DoubleVector u3 = DoubleVector.fromArray(S, x, xo + 3 * L).fma(pr, nmp);
                     m0 = u0.fma(u0, m0);
                     m1 = u1.fma(u1, m1);
                     m2 = u2.fma(u2, m2);
@@ -300,59 +317,109 @@ final class VectorDoubleKernel extends Kernel {
         return laneSum();
     }
 
-    private void sumsDiag(Params p, int j, SufficientStatistics st) {
-        int cnt = nzCount[j];
-        int base = j * VB;
-        int o = j * BLOCK;
-        st.s0[j] += s0(j);
+    /**
+     * Diagonal sums of every component about the block reference (the centred copy t and its square rt serve
+     * every component: two fma per sample, feature and component), shifted to each component's mean by
+     * {@link Kernel#addShifted}. Features outer, components inner, so two rows of t and rt stay in L1 while the
+     * components pass over them.
+     */
+    private void sumsDiag(Params p, int np, SufficientStatistics st) {
+        int nv = np / L;
+        for (int j = 0; j < k; j++) {
+            bsk0[j] = nzCount[j] == 0 ? 0 : s0(j);
+        }
         int a = 0;
         for (; a + 1 < d; a += 2) {
-            DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
-            DoubleVector c1 = DoubleVector.broadcast(S, p.means[j * d + a + 1]);
-            DoubleVector s10 = DoubleVector.zero(S);
-            DoubleVector s20 = s10;
-            DoubleVector s11 = s10;
-            DoubleVector s21 = s10;
             int x0 = a * BLOCK;
             int x1 = x0 + BLOCK;
-            for (int q = 0; q < cnt; q++) {
-                int i = nz[base + q];
-                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
-                DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
-                DoubleVector t1 = DoubleVector.fromArray(S, x, x1 + i).sub(c1);
-                DoubleVector v0 = r.mul(t0);
-                DoubleVector v1 = r.mul(t1);
-                s10 = s10.add(v0);
-                s11 = s11.add(v1);
-                s20 = v0.fma(t0, s20);
-                s21 = v1.fma(t1, s21);
+            for (int j = 0; j < k; j++) {
+                int cnt = nzCount[j];
+                if (cnt == 0) {
+                    continue;
+                }
+                int base = j * VB;
+                int o = j * BLOCK;
+                DoubleVector s10 = DoubleVector.zero(S);
+                DoubleVector s20 = s10;
+                DoubleVector s11 = s10;
+                DoubleVector s21 = s10;
+                if (cnt == nv) {
+                    // every vector has a non-zero responsibility: a plain loop the JIT can unroll
+                    for (int i = 0; i < np; i += L) {
+                        DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                        s10 = r.fma(DoubleVector.fromArray(S, t, x0 + i), s10);
+                        s20 = r.fma(DoubleVector.fromArray(S, rt, x0 + i), s20);
+                        s11 = r.fma(DoubleVector.fromArray(S, t, x1 + i), s11);
+                        s21 = r.fma(DoubleVector.fromArray(S, rt, x1 + i), s21);
+                    }
+                } else {
+                    for (int q = 0; q < cnt; q++) {
+                        int i = nz[base + q];
+                        DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                        s10 = r.fma(DoubleVector.fromArray(S, t, x0 + i), s10);
+                        s20 = r.fma(DoubleVector.fromArray(S, rt, x0 + i), s20);
+                        s11 = r.fma(DoubleVector.fromArray(S, t, x1 + i), s11);
+                        s21 = r.fma(DoubleVector.fromArray(S, rt, x1 + i), s21);
+                    }
+                }
+                s10.intoArray(lanes, 0);
+                bsk1[j * d + a] = laneSum();
+                s20.intoArray(lanes, 0);
+                bsk2[j * d + a] = laneSum();
+                s11.intoArray(lanes, 0);
+                bsk1[j * d + a + 1] = laneSum();
+                s21.intoArray(lanes, 0);
+                bsk2[j * d + a + 1] = laneSum();
             }
-            s10.intoArray(lanes, 0);
-            st.s1[j * d + a] += laneSum();
-            s20.intoArray(lanes, 0);
-            st.s2[j * d + a] += laneSum();
-            s11.intoArray(lanes, 0);
-            st.s1[j * d + a + 1] += laneSum();
-            s21.intoArray(lanes, 0);
-            st.s2[j * d + a + 1] += laneSum();
         }
-        for (; a < d; a++) {
-            DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
-            DoubleVector s10 = DoubleVector.zero(S);
-            DoubleVector s20 = s10;
+        if (a < d) {
             int x0 = a * BLOCK;
-            for (int q = 0; q < cnt; q++) {
-                int i = nz[base + q];
-                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
-                DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
-                DoubleVector v0 = r.mul(t0);
-                s10 = s10.add(v0);
-                s20 = v0.fma(t0, s20);
+            for (int j = 0; j < k; j++) {
+                int cnt = nzCount[j];
+                if (cnt == 0) {
+                    continue;
+                }
+                int base = j * VB;
+                int o = j * BLOCK;
+                DoubleVector s10 = DoubleVector.zero(S);
+                DoubleVector s20 = s10;
+                for (int q = 0; q < cnt; q++) {
+                    int i = nz[base + q];
+                    DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                    s10 = r.fma(DoubleVector.fromArray(S, t, x0 + i), s10);
+                    s20 = r.fma(DoubleVector.fromArray(S, rt, x0 + i), s20);
+                }
+                s10.intoArray(lanes, 0);
+                bsk1[j * d + a] = laneSum();
+                s20.intoArray(lanes, 0);
+                bsk2[j * d + a] = laneSum();
             }
-            s10.intoArray(lanes, 0);
-            st.s1[j * d + a] += laneSum();
-            s20.intoArray(lanes, 0);
-            st.s2[j * d + a] += laneSum();
+        }
+        for (int j = 0; j < k; j++) {
+            if (nzCount[j] > 0) {
+                System.arraycopy(bsk1, j * d, bs1, 0, d);
+                System.arraycopy(bsk2, j * d, bs2, 0, d);
+                addShifted(p, j, ref, 0, bsk0[j], bs1, bs2, st);
+            }
+        }
+    }
+
+    /** The block reference (mean of the block's rows, per feature), t = x − ref and rt = t², for the diag sums. */
+    private void centreBlock(int n, int np) {
+        for (int a = 0; a < d; a++) {
+            int xo = a * BLOCK;
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += x[xo + i];
+            }
+            double m = sum / n;
+            ref[a] = m;
+            DoubleVector mv = DoubleVector.broadcast(S, m);
+            for (int i = 0; i < np; i += L) {
+                DoubleVector tv = DoubleVector.fromArray(S, x, xo + i).sub(mv);
+                tv.intoArray(t, xo + i);
+                tv.mul(tv).intoArray(rt, xo + i);
+            }
         }
     }
 

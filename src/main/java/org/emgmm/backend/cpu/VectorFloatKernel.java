@@ -38,6 +38,11 @@ final class VectorFloatKernel extends Kernel {
     private final float[] lanes = new float[L];
     private final float[] mx = new float[BLOCK];
     private final int[] nz;
+    /** The block reference of the diag sums, per feature. */
+    private final double[] ref;
+    private final double[] bsk0;
+    private final double[] bsk1;
+    private final double[] bsk2;
     private final int[] nzCount;
 
     VectorFloatKernel(Dataset data, int k) {
@@ -55,6 +60,10 @@ final class VectorFloatKernel extends Kernel {
         t = new float[d * BLOCK];
         rt = new float[d * BLOCK];
         nz = new int[k * VB];
+        ref = new double[d];
+        bsk0 = new double[k];
+        bsk1 = new double[k * d];
+        bsk2 = new double[k * d];
         nzCount = new int[k];
     }
 
@@ -84,15 +93,17 @@ final class VectorFloatKernel extends Kernel {
             logDensitiesDiag(p, np);
         }
         responsibilities(np, st);
-        for (int j = 0; j < k; j++) {
-            if (nzCount[j] == 0) {
-                continue;
+        if (!p.full) {
+            centreBlock(n, np);
+        }
+        if (p.full) {
+            for (int j = 0; j < k; j++) {
+                if (nzCount[j] > 0) {
+                    sumsFull(p, j, st);
+                }
             }
-            if (p.full) {
-                sumsFull(p, j, st);
-            } else {
-                sumsDiag(p, j, st);
-            }
+        } else {
+            sumsDiag(p, np, st);
         }
     }
 
@@ -106,13 +117,15 @@ final class VectorFloatKernel extends Kernel {
                 FloatVector m2 = m0;
                 FloatVector m3 = m0;
                 for (int a = 0; a < d; a++) {
-                    FloatVector mu = FloatVector.broadcast(S, p.meansF[j * d + a]);
-                    FloatVector pr = FloatVector.broadcast(S, p.precF[j * d + a]);
+                    // (x − μ)·p as one fma x·p − μp: error ε|μp|, against ε|x·p| for sklearn's expanded form
+                    float pa = p.precF[j * d + a];
+                    FloatVector pr = FloatVector.broadcast(S, pa);
+                    FloatVector nmp = FloatVector.broadcast(S, -(p.meansF[j * d + a] * pa));
                     int xo = a * BLOCK + i;
-                    FloatVector u0 = FloatVector.fromArray(S, x, xo).sub(mu).mul(pr);
-                    FloatVector u1 = FloatVector.fromArray(S, x, xo + L).sub(mu).mul(pr);
-                    FloatVector u2 = FloatVector.fromArray(S, x, xo + 2 * L).sub(mu).mul(pr);
-                    FloatVector u3 = FloatVector.fromArray(S, x, xo + 3 * L).sub(mu).mul(pr);
+                    FloatVector u0 = FloatVector.fromArray(S, x, xo).fma(pr, nmp);
+                    FloatVector u1 = FloatVector.fromArray(S, x, xo + L).fma(pr, nmp);
+                    FloatVector u2 = FloatVector.fromArray(S, x, xo + 2 * L).fma(pr, nmp);
+                    FloatVector u3 = FloatVector.fromArray(S, x, xo + 3 * L).fma(pr, nmp);
                     m0 = u0.fma(u0, m0);
                     m1 = u1.fma(u1, m1);
                     m2 = u2.fma(u2, m2);
@@ -305,61 +318,110 @@ final class VectorFloatKernel extends Kernel {
         return laneSum();
     }
 
-    private void sumsDiag(Params p, int j, SufficientStatistics st) {
-        int cnt = nzCount[j];
-        int base = j * VB;
-        int o = j * BLOCK;
-        double s0 = s0(j);
+    /**
+     * Diagonal sums of every component about the block reference (the centred copy t and its square rt serve
+     * every component: two fma per sample, feature and component), shifted to each component's mean by
+     * {@link Kernel#addShifted}. Features outer, components inner, so two rows of t and rt stay in L1 while the
+     * components pass over them.
+     */
+    private void sumsDiag(Params p, int np, SufficientStatistics st) {
+        int nv = np / L;
+        for (int j = 0; j < k; j++) {
+            bsk0[j] = nzCount[j] == 0 ? 0 : s0(j);
+        }
         int a = 0;
         for (; a + 1 < d; a += 2) {
-            FloatVector c0 = FloatVector.broadcast(S, p.meansF[j * d + a]);
-            FloatVector c1 = FloatVector.broadcast(S, p.meansF[j * d + a + 1]);
-            FloatVector s10 = FloatVector.zero(S);
-            FloatVector s20 = s10;
-            FloatVector s11 = s10;
-            FloatVector s21 = s10;
             int x0 = a * BLOCK;
             int x1 = x0 + BLOCK;
-            for (int q = 0; q < cnt; q++) {
-                int i = nz[base + q];
-                FloatVector r = FloatVector.fromArray(S, lp, o + i);
-                FloatVector t0 = FloatVector.fromArray(S, x, x0 + i).sub(c0);
-                FloatVector t1 = FloatVector.fromArray(S, x, x1 + i).sub(c1);
-                FloatVector v0 = r.mul(t0);
-                FloatVector v1 = r.mul(t1);
-                s10 = s10.add(v0);
-                s11 = s11.add(v1);
-                s20 = v0.fma(t0, s20);
-                s21 = v1.fma(t1, s21);
+            for (int j = 0; j < k; j++) {
+                int cnt = nzCount[j];
+                if (cnt == 0) {
+                    continue;
+                }
+                int base = j * VB;
+                int o = j * BLOCK;
+                FloatVector s10 = FloatVector.zero(S);
+                FloatVector s20 = s10;
+                FloatVector s11 = s10;
+                FloatVector s21 = s10;
+                if (cnt == nv) {
+                    // every vector has a non-zero responsibility: a plain loop the JIT can unroll
+                    for (int i = 0; i < np; i += L) {
+                        FloatVector r = FloatVector.fromArray(S, lp, o + i);
+                        s10 = r.fma(FloatVector.fromArray(S, t, x0 + i), s10);
+                        s20 = r.fma(FloatVector.fromArray(S, rt, x0 + i), s20);
+                        s11 = r.fma(FloatVector.fromArray(S, t, x1 + i), s11);
+                        s21 = r.fma(FloatVector.fromArray(S, rt, x1 + i), s21);
+                    }
+                } else {
+                    for (int q = 0; q < cnt; q++) {
+                        int i = nz[base + q];
+                        FloatVector r = FloatVector.fromArray(S, lp, o + i);
+                        s10 = r.fma(FloatVector.fromArray(S, t, x0 + i), s10);
+                        s20 = r.fma(FloatVector.fromArray(S, rt, x0 + i), s20);
+                        s11 = r.fma(FloatVector.fromArray(S, t, x1 + i), s11);
+                        s21 = r.fma(FloatVector.fromArray(S, rt, x1 + i), s21);
+                    }
+                }
+                s10.intoArray(lanes, 0);
+                bsk1[j * d + a] = laneSum();
+                s20.intoArray(lanes, 0);
+                bsk2[j * d + a] = laneSum();
+                s11.intoArray(lanes, 0);
+                bsk1[j * d + a + 1] = laneSum();
+                s21.intoArray(lanes, 0);
+                bsk2[j * d + a + 1] = laneSum();
             }
-            s10.intoArray(lanes, 0);
-            bs1[a] = laneSum();
-            s20.intoArray(lanes, 0);
-            bs2[a] = laneSum();
-            s11.intoArray(lanes, 0);
-            bs1[a + 1] = laneSum();
-            s21.intoArray(lanes, 0);
-            bs2[a + 1] = laneSum();
         }
-        for (; a < d; a++) {
-            FloatVector c0 = FloatVector.broadcast(S, p.meansF[j * d + a]);
-            FloatVector s10 = FloatVector.zero(S);
-            FloatVector s20 = s10;
+        if (a < d) {
             int x0 = a * BLOCK;
-            for (int q = 0; q < cnt; q++) {
-                int i = nz[base + q];
-                FloatVector r = FloatVector.fromArray(S, lp, o + i);
-                FloatVector t0 = FloatVector.fromArray(S, x, x0 + i).sub(c0);
-                FloatVector v0 = r.mul(t0);
-                s10 = s10.add(v0);
-                s20 = v0.fma(t0, s20);
+            for (int j = 0; j < k; j++) {
+                int cnt = nzCount[j];
+                if (cnt == 0) {
+                    continue;
+                }
+                int base = j * VB;
+                int o = j * BLOCK;
+                FloatVector s10 = FloatVector.zero(S);
+                FloatVector s20 = s10;
+                for (int q = 0; q < cnt; q++) {
+                    int i = nz[base + q];
+                    FloatVector r = FloatVector.fromArray(S, lp, o + i);
+                    s10 = r.fma(FloatVector.fromArray(S, t, x0 + i), s10);
+                    s20 = r.fma(FloatVector.fromArray(S, rt, x0 + i), s20);
+                }
+                s10.intoArray(lanes, 0);
+                bsk1[j * d + a] = laneSum();
+                s20.intoArray(lanes, 0);
+                bsk2[j * d + a] = laneSum();
             }
-            s10.intoArray(lanes, 0);
-            bs1[a] = laneSum();
-            s20.intoArray(lanes, 0);
-            bs2[a] = laneSum();
         }
-        addShifted(p, j, s0, bs1, bs2, st);
+        for (int j = 0; j < k; j++) {
+            if (nzCount[j] > 0) {
+                System.arraycopy(bsk1, j * d, bs1, 0, d);
+                System.arraycopy(bsk2, j * d, bs2, 0, d);
+                addShifted(p, j, ref, 0, bsk0[j], bs1, bs2, st);
+            }
+        }
+    }
+
+    /** The block reference (mean of the block's rows, per feature), t = x − ref and rt = t², for the diag sums. */
+    private void centreBlock(int n, int np) {
+        for (int a = 0; a < d; a++) {
+            int xo = a * BLOCK;
+            float sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += x[xo + i];
+            }
+            float m = sum / n;
+            ref[a] = m;
+            FloatVector mv = FloatVector.broadcast(S, m);
+            for (int i = 0; i < np; i += L) {
+                FloatVector tv = FloatVector.fromArray(S, x, xo + i).sub(mv);
+                tv.intoArray(t, xo + i);
+                tv.mul(tv).intoArray(rt, xo + i);
+            }
+        }
     }
 
     private void sumsFull(Params p, int j, SufficientStatistics st) {
@@ -457,7 +519,7 @@ final class VectorFloatKernel extends Kernel {
             e0.intoArray(lanes, 0);
             bs2[a * d + a] = laneSum();
         }
-        addShifted(p, j, s0, bs1, bs2, st);
+        addShifted(p, j, p.meansFD, j * d, s0, bs1, bs2, st);
     }
 
     private static final float MAGIC = 0x1.8p23f;
