@@ -22,6 +22,13 @@ abstract class Kernel {
     /** Below this, e^z is taken as 0 in float: e^−87 is about the smallest normal float (1.2e-38). */
     static final float EXP_UNDERFLOW_F = -87.0f;
 
+    /**
+     * The diag kernels sum about a per-block reference m and shift to each component's mean exactly; that loses
+     * about ((m − μ)/σ)² times the rounding of summing about μ directly. A component with a larger square spread in
+     * some feature (a tight component far from the block) is summed about its own mean instead.
+     */
+    static final double MAX_REFERENCE_SPREAD = 1e4;
+
     final Dataset data;
     final int d;
     final int k;

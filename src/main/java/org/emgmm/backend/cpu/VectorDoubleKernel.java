@@ -36,6 +36,7 @@ final class VectorDoubleKernel extends Kernel {
     /** The block reference of the diag sums, per feature. */
     private final double[] ref;
     private final double[] bsk0;
+    private final boolean[] direct;
     private final double[] bsk1;
     private final double[] bsk2;
     private final double[] bs1;
@@ -56,6 +57,7 @@ final class VectorDoubleKernel extends Kernel {
         nz = new int[k * VB];
         ref = new double[d];
         bsk0 = new double[k];
+        direct = new boolean[k];
         bsk1 = new double[k * d];
         bsk2 = new double[k * d];
         bs1 = new double[d];
@@ -327,6 +329,14 @@ final class VectorDoubleKernel extends Kernel {
         int nv = np / L;
         for (int j = 0; j < k; j++) {
             bsk0[j] = nzCount[j] == 0 ? 0 : s0(j);
+            // Sums about the block reference lose (ref − μ)²/σ² times the rounding of the direct sums: fine for
+            // components near the block, not for a tight one far away, which is summed about its own mean.
+            double worst = 0;
+            for (int a = 0; a < d; a++) {
+                double e = (ref[a] - p.means[j * d + a]) * p.prec[j * d + a];
+                worst = Math.max(worst, e * e);
+            }
+            direct[j] = !(worst <= MAX_REFERENCE_SPREAD);
         }
         int a = 0;
         for (; a + 1 < d; a += 2) {
@@ -343,7 +353,22 @@ final class VectorDoubleKernel extends Kernel {
                 DoubleVector s20 = s10;
                 DoubleVector s11 = s10;
                 DoubleVector s21 = s10;
-                if (cnt == nv) {
+                if (direct[j]) {
+                    DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
+                    DoubleVector c1 = DoubleVector.broadcast(S, p.means[j * d + a + 1]);
+                    for (int q = 0; q < cnt; q++) {
+                        int i = nz[base + q];
+                        DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                        DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
+                        DoubleVector t1 = DoubleVector.fromArray(S, x, x1 + i).sub(c1);
+                        DoubleVector v0 = r.mul(t0);
+                        DoubleVector v1 = r.mul(t1);
+                        s10 = s10.add(v0);
+                        s11 = s11.add(v1);
+                        s20 = v0.fma(t0, s20);
+                        s21 = v1.fma(t1, s21);
+                    }
+                } else if (cnt == nv) {
                     // every vector has a non-zero responsibility: a plain loop the JIT can unroll
                     for (int i = 0; i < np; i += L) {
                         DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
@@ -383,11 +408,22 @@ final class VectorDoubleKernel extends Kernel {
                 int o = j * BLOCK;
                 DoubleVector s10 = DoubleVector.zero(S);
                 DoubleVector s20 = s10;
-                for (int q = 0; q < cnt; q++) {
-                    int i = nz[base + q];
-                    DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
-                    s10 = r.fma(DoubleVector.fromArray(S, t, x0 + i), s10);
-                    s20 = r.fma(DoubleVector.fromArray(S, rt, x0 + i), s20);
+                if (direct[j]) {
+                    DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
+                    for (int q = 0; q < cnt; q++) {
+                        int i = nz[base + q];
+                        DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
+                        DoubleVector v0 = DoubleVector.fromArray(S, lp, o + i).mul(t0);
+                        s10 = s10.add(v0);
+                        s20 = v0.fma(t0, s20);
+                    }
+                } else {
+                    for (int q = 0; q < cnt; q++) {
+                        int i = nz[base + q];
+                        DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                        s10 = r.fma(DoubleVector.fromArray(S, t, x0 + i), s10);
+                        s20 = r.fma(DoubleVector.fromArray(S, rt, x0 + i), s20);
+                    }
                 }
                 s10.intoArray(lanes, 0);
                 bsk1[j * d + a] = laneSum();
@@ -399,7 +435,11 @@ final class VectorDoubleKernel extends Kernel {
             if (nzCount[j] > 0) {
                 System.arraycopy(bsk1, j * d, bs1, 0, d);
                 System.arraycopy(bsk2, j * d, bs2, 0, d);
-                addShifted(p, j, ref, 0, bsk0[j], bs1, bs2, st);
+                if (direct[j]) {
+                    addShifted(p, j, p.means, j * d, bsk0[j], bs1, bs2, st);
+                } else {
+                    addShifted(p, j, ref, 0, bsk0[j], bs1, bs2, st);
+                }
             }
         }
     }

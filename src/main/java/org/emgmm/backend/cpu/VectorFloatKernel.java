@@ -41,6 +41,7 @@ final class VectorFloatKernel extends Kernel {
     /** The block reference of the diag sums, per feature. */
     private final double[] ref;
     private final double[] bsk0;
+    private final boolean[] direct;
     private final double[] bsk1;
     private final double[] bsk2;
     private final int[] nzCount;
@@ -62,6 +63,7 @@ final class VectorFloatKernel extends Kernel {
         nz = new int[k * VB];
         ref = new double[d];
         bsk0 = new double[k];
+        direct = new boolean[k];
         bsk1 = new double[k * d];
         bsk2 = new double[k * d];
         nzCount = new int[k];
@@ -328,6 +330,14 @@ final class VectorFloatKernel extends Kernel {
         int nv = np / L;
         for (int j = 0; j < k; j++) {
             bsk0[j] = nzCount[j] == 0 ? 0 : s0(j);
+            // Sums about the block reference lose (ref − μ)²/σ² times the rounding of the direct sums: fine for
+            // components near the block, not for a tight one far away, which is summed about its own mean.
+            double worst = 0;
+            for (int a = 0; a < d; a++) {
+                double e = (ref[a] - p.means[j * d + a]) * p.prec[j * d + a];
+                worst = Math.max(worst, e * e);
+            }
+            direct[j] = !(worst <= MAX_REFERENCE_SPREAD);
         }
         int a = 0;
         for (; a + 1 < d; a += 2) {
@@ -344,7 +354,22 @@ final class VectorFloatKernel extends Kernel {
                 FloatVector s20 = s10;
                 FloatVector s11 = s10;
                 FloatVector s21 = s10;
-                if (cnt == nv) {
+                if (direct[j]) {
+                    FloatVector c0 = FloatVector.broadcast(S, p.meansF[j * d + a]);
+                    FloatVector c1 = FloatVector.broadcast(S, p.meansF[j * d + a + 1]);
+                    for (int q = 0; q < cnt; q++) {
+                        int i = nz[base + q];
+                        FloatVector r = FloatVector.fromArray(S, lp, o + i);
+                        FloatVector t0 = FloatVector.fromArray(S, x, x0 + i).sub(c0);
+                        FloatVector t1 = FloatVector.fromArray(S, x, x1 + i).sub(c1);
+                        FloatVector v0 = r.mul(t0);
+                        FloatVector v1 = r.mul(t1);
+                        s10 = s10.add(v0);
+                        s11 = s11.add(v1);
+                        s20 = v0.fma(t0, s20);
+                        s21 = v1.fma(t1, s21);
+                    }
+                } else if (cnt == nv) {
                     // every vector has a non-zero responsibility: a plain loop the JIT can unroll
                     for (int i = 0; i < np; i += L) {
                         FloatVector r = FloatVector.fromArray(S, lp, o + i);
@@ -384,11 +409,22 @@ final class VectorFloatKernel extends Kernel {
                 int o = j * BLOCK;
                 FloatVector s10 = FloatVector.zero(S);
                 FloatVector s20 = s10;
-                for (int q = 0; q < cnt; q++) {
-                    int i = nz[base + q];
-                    FloatVector r = FloatVector.fromArray(S, lp, o + i);
-                    s10 = r.fma(FloatVector.fromArray(S, t, x0 + i), s10);
-                    s20 = r.fma(FloatVector.fromArray(S, rt, x0 + i), s20);
+                if (direct[j]) {
+                    FloatVector c0 = FloatVector.broadcast(S, p.meansF[j * d + a]);
+                    for (int q = 0; q < cnt; q++) {
+                        int i = nz[base + q];
+                        FloatVector t0 = FloatVector.fromArray(S, x, x0 + i).sub(c0);
+                        FloatVector v0 = FloatVector.fromArray(S, lp, o + i).mul(t0);
+                        s10 = s10.add(v0);
+                        s20 = v0.fma(t0, s20);
+                    }
+                } else {
+                    for (int q = 0; q < cnt; q++) {
+                        int i = nz[base + q];
+                        FloatVector r = FloatVector.fromArray(S, lp, o + i);
+                        s10 = r.fma(FloatVector.fromArray(S, t, x0 + i), s10);
+                        s20 = r.fma(FloatVector.fromArray(S, rt, x0 + i), s20);
+                    }
                 }
                 s10.intoArray(lanes, 0);
                 bsk1[j * d + a] = laneSum();
@@ -400,7 +436,11 @@ final class VectorFloatKernel extends Kernel {
             if (nzCount[j] > 0) {
                 System.arraycopy(bsk1, j * d, bs1, 0, d);
                 System.arraycopy(bsk2, j * d, bs2, 0, d);
-                addShifted(p, j, ref, 0, bsk0[j], bs1, bs2, st);
+                if (direct[j]) {
+                    addShifted(p, j, p.meansFD, j * d, bsk0[j], bs1, bs2, st);
+                } else {
+                    addShifted(p, j, ref, 0, bsk0[j], bs1, bs2, st);
+                }
             }
         }
     }

@@ -314,4 +314,35 @@ class CpuBackendTest {
             }
         }
     }
+
+    @Test
+    void tightComponentFarFromTheOthersKeepsItsVariance() {
+        // Rows alternate between a unit cluster at 0 and a cluster of standard deviation 1e-3 at 1000: summed about
+        // a common block reference near 500, the tight one's second moment would cancel by a factor 1e11.
+        SplittableRandom rnd = new SplittableRandom(11);
+        int n = 3000;
+        double[] x = new double[n * 2];
+        for (int i = 0; i < n; i++) {
+            boolean tight = i % 2 == 1;
+            for (int a = 0; a < 2; a++) {
+                x[i * 2 + a] = tight ? 1000 + 1e-3 * gauss(rnd) : gauss(rnd);
+            }
+        }
+        ArrayDataset data = ArrayDataset.of(x, 2, null);
+        for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.SPHERICAL}) {
+            double[] cov = type == CovarianceType.DIAG ? new double[] {1, 1, 1e-6, 1e-6} : new double[] {1, 1e-6};
+            Gaussians g = Gaussians.of(type, new double[] {0.5, 0.5}, new double[] {0.01, -0.02, 1000.0001, 999.9999},
+                    cov, 0);
+            SufficientStatistics ref = ReferencePass.accumulate(data, g);
+            for (boolean vector : paths()) {
+                try (CpuBackend b = new CpuBackend(2, Precision.DOUBLE, vector)) {
+                    SufficientStatistics st = run(b, data, g);
+                    for (int a = 2; a < 4; a++) {
+                        assertEquals(ref.s2[a], st.s2[a], 1e-10 * ref.s2[a], type + " tight s2[" + a + "]");
+                    }
+                    assertClose(ref, st, TOL_F64, type + (vector ? " vector" : " scalar"));
+                }
+            }
+        }
+    }
 }
