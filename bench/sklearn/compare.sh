@@ -5,7 +5,7 @@
 #   REPS=1 bench/sklearn/compare.sh     # quicker
 #
 # Cases (issue 2, "Speed"): diag N=1,000,000 D=16 K=16 and full N=200,000 D=16 K=16.
-# emgmm: `emgmm bench` (fused pass + host M step per iteration, median of 5 after 2 warm-up iterations).
+# emgmm: `emgmm bench` (fused pass + host M step per iteration, median of 5 after 3 warm-up iterations).
 # scikit-learn: bench/sklearn/sklearn_bench.py (_e_step + _m_step per iteration, median of 3 after 1 warm-up).
 # Each repetition runs emgmm then scikit-learn back to back; the reported ratio is the median over repetitions of
 # (scikit-learn ms / emgmm ms). Writes bench/results/cpu-vs-sklearn.json and bench/results/cpu-vs-sklearn.md.
@@ -19,7 +19,7 @@ mkdir -p "$OUT"
 RAW="$(mktemp)"
 trap 'rm -f "$RAW"' EXIT
 
-mvn -B -q -DbuildDir="$BUILD" package -DskipTests
+mvn -B -q -DbuildDir="$BUILD" package -Dmaven.test.skip=true
 JAR="$BUILD/emgmm.jar"
 JAVA=(java --add-modules jdk.incubator.vector -jar "$JAR")
 
@@ -30,7 +30,7 @@ for rep in $(seq 1 "$REPS"); do
     cov=$1; n=$2
     echo "rep $rep: $cov N=$n emgmm ..." >&2
     e=$("${JAVA[@]}" bench --backend cpu --n "$n" --d 16 --k 16 --covariance "$cov" --precision double \
-         --iters 5 --warmup 2 --seed "$rep" --json 2>/dev/null | tail -1)
+         --iters 5 --warmup 3 --seed "$rep" --json 2>/dev/null | tail -1)
     echo "rep $rep: $cov N=$n scikit-learn ..." >&2
     s=$("$PY" bench/sklearn/sklearn_bench.py --n "$n" --d 16 --k 16 --covariance "$cov" --iters 3 --warmup 1 \
          --seed "$rep" | tail -1)
@@ -75,7 +75,7 @@ result = {
     "java": rows[0]["emgmm"]["java"],
     "sklearn": rows[0]["sklearn"]["version"], "numpy": rows[0]["sklearn"]["numpy"],
     "python": platform.python_version(),
-    "timed": {"emgmm": "emgmm bench: backend fused pass + host M step, median of 5 after 2 warm-up",
+    "timed": {"emgmm": "emgmm bench: backend fused pass + host M step, median of 5 after 3 warm-up",
               "sklearn": "GaussianMixture._e_step + _m_step, median of 3 after 1 warm-up, from a 1-iteration "
                          "fit initialised with init_params='random_from_data'"},
     "cases": cases,
