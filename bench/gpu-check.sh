@@ -9,7 +9,9 @@
 #   3. runs the OpenCL tests and the backend-contract tests on the GPU (EMGMM_REQUIRE_OPENCL=1: no skipping),
 #   4. runs the JMH benchmarks of the issue's targets: diag N=1e8 D=16 K=16 float and full N=1e7 D=16 K=16 float,
 #      OpenCL and CPU backends (and, when scikit-learn is there, scikit-learn at N=1e7 for the ratio),
-# and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench sklearn" picks stages.
+# and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench sklearn" picks stages;
+# DIAG_N, FULL_N, XMX override the benchmark sizes and heap (a smoke run on PoCL: STAGES="tests bench" DIAG_N=100000
+# FULL_N=20000 bash bench/gpu-check.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-out}"
@@ -68,11 +70,11 @@ if [[ " $STAGES " == *" bench "* ]]; then
   JMH=(-f 0 -wi 2 -i 5 -w 1 -r 1)
   echo "== bench diag N=1e8 D=16 K=16 float"
   timeout 300 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
-      "${JMH[@]}" -p n=100000000 -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
+      "${JMH[@]}" -p n=${DIAG_N:-100000000} -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-diag.md"
   echo "== bench full N=1e7 D=16 K=16 float"
   timeout 240 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full.md" $PEAK \
-      "${JMH[@]}" -p n=10000000 -p d=16 -p k=16 -p type=full -p precision=float -p backend=opencl,cpu
+      "${JMH[@]}" -p n=${FULL_N:-10000000} -p d=16 -p k=16 -p type=full -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-full.md"
 fi
 

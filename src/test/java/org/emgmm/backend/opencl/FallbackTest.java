@@ -23,7 +23,7 @@ class FallbackTest {
 
     private static String run(String mode, Path emptyVendors) throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String cp = classPath();
         ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
                 "-Dorg.slf4j.simpleLogger.logFile=System.out", "-cp", cp, FallbackProbe.class.getName(), mode);
         pb.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
@@ -35,6 +35,34 @@ class FallbackTest {
         String text = new String(out, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), text);
         return text;
+    }
+
+    /**
+     * The class path of this JVM, plus where the classes the probe needs came from (under a launcher with its own
+     * class loader, such as JUnit's console launcher, java.class.path does not list them).
+     */
+    private static String classPath() {
+        java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
+        String own = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        for (String p : own.split(java.io.File.pathSeparator)) {
+            if (!p.isEmpty()) {
+                parts.add(p);
+            }
+        }
+        String[] needed = {FallbackProbe.class.getName(), "org.emgmm.GaussianMixture", "org.jocl.CL",
+            "org.slf4j.LoggerFactory", "org.slf4j.simple.SimpleLogger", "com.fasterxml.jackson.databind.ObjectMapper",
+            "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.annotation.JsonProperty"};
+        for (String name : needed) {
+            try {
+                java.security.CodeSource cs = Class.forName(name).getProtectionDomain().getCodeSource();
+                if (cs != null && cs.getLocation() != null) {
+                    parts.add(Paths.get(cs.getLocation().toURI()).toString());
+                }
+            } catch (ClassNotFoundException | java.net.URISyntaxException e) {
+                // optional: not on this class path
+            }
+        }
+        return String.join(java.io.File.pathSeparator, parts);
     }
 
     @Test
