@@ -76,7 +76,8 @@ public final class BenchRunner {
     /**
      * A model of the floating-point operations of one iteration of the fused pass, counting an FMA as 2 and
      * ignoring exp/log: diag and spherical 7·N·K·D (centre, scale, square-add; centre, weight, two adds), full and
-     * tied 2·N·K·D(D+1) (the triangular product (x − μ)ᵀU and the upper triangle of the weighted outer products).
+     * tied 2·N·K·D(D+1) (the triangular product (x − μ)ᵀU and the upper triangle of the weighted outer
+     * products).
      *
      * @param n rows
      * @param d features

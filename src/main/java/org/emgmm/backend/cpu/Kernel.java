@@ -24,8 +24,8 @@ abstract class Kernel {
 
     /**
      * The diag kernels sum about a per-block reference m and shift to each component's mean exactly; that loses
-     * about ((m − μ)/σ)² times the rounding of summing about μ directly. A component with a larger square spread in
-     * some feature (a tight component far from the block) is summed about its own mean instead.
+     * about ((m − μ)/σ)² times the rounding of summing about μ directly. A component with a larger square spread
+     * in some feature (a tight component far from the block) is summed about its own mean instead.
      */
     static final double MAX_REFERENCE_SPREAD = 1e4;
 
@@ -68,7 +68,8 @@ abstract class Kernel {
     /**
      * Adds one block's sums of component j, taken about a reference m (per feature), into the statistics about
      * the component's double mean c, by exact algebra: with e = m − c, S1 = S1' + e S0 and
-     * S2 = S2' + 2 e S1' + e² S0 (diag), or S2 = S2' + e S1'ᵀ + S1' eᵀ + S0 e eᵀ (outer products, upper triangle).
+     * S2 = S2' + 2 e S1' + e² S0 (diag), or S2 = S2' + e S1'ᵀ + S1' eᵀ + S0 e eᵀ (outer products, upper
+     * triangle).
      * The float kernels sum about the float-rounded means; the diag kernels about a per-block reference, so that
      * one centred copy of the block serves every component.
      *

@@ -7,7 +7,8 @@ import org.emgmm.em.Gaussians;
  * The per-iteration constants of the E step in the layout the CPU kernels read, built once per pass from
  * {@link Gaussians} (host, double) and shared read-only by every chunk: means K×D, per-feature precision factors
  * K×D for diag and spherical (spherical repeats its one factor), the precision Cholesky factor U K×D×D for full and
- * tied (tied repeats its one matrix), and log φⱼ + log det Uⱼ − ½ D log 2π. Float copies for the float kernels.
+ * tied (tied repeats its one matrix), and log φⱼ + log det Uⱼ − ½ D log 2π. Float copies for the float
+ * kernels.
  */
 final class Params {
     final int k;

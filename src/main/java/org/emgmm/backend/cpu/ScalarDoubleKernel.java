@@ -7,7 +7,8 @@ import org.emgmm.em.SufficientStatistics;
  * The plain-Java kernel in double: the block algorithm of {@link Kernel} with scalar loops over contiguous samples
  * (which the JIT may auto-vectorise). Used when the JVM has no Vector API, or when it is switched off.
  * Per block: log-densities (Mahalanobis through the precision factors, summed over features in order, as
- * {@link org.emgmm.em.Gaussians#mahalanobis}), log-sum-exp with exp skipped below the normal range (see {@link Kernel}), then the
+ * {@link org.emgmm.em.Gaussians#mahalanobis}), log-sum-exp with exp skipped below the normal range (see
+ * {@link Kernel}), then the
  * weighted sums over the samples whose responsibility is not 0.
  */
 final class ScalarDoubleKernel extends Kernel {

@@ -5,11 +5,12 @@ import org.emgmm.em.SufficientStatistics;
 
 /**
  * The plain-Java kernel in float: per-sample arithmetic in float (data read as float), each block's partial sums
- * in float then added into the double statistics; the block algorithm of {@link Kernel} with scalar loops over
- * contiguous samples (which the JIT may auto-vectorise). Used when the JVM has no Vector API, or when it is switched off.
- * Per block: log-densities (Mahalanobis through the precision factors, summed over features in order, as
- * {@link org.emgmm.em.Gaussians#mahalanobis}), log-sum-exp with exp skipped below the normal range (see {@link Kernel}), then the
- * weighted sums over the samples whose responsibility is not 0.
+ * in float then added into the double statistics about the double means ({@link Kernel#addShifted}); the block
+ * algorithm of {@link Kernel} with scalar loops over contiguous samples (which the JIT may auto-vectorise). Used
+ * when the JVM has no Vector API, or when it is switched off. Per block: log-densities (Mahalanobis through the
+ * precision factors, summed over features in order, as {@link org.emgmm.em.Gaussians#mahalanobis}), log-sum-exp
+ * with exp skipped below the normal range (see {@link Kernel}), then the weighted sums over the samples whose
+ * responsibility is not 0.
  */
 final class ScalarFloatKernel extends Kernel {
     private final float[] rows;

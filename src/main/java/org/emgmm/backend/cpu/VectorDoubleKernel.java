@@ -9,13 +9,21 @@ import org.emgmm.data.Dataset;
 import org.emgmm.em.SufficientStatistics;
 
 /**
- * The Vector API kernel in double. Lanes run over samples (the block is feature-major), so log-densities,
- * log-sum-exp and responsibilities are all lane-wise with no horizontal reductions; each group of
- * {@value #G} vectors keeps independent accumulators in registers. The weighted sums run only over the vectors of
- * samples where a component's responsibility is not 0. {@code exp} is computed here from IEEE basic operations only
- * (Cody–Waite reduction, degree-13 Taylor polynomial, exact power-of-two scaling), never by an intrinsic, so the
- * same inputs give the same bits whether the code runs interpreted or compiled; lane sums are taken in a fixed
- * order for the same reason.
+ * The Vector API kernel in double. Lanes run over samples (the block is feature-major), so
+ * log-densities, log-sum-exp and responsibilities are all lane-wise with no horizontal reductions; each group of
+ * {@value #G} vectors keeps independent accumulators in registers.
+ * <ul>
+ *   <li>diag, spherical: (x − μ)·p as one fma x·p − μp per feature; the weighted sums about a per-block
+ *       reference (one centred copy of the block and its square serve every component: two fma per sample, feature and
+ *       component), shifted exactly to each mean, except for a component far from the block relative to its
+ *       spread ({@link Kernel#MAX_REFERENCE_SPREAD}), summed about its own mean;</li>
+ *   <li>full, tied: (x − μ)ᵀU two columns at a time, the upper triangle of the weighted outer products two rows at
+ *       a time, over the compacted vectors where the component's responsibility is not 0.</li>
+ * </ul>
+ * {@code exp} is computed here from IEEE basic operations only (Cody–Waite reduction, degree-13 Taylor
+ * polynomial, power-of-two scaling in the exponent bits), never by an intrinsic, so the same inputs give the same
+ * bits whether the code runs interpreted or compiled; lane sums are taken in a fixed order for the same reason. No
+ * method takes or returns a vector: a call C2 does not inline would box it.
  */
 final class VectorDoubleKernel extends Kernel {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -111,7 +119,7 @@ final class VectorDoubleKernel extends Kernel {
                 DoubleVector m2 = m0;
                 DoubleVector m3 = m0;
                 for (int a = 0; a < d; a++) {
-                    // (x − μ)·p as one fma x·p − μp: error ε|μp|, against ε|x·p| for sklearn's expanded form
+                    // (x − μ)·p as one fma x·p − μp: error ε|μp|, sklearn's expanded form ε|x·p|
                     double pa = p.prec[j * d + a];
                     DoubleVector pr = DoubleVector.broadcast(S, pa);
                     DoubleVector nmp = DoubleVector.broadcast(S, -(p.means[j * d + a] * pa));
@@ -260,10 +268,10 @@ final class VectorDoubleKernel extends Kernel {
 
     /**
      * e^z in place over the K×np buffer (z ≤ 0 here), from IEEE basic operations only: n = round(z / ln 2) by the
-     * 1.5·2⁵² trick, r = z − n ln 2 in two parts (|r| ≤ ½ ln 2), e^r by its Taylor polynomial to r¹³ (truncation
-     * below 1e-17), times 2^n built in the exponent bits (n ≥ −1022 in the range kept); 0 below
-     * {@link Kernel#EXP_UNDERFLOW_D} (no subnormals, and −∞ or garbage lanes are masked), where a whole vector below
-     * it is skipped.
+     * 1.5·2⁵² trick, r = z − n ln 2 in two parts (|r| ≤ ½ ln 2), e^r by its Taylor polynomial to r¹³
+     * (truncation below 1e-17), times 2^n built in the exponent bits (n ≥ −1022 in the range kept); 0 below
+     * {@link Kernel#EXP_UNDERFLOW_D} (no subnormals, and −∞ or garbage lanes are masked), where a whole vector
+     * below it is skipped.
      */
     private void expAll(int np) {
         for (int j = 0; j < k; j++) {
