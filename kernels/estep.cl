@@ -6,9 +6,11 @@
  *   2. per row (one work-item each): log phi_j N(x | mu_j, Sigma_j) = lconst_j - 1/2 |(x - mu_j)^T U_j|^2 for all K
  *      components, their log-sum-exp (online, one exp per component), the responsibilities of the components
  *      [j0, j0 + KT) times the sample weight, the weighted log-likelihood and the weight (local memory rs);
- *   3. per accumulator entry (each work-item owns APT entries, strided by WGS) sums the tile's contributions
- *      r * (x_a - mu_a) * (x_b - mu_b) (with unused factors = 1) in a private bounded run of TILE rows, then adds
- *      that run into a Kahan-compensated private total.
+ *   3. per accumulator slot (each work-item owns APT slots, strided by WGS) sums the tile's contributions in a
+ *      private bounded run of TILE rows, then adds that run into a Kahan-compensated private total. Full/tied: a
+ *      slot is one entry, r * (x_a - mu_a) * (x_b - mu_b) (unused factors = 1). Diag/spherical: a slot is one
+ *      (component, feature) pair and sums r dx and r dx^2 together (S1 and S2), or r alone (S0), so each local
+ *      value is loaded once for two entries.
  *   At the end the work-group writes its ENTRIES totals to partials[group * ENTRIES + entry]. Nothing is shared
  *   across work-groups and nothing uses atomics, so the result is the same bit for bit on every run.
  * Kernel reduce: one work-group of RWG items per entry sums the partials of all groups in a fixed order (strided
@@ -27,7 +29,7 @@
  * Tuning parameters and shape (all -D defines; the host computes them):
  *   NDIM (D), NCOMP (K), KT (components per tile: tile over components when the accumulators do not fit),
  *   COV (0 spherical, 1 diag, 2 full, 3 tied), WGS (work-group size), TILE (rows per tile, multiple of 4),
- *   APT (accumulator entries per work-item, ceil(ENTRIES / WGS)), HAS_WEIGHTS (0/1), RWG (reduce work-group size,
+ *   APT (accumulator slots per work-item, ceil(SLOTS / WGS)), HAS_WEIGHTS (0/1), RWG (reduce work-group size,
  *   a power of two), PREC_OFF and LCONST_OFF (offsets of prec and lconst in params).
  */
 
@@ -39,6 +41,11 @@
 #define PER (1 + NDIM + S2N)
 #define ENTRIES (KT * PER + 2)
 #define TS (TILE + 4)            /* row stride of the local tiles: padded against bank conflicts */
+#if COV >= 2
+#define SLOTS ENTRIES            /* full/tied: one slot per entry */
+#else
+#define SLOTS (KT * (NDIM + 1) + 2) /* diag/spherical: a slot per (component, feature) sums S1 and S2 together */
+#endif
 
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void estep(__global const real* restrict x,
@@ -57,6 +64,7 @@ void estep(__global const real* restrict x,
     __global const real* restrict prec = params + PREC_OFF;
     __global const real* restrict lconst = params + LCONST_OFF;
 
+#if COV >= 2
     /* The entries this work-item owns: v = rs[jr] * (fa (x[ia] - ma) + ga) * (fb (x[ib] - mb) + gb). */
     int jr[APT], ia[APT], ib[APT];
     real fa[APT], ga[APT], fb[APT], gb[APT], ma[APT], mb[APT], acc[APT], cmp[APT];
@@ -77,13 +85,9 @@ void estep(__global const real* restrict x,
                     a = rem - 1; b = -1;
                 } else {
                     int p = rem - 1 - NDIM;
-#if COV >= 2
                     a = 0;
                     while (p >= NDIM - a) { p -= NDIM - a; a++; }
                     b = a + p;
-#else
-                    a = p; b = p;
-#endif
                 }
                 ia[m] = a; fa[m] = 1; ga[m] = 0; ma[m] = mu[j * NDIM + a];
                 if (b >= 0) {
@@ -95,6 +99,30 @@ void estep(__global const real* restrict x,
             ga[m] = 1; gb[m] = 1;
         }
     }
+#else
+    /* The slots this work-item owns: with dx = fa (x[ia] - ma) + ga, it sums rs[jr] dx (S1, or S0 / log-likelihood
+       / weight when fa = 0, ga = 1) and rs[jr] dx dx (S2). */
+    int jr[APT], ia[APT];
+    real fa[APT], ga[APT], ma[APT], acc[APT], cmp[APT], acc2[APT], cmp2[APT];
+    for (int m = 0; m < APT; m++) {
+        const int e = lid + m * WGS;
+        jr[m] = 0; ia[m] = 0; fa[m] = 0; ga[m] = 0; ma[m] = 0;
+        acc[m] = 0; cmp[m] = 0; acc2[m] = 0; cmp2[m] = 0;
+        if (e < KT * (NDIM + 1)) {
+            const int jj = e / (NDIM + 1);
+            const int rem = e - jj * (NDIM + 1);
+            const int j = j0 + jj;
+            jr[m] = jj;
+            ga[m] = 1;
+            if (j < NCOMP && rem > 0) {
+                ia[m] = rem - 1; fa[m] = 1; ga[m] = 0; ma[m] = mu[j * NDIM + rem - 1];
+            }
+        } else if (e < SLOTS) {
+            jr[m] = KT + (e - KT * (NDIM + 1));
+            ga[m] = 1;
+        }
+    }
+#endif
 
     const long rowBase = (long) grp * tilesPerGroup * TILE;
     for (int t = 0; t < tilesPerGroup; t++) {
@@ -184,6 +212,7 @@ void estep(__global const real* restrict x,
         }
         barrier(CLK_LOCAL_MEM_FENCE);
 
+#if COV >= 2
         real4 run[APT];
         for (int m = 0; m < APT; m++) {
             run[m] = (real4) 0;
@@ -202,13 +231,54 @@ void estep(__global const real* restrict x,
             cmp[m] = (z - acc[m]) - y;
             acc[m] = z;
         }
+#else
+        real4 run[APT], run2[APT];
+        for (int m = 0; m < APT; m++) {
+            run[m] = (real4) 0;
+            run2[m] = (real4) 0;
+        }
+        for (int s = 0; s < TILE; s += 4) {
+            for (int m = 0; m < APT; m++) {
+                const real4 dx = fa[m] * (vload4(0, xs + ia[m] * TS + s) - ma[m]) + ga[m];
+                const real4 rd = vload4(0, rs + jr[m] * TS + s) * dx;
+                run[m] += rd;
+                run2[m] += rd * dx;
+            }
+        }
+        for (int m = 0; m < APT; m++) {
+            real y = ((run[m].x + run[m].y) + (run[m].z + run[m].w)) - cmp[m];
+            real z = acc[m] + y;
+            cmp[m] = (z - acc[m]) - y;
+            acc[m] = z;
+            y = ((run2[m].x + run2[m].y) + (run2[m].z + run2[m].w)) - cmp2[m];
+            z = acc2[m] + y;
+            cmp2[m] = (z - acc2[m]) - y;
+            acc2[m] = z;
+        }
+#endif
     }
 
+    __global real* restrict out = partials + (long) grp * ENTRIES;
     for (int m = 0; m < APT; m++) {
         const int e = lid + m * WGS;
+#if COV >= 2
         if (e < ENTRIES) {
-            partials[(long) grp * ENTRIES + e] = acc[m];
+            out[e] = acc[m];
         }
+#else
+        if (e < KT * (NDIM + 1)) {
+            const int jj = e / (NDIM + 1);
+            const int rem = e - jj * (NDIM + 1);
+            if (rem == 0) {
+                out[jj * PER] = acc[m];
+            } else {
+                out[jj * PER + rem] = acc[m];
+                out[jj * PER + NDIM + rem] = acc2[m];
+            }
+        } else if (e < SLOTS) {
+            out[KT * PER + (e - KT * (NDIM + 1))] = acc[m];
+        }
+#endif
     }
 }
 

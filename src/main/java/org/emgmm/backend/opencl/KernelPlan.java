@@ -33,6 +33,7 @@ final class KernelPlan {
     final int compTiles;
     final int per;
     final int entries;
+    final int slots;
     final int apt;
     final int maxGroups;
     final long chunkRows;
@@ -58,7 +59,10 @@ final class KernelPlan {
         // components per tile: as many as keep the entries within MAX_APT per work-item, balanced over the tiles
         // GPUs keep the entries in registers (MAX_APT); CPU devices have no register file to spill from: 4x as many
         int maxApt = Integer.getInteger("emgmm.opencl.apt", dev.isGpu() ? MAX_APT : 4 * MAX_APT);
-        int ktMax = Math.max(1, Math.min(k, (maxApt * wgs - 2) / per));
+        // accumulator slots per component: full/tied one per entry; diag/spherical one per feature (S1 and S2 of
+        // that feature together) plus one for S0
+        int perSlot = type.needsOuterProducts() ? per : d + 1;
+        int ktMax = Math.max(1, Math.min(k, (maxApt * wgs - 2) / perSlot));
         int tiles = (k + ktMax - 1) / ktMax;
         int ktTry = (k + tiles - 1) / tiles;
         // rows per tile: as many as local memory holds (xs: D rows, rs: KT + 2 rows, each TILE + 4 long)
@@ -80,7 +84,8 @@ final class KernelPlan {
         this.tile = tl;
         this.compTiles = (k + kt - 1) / kt;
         this.entries = kt * per + 2;
-        this.apt = (entries + wgs - 1) / wgs;
+        this.slots = type.needsOuterProducts() ? entries : kt * (d + 1) + 2;
+        this.apt = (slots + wgs - 1) / wgs;
         this.maxGroups = Math.max(1, dev.computeUnits() * (dev.isGpu() ? 16 : 4));
         this.precLength = precLength(type, k, d);
 

@@ -42,6 +42,8 @@ class KernelPlanTest {
         assertEquals(256, diag.wgs);
         assertEquals(1, diag.compTiles);
         assertEquals(16 * 33 + 2, diag.entries);
+        assertEquals(16 * 17 + 2, diag.slots);
+        assertEquals(2, diag.apt);
         KernelPlan full = KernelPlan.of(gpu(), Precision.FLOAT, 10_000_000, 16, 16, CovarianceType.FULL, false, 0);
         assertEquals(2, full.compTiles, full.toString());
         assertTrue(full.apt <= KernelPlan.MAX_APT, full.toString());
