@@ -27,6 +27,11 @@ import org.jocl.cl_platform_id;
  * only points at that shared state; closing it releases nothing shared.
  *
  * <p>{@link org.emgmm.backend.Backends} reaches this class by reflection only, so the CPU path never loads JOCL.
+ *
+ * <p>Tuning knobs (system properties, read when a pass is planned; the defaults come from the device): {@code
+ * emgmm.opencl.wgs} work-group size (GPU 256, CPU devices 128), {@code emgmm.opencl.apt} accumulator slots per
+ * work-item before components are tiled (GPU 8, CPU devices 32), {@code emgmm.opencl.pinned=false} to stage streamed
+ * chunks through plain direct memory instead of pinned (CL_MEM_ALLOC_HOST_PTR) buffers.
  */
 public final class OpenClBackend implements Backend {
     /**
