@@ -13,6 +13,7 @@ import org.emgmm.CovarianceType;
  *   Σₖ = (S2ₖ − δₖS1ₖᵀ − S1ₖδₖᵀ + S0ₖ δₖδₖᵀ) / nₖ + regCovar·I     (= Σᵢ ωᵢwᵢₖ(xᵢ−μₖ)(xᵢ−μₖ)ᵀ / nₖ exactly)
  * </pre>
  *
+ * Variances (diagonal entries) that round below zero are clamped to zero before regCovar is added.
  * diag keeps the diagonal, spherical its mean, tied sums the unnormalised matrices over components and divides by
  * Σ nₖ. Accumulating about a shift keeps the variance from cancelling as E[x²] − μ² would.
  */
@@ -60,7 +61,9 @@ public final class MStep {
                     for (int a = 0; a < d; a++) {
                         int i = j * d + a;
                         double dl = delta[i];
-                        double v = (st.s2[i] - 2 * dl * st.s1[i] + st.s0[j] * dl * dl) / nk[j];
+                        // A variance is never negative; float statistics of a point-mass component can round
+                        // below zero, which would otherwise cancel regCovar.
+                        double v = Math.max(0, (st.s2[i] - 2 * dl * st.s1[i] + st.s0[j] * dl * dl) / nk[j]);
                         if (type == CovarianceType.DIAG) {
                             cov[i] = v + regCovar;
                         } else {
@@ -96,7 +99,7 @@ public final class MStep {
                                 cov[o + a * d + b] /= total;
                             }
                         }
-                        cov[o + a * d + a] += regCovar;
+                        cov[o + a * d + a] = Math.max(0, cov[o + a * d + a]) + regCovar;
                         for (int b = a + 1; b < d; b++) {
                             cov[o + b * d + a] = cov[o + a * d + b];
                         }
