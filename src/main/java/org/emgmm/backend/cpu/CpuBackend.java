@@ -25,7 +25,8 @@ import org.emgmm.em.SufficientStatistics;
  * <p>Per block of {@value Kernel#BLOCK} samples (transposed to feature-major): log-densities of every component,
  * responsibilities by log-sum-exp with {@code exp} skipped below the normal range, then the weighted sums S0, S1, S2
  * about the current means over the samples whose responsibility is not 0 (Bishop, PRML §9.2.2; DESIGN.md). Memory
- * beyond the data: one kernel's O(B·(D + K)) scratch per thread and O(K·D²) statistics per chunk.
+ * beyond the data: one kernel's O(B·(D + K) + K·D) scratch per thread, and O(K·D²) statistics per chunk in flight
+ * (chunks are merged in order as they complete).
  *
  * <p>Arithmetic: the Vector API ({@code jdk.incubator.vector}) when the JVM has the module, otherwise plain Java;
  * set the system property {@value #SCALAR_PROPERTY}{@code =true} to force plain Java. {@link Precision#FLOAT} does
@@ -206,42 +207,49 @@ public final class CpuBackend implements Backend {
             }
             Params p = new Params(params, precision == Precision.FLOAT);
             int chunks = chunkStart.length - 1;
-            SufficientStatistics[] parts = new SufficientStatistics[chunks];
             if (pool == null || chunks == 1) {
-                for (int c = 0; c < chunks; c++) {
-                    parts[c] = chunk(p, c);
+                SufficientStatistics total = chunk(p, 0);
+                for (int c = 1; c < chunks; c++) {
+                    total.merge(chunk(p, c));
                 }
-            } else {
-                List<Future<SufficientStatistics>> fs = new ArrayList<>(chunks);
-                for (int c = 0; c < chunks; c++) {
-                    final int cc = c;
-                    fs.add(pool.submit(() -> chunk(p, cc)));
-                }
-                try {
-                    for (int c = 0; c < chunks; c++) {
-                        parts[c] = fs.get(c).get();
-                    }
-                } catch (InterruptedException e) {
-                    fs.forEach(f -> f.cancel(true));
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted during the E step", e);
-                } catch (ExecutionException e) {
-                    fs.forEach(f -> f.cancel(true));
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException) {
-                        throw (RuntimeException) cause;
-                    }
-                    if (cause instanceof Error) {
-                        throw (Error) cause;
-                    }
-                    throw new IllegalStateException(cause);
-                }
+                return total;
             }
-            SufficientStatistics total = parts[0];
-            for (int c = 1; c < chunks; c++) {
-                total.merge(parts[c]);
+            List<Future<SufficientStatistics>> fs = new ArrayList<>(chunks);
+            for (int c = 0; c < chunks; c++) {
+                final int cc = c;
+                fs.add(pool.submit(() -> chunk(p, cc)));
             }
-            return total;
+            try {
+                // merged in chunk order as they complete, so only a few chunks' statistics are alive at once
+                SufficientStatistics total = fs.get(0).get();
+                for (int c = 1; c < chunks; c++) {
+                    total.merge(fs.get(c).get());
+                    fs.set(c, null);
+                }
+                return total;
+            } catch (InterruptedException e) {
+                fs.forEach(f -> {
+                    if (f != null) {
+                        f.cancel(true);
+                    }
+                });
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during the E step", e);
+            } catch (ExecutionException e) {
+                fs.forEach(f -> {
+                    if (f != null) {
+                        f.cancel(true);
+                    }
+                });
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                if (cause instanceof Error) {
+                    throw (Error) cause;
+                }
+                throw new IllegalStateException(cause);
+            }
         }
 
         private SufficientStatistics chunk(Params p, int c) {
