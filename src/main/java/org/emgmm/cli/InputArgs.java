@@ -1,16 +1,10 @@
 package org.emgmm.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.DataSources;
 import org.emgmm.data.Dataset;
 import org.emgmm.data.InputOptions;
@@ -19,7 +13,7 @@ import picocli.CommandLine.Option;
 /** How to read the input file: the options shared by every command that reads data. */
 public final class InputArgs {
     /** Classpath location of the bundled Old Faithful data (272 × 2, header "eruptions","waiting"). */
-    public static final String FAITHFUL = "/org/emgmm/faithful.csv";
+    public static final String FAITHFUL = DataSources.FAITHFUL_RESOURCE;
 
     @Option(names = "--format", paramLabel = "csv|npy|raw",
             description = "Input format; by default decided by the extension (.csv/.txt/.tsv, .npy, .f32/.raw/.bin).")
@@ -88,10 +82,10 @@ public final class InputArgs {
      * Opens a data file with these options.
      *
      * @param path the file
-     * @return the dataset, validated
+     * @return the dataset, validated, with its CSV header names (null without a header)
      * @throws IOException when it cannot be read
      */
-    public Dataset open(Path path) throws IOException {
+    public DataSources.Table open(Path path) throws IOException {
         InputOptions o = options();
         if (!Files.exists(path)) {
             throw new IllegalArgumentException("input file '" + path + "' does not exist");
@@ -99,7 +93,7 @@ public final class InputArgs {
         if (Files.isDirectory(path)) {
             throw new IllegalArgumentException("input '" + path + "' is a directory, not a data file");
         }
-        return DataSources.open(path, o);
+        return DataSources.openTable(path, o);
     }
 
     /**
@@ -107,30 +101,9 @@ public final class InputArgs {
      * geyser; Azzalini and Bowman 1990), read from the classpath.
      *
      * @return the 272 × 2 dataset
-     * @throws IOException when the resource cannot be read
      */
-    public static Dataset faithful() throws IOException {
-        List<Double> v = new ArrayList<>();
-        try (InputStream in = InputArgs.class.getResourceAsStream(FAITHFUL)) {
-            if (in == null) {
-                throw new IOException("the bundled data " + FAITHFUL + " is missing from the classpath");
-            }
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            String line = r.readLine();
-            while ((line = r.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                for (String cell : line.split(",")) {
-                    v.add(Double.parseDouble(cell.trim()));
-                }
-            }
-        }
-        double[] a = new double[v.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = v.get(i);
-        }
-        return ArrayDataset.of(a, 2, null);
+    public static Dataset faithful() {
+        return DataSources.faithful();
     }
 
     /** Feature names of the bundled data. */

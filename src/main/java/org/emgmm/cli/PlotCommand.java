@@ -22,12 +22,8 @@ final class PlotCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A saved model (JSON).")
-    Path model;
-
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
-            description = "Data with the model's features (default: the bundled Old Faithful data).")
-    Path input;
+    @Mixin
+    ModelInput modelInput;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE.png", description = "The PNG to write.")
     Path output;
@@ -41,9 +37,6 @@ final class PlotCommand implements Callable<Integer> {
     @Option(names = "--height", paramLabel = "PX", defaultValue = "650", description = "Height (default: ${DEFAULT-VALUE}).")
     int height;
 
-    @Mixin
-    InputArgs inputArgs;
-
     @Override
     public Integer call() throws Exception {
         if (width < 100 || height < 100 || width > 10000 || height > 10000) {
@@ -51,8 +44,9 @@ final class PlotCommand implements Callable<Integer> {
                     + "100 and 10000 pixels, got " + width + " x " + height);
         }
         Outputs.checkWritable(output, "--output");
-        MixtureModel m = MixtureModel.load(model);
-        LoadedData in = LoadedData.load(input, inputArgs);
+        ModelInput.Loaded loaded = modelInput.load();
+        MixtureModel m = loaded.model();
+        LoadedData in = loaded.data();
         Charts.writePng(Charts.model(m, in.data(), title != null ? title : in.name(),
                 in.featureNames()), output, width, height);
         spec.commandLine().getOut().println("picture " + output);

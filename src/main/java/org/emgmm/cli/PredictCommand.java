@@ -21,12 +21,8 @@ final class PredictCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A saved model (JSON).")
-    Path model;
-
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
-            description = "Data with the model's features (default: the bundled Old Faithful data).")
-    Path input;
+    @Mixin
+    ModelInput modelInput;
 
     @Option(names = "--proba", description = "Write responsibilities (posterior probabilities) instead of labels.")
     boolean proba;
@@ -34,18 +30,12 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (atomically), not to stdout.")
     Path output;
 
-    @Mixin
-    InputArgs inputArgs;
-
     @Override
     public Integer call() throws Exception {
         Outputs.checkWritable(output, "--output");
-        MixtureModel m = MixtureModel.load(model);
-        Dataset data = LoadedData.load(input, inputArgs).data();
-        if (m.nFeatures() != data.dims()) {
-            throw new IllegalArgumentException("the data (" + data.describe() + ") has " + data.dims()
-                    + " features but the model has " + m.nFeatures());
-        }
+        ModelInput.Loaded loaded = modelInput.load();
+        MixtureModel m = loaded.model();
+        Dataset data = loaded.data().data();
         if (proba) {
             Outputs.write(output, spec.commandLine().getOut(), w -> {
                 StringBuilder sb = new StringBuilder();

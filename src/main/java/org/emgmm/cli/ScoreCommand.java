@@ -21,12 +21,8 @@ final class ScoreCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "A saved model (JSON).")
-    Path model;
-
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
-            description = "Data with the model's features (default: the bundled Old Faithful data).")
-    Path input;
+    @Mixin
+    ModelInput modelInput;
 
     @Option(names = "--per-sample", description = "Write log p(x) of every sample, one per line.")
     boolean perSample;
@@ -34,18 +30,12 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (atomically), not to stdout.")
     Path output;
 
-    @Mixin
-    InputArgs inputArgs;
-
     @Override
     public Integer call() throws Exception {
         Outputs.checkWritable(output, "--output");
-        MixtureModel m = MixtureModel.load(model);
-        Dataset data = LoadedData.load(input, inputArgs).data();
-        if (m.nFeatures() != data.dims()) {
-            throw new IllegalArgumentException("the data (" + data.describe() + ") has " + data.dims()
-                    + " features but the model has " + m.nFeatures());
-        }
+        ModelInput.Loaded loaded = modelInput.load();
+        MixtureModel m = loaded.model();
+        Dataset data = loaded.data().data();
         if (perSample) {
             Outputs.write(output, spec.commandLine().getOut(), w -> RowBlocks.forEach(data, m.nFeatures(),
                     (i, x) -> {
