@@ -476,7 +476,56 @@ final class VectorDoubleKernel extends Kernel {
         int base = j * VB;
         int o = j * BLOCK;
         st.s0[j] += s0(j);
-        for (int a = 0; a < d; a++) {
+        int a0 = 0;
+        for (; a0 + 3 < d; a0 += 4) {
+            // four features at a time: four independent add chains for S1 (each in sample order, as one at a time)
+            int xa = a0 * BLOCK;
+            int xb = xa + BLOCK;
+            int xc = xb + BLOCK;
+            int xd = xc + BLOCK;
+            DoubleVector ca = DoubleVector.broadcast(S, p.means[j * d + a0]);
+            DoubleVector cb = DoubleVector.broadcast(S, p.means[j * d + a0 + 1]);
+            DoubleVector cc = DoubleVector.broadcast(S, p.means[j * d + a0 + 2]);
+            DoubleVector cd = DoubleVector.broadcast(S, p.means[j * d + a0 + 3]);
+            DoubleVector sa = DoubleVector.zero(S);
+            DoubleVector sb = sa;
+            DoubleVector sc = sa;
+            DoubleVector sd = sa;
+            for (int q = 0; q < cnt; q++) {
+                int i = nz[base + q];
+                int ql = q * L;
+                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                DoubleVector ta = DoubleVector.fromArray(S, x, xa + i).sub(ca);
+                DoubleVector tb = DoubleVector.fromArray(S, x, xb + i).sub(cb);
+                DoubleVector tc = DoubleVector.fromArray(S, x, xc + i).sub(cc);
+                DoubleVector td = DoubleVector.fromArray(S, x, xd + i).sub(cd);
+                DoubleVector va = r.mul(ta);
+                DoubleVector vb = r.mul(tb);
+                DoubleVector vc = r.mul(tc);
+                DoubleVector vd = r.mul(td);
+                ta.intoArray(t, xa + ql);
+                tb.intoArray(t, xb + ql);
+                tc.intoArray(t, xc + ql);
+                td.intoArray(t, xd + ql);
+                va.intoArray(rt, xa + ql);
+                vb.intoArray(rt, xb + ql);
+                vc.intoArray(rt, xc + ql);
+                vd.intoArray(rt, xd + ql);
+                sa = sa.add(va);
+                sb = sb.add(vb);
+                sc = sc.add(vc);
+                sd = sd.add(vd);
+            }
+            sa.intoArray(lanes, 0);
+            st.s1[j * d + a0] += laneSum();
+            sb.intoArray(lanes, 0);
+            st.s1[j * d + a0 + 1] += laneSum();
+            sc.intoArray(lanes, 0);
+            st.s1[j * d + a0 + 2] += laneSum();
+            sd.intoArray(lanes, 0);
+            st.s1[j * d + a0 + 3] += laneSum();
+        }
+        for (int a = a0; a < d; a++) {
             DoubleVector c = DoubleVector.broadcast(S, p.means[j * d + a]);
             DoubleVector s1 = DoubleVector.zero(S);
             int xo = a * BLOCK;
