@@ -426,7 +426,12 @@ public final class MixtureModel {
         int d = g.d;
         double[][] chol = new double[g.k][];
         for (int j = 0; j < g.k; j++) {
-            chol[j] = cholesky(covarianceMatrix(j), j);
+            double[][] c = covarianceMatrix(j);
+            double[] flat = new double[d * d];
+            for (int a = 0; a < d; a++) {
+                System.arraycopy(c[a], 0, flat, a * d, d);
+            }
+            chol[j] = Gaussians.choleskyLower(flat, 0, d, j, 0);
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         double[][] x = new double[n][d];
@@ -466,28 +471,6 @@ public final class MixtureModel {
             s = u * u + v * v;
         } while (s >= 1 || s == 0);
         return u * Math.sqrt(-2 * Math.log(s) / s);
-    }
-
-    private static double[] cholesky(double[][] c, int component) {
-        int d = c.length;
-        double[] l = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = c[i][j];
-                for (int m = 0; m < j; m++) {
-                    s -= l[i * d + m] * l[j * d + m];
-                }
-                if (i == j) {
-                    if (!(s > 0)) {
-                        throw new NotPositiveDefiniteException(component, 0, "pivot " + s);
-                    }
-                    l[i * d + i] = Math.sqrt(s);
-                } else {
-                    l[i * d + j] = s / l[j * d + j];
-                }
-            }
-        }
-        return l;
     }
 
     // ---------------------------------------------------------------- JSON

@@ -89,15 +89,25 @@ public final class Backends {
         } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
             throw new IllegalStateException("the OpenCL backend is not part of this build", e);
         } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw new IllegalStateException(cause);
+            throw unchecked(e.getCause());
         }
+    }
+
+    /**
+     * The cause of a failed reflective call or task, to rethrow: itself when unchecked (an {@link Error} is thrown
+     * from here), else wrapped in an {@link IllegalStateException}.
+     *
+     * @param cause the failure
+     * @return the exception to throw
+     */
+    public static RuntimeException unchecked(Throwable cause) {
+        if (cause instanceof RuntimeException) {
+            return (RuntimeException) cause;
+        }
+        if (cause instanceof Error) {
+            throw (Error) cause;
+        }
+        return new IllegalStateException(cause);
     }
 
     /** @return the exception's message on one line, with its type when it has none */

@@ -125,17 +125,21 @@ public final class Gaussians {
     }
 
     /**
-     * Cholesky-factors the D×D matrix at {@code cov[off..]} as L Lᵀ and writes U = L⁻ᵀ (upper triangular) at
-     * {@code out[off..]}.
+     * Cholesky factor L (lower triangular, row-major D×D) of the symmetric matrix at {@code a[off..]}, A = L Lᵀ.
      *
-     * @return log det U = −Σ log Lᵢᵢ
+     * @param a the matrix, row-major; only the lower triangle is read
+     * @param off offset of the matrix in {@code a}
+     * @param d its order
+     * @param component component index for the error (-1 for a tied matrix)
+     * @param iteration EM iteration for the error (0 for a start or a model)
+     * @return L
+     * @throws NotPositiveDefiniteException naming the component when A is not positive definite
      */
-    private static double precisionCholesky(double[] cov, int off, int d, double[] out, int component,
-                                            int iteration) {
+    public static double[] choleskyLower(double[] a, int off, int d, int component, int iteration) {
         double[] l = new double[d * d];
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {
-                double s = cov[off + i * d + j];
+                double s = a[off + i * d + j];
                 for (int m = 0; m < j; m++) {
                     s -= l[i * d + m] * l[j * d + m];
                 }
@@ -150,6 +154,18 @@ public final class Gaussians {
                 }
             }
         }
+        return l;
+    }
+
+    /**
+     * Cholesky-factors the D×D matrix at {@code cov[off..]} as L Lᵀ and writes U = L⁻ᵀ (upper triangular) at
+     * {@code out[off..]}.
+     *
+     * @return log det U = −Σ log Lᵢᵢ
+     */
+    private static double precisionCholesky(double[] cov, int off, int d, double[] out, int component,
+                                            int iteration) {
+        double[] l = choleskyLower(cov, off, d, component, iteration);
         // Invert L (lower) column by column: L X = I, X lower; U = Xᵀ.
         double logDet = 0;
         for (int c = 0; c < d; c++) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import org.emgmm.CovarianceType;
 import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
+import org.emgmm.backend.Backends;
 import org.emgmm.backend.Pass;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
@@ -166,14 +167,7 @@ public final class CpuBackend implements Backend {
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
             } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException) {
-                    throw (RuntimeException) cause;
-                }
-                if (cause instanceof Error) {
-                    throw (Error) cause;
-                }
-                throw new IllegalStateException(cause);
+                throw Backends.unchecked(e.getCause());
             }
         }
     }
@@ -241,14 +235,7 @@ public final class CpuBackend implements Backend {
                         f.cancel(true);
                     }
                 });
-                Throwable cause = e.getCause();
-                if (cause instanceof RuntimeException) {
-                    throw (RuntimeException) cause;
-                }
-                if (cause instanceof Error) {
-                    throw (Error) cause;
-                }
-                throw new IllegalStateException(cause);
+                throw Backends.unchecked(e.getCause());
             }
         }
 
