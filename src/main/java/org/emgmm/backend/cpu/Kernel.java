@@ -48,10 +48,20 @@ abstract class Kernel {
      * @param st the chunk's statistics (zeroed by the caller)
      */
     final void run(Params p, long start, long end, SufficientStatistics st) {
+        begin(p);
         for (long s = start; s < end; s += BLOCK) {
             int count = (int) Math.min(BLOCK, end - s);
             block(p, s, count, st);
         }
+        finish(p, st);
+    }
+
+    /** Before the first block of a run: clears whatever a kernel accumulates across blocks. */
+    void begin(Params p) {
+    }
+
+    /** After the last block of a run: adds whatever the kernel accumulated across blocks into {@code st}. */
+    void finish(Params p, SufficientStatistics st) {
     }
 
     /** One block of {@code count ≤ BLOCK} rows from {@code start}. */

@@ -24,6 +24,28 @@ final class Params {
     final double[] meansFD;
     final float[] precF;
     final float[] logConstF;
+    /**
+     * full/tied: the point the double vector kernel takes its shared sums about, Σ φⱼ μⱼ (the mixture's mean, so
+     * near the data); null otherwise.
+     */
+    final double[] ref;
+    /** full/tied: (μⱼ − ref)ᵀUⱼ, K×D, so that (x − μⱼ)ᵀUⱼ = (x − ref)ᵀUⱼ − (μⱼ − ref)ᵀUⱼ. */
+    final double[] refY;
+    /**
+     * full/tied: whether component j is near enough to {@link #ref} to be handled through it: its Mahalanobis
+     * distance squared ‖(μⱼ − ref)ᵀUⱼ‖² is at most {@link Kernel#MAX_REFERENCE_SPREAD} (the factor by which the
+     * shift loses to summing about μⱼ itself). A tight component far away is handled about its own mean.
+     */
+    final boolean[] refOk;
+    /**
+     * full/tied: each Uⱼ's upper triangle packed for the kernels' column-pair loops, {@link #uPackedStride} per
+     * component: per column pair (c, c+1) the rows r ≤ c as U_rc, U_r,c+1, then U_c+1,c+1; for odd D the last
+     * column's U_rc.
+     */
+    final double[] uPacked;
+    final int uPackedStride;
+    /** Whether some {@link #refOk} is true. */
+    final boolean anyRef;
 
     Params(Gaussians g, boolean withFloat) {
         this.k = g.k;
@@ -43,6 +65,67 @@ final class Params {
             }
         } else {
             prec = g.precChol;
+        }
+        if (full) {
+            ref = new double[d];
+            double wsum = 0;
+            for (int j = 0; j < k; j++) {
+                wsum += g.weights[j];
+            }
+            for (int a = 0; a < d; a++) {
+                double m = 0;
+                for (int j = 0; j < k; j++) {
+                    m += g.weights[j] * means[j * d + a];
+                }
+                ref[a] = m / wsum;
+            }
+            refY = new double[k * d];
+            refOk = new boolean[k];
+            double[] e = new double[d];
+            boolean any = false;
+            for (int j = 0; j < k; j++) {
+                for (int a = 0; a < d; a++) {
+                    e[a] = means[j * d + a] - ref[a];
+                }
+                double dist = 0;
+                for (int c = 0; c < d; c++) {
+                    double y = 0;
+                    for (int r = 0; r <= c; r++) {
+                        y += e[r] * prec[j * d * d + r * d + c];
+                    }
+                    refY[j * d + c] = y;
+                    dist += y * y;
+                }
+                refOk[j] = dist <= Kernel.MAX_REFERENCE_SPREAD;
+                any |= refOk[j];
+            }
+            anyRef = any;
+            uPackedStride = d * (d + 1) / 2;
+            uPacked = new double[k * uPackedStride];
+            for (int j = 0; j < k; j++) {
+                int o = j * uPackedStride;
+                int u = j * d * d;
+                int c = 0;
+                for (; c + 1 < d; c += 2) {
+                    for (int r = 0; r <= c; r++) {
+                        uPacked[o++] = prec[u + r * d + c];
+                        uPacked[o++] = prec[u + r * d + c + 1];
+                    }
+                    uPacked[o++] = prec[u + (c + 1) * d + c + 1];
+                }
+                if (c < d) {
+                    for (int r = 0; r <= c; r++) {
+                        uPacked[o++] = prec[u + r * d + c];
+                    }
+                }
+            }
+        } else {
+            uPackedStride = 0;
+            uPacked = null;
+            ref = null;
+            refY = null;
+            refOk = null;
+            anyRef = false;
         }
         meansF = withFloat ? toFloat(means) : null;
         meansFD = withFloat ? toDouble(meansF) : null;

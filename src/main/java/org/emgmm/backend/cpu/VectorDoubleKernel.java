@@ -31,6 +31,10 @@ final class VectorDoubleKernel extends Kernel {
     /** Vectors per unrolled group (independent accumulators). */
     private static final int G = 4;
     private static final int VB = BLOCK / L;
+    /** Columns of the shared full sums computed per panel (a multiple of the tile's three). */
+    private static final int PANEL = 24;
+    /** Components per tile of the shared full sums. */
+    private static final int TILE_K = 3;
 
     private final double[] rows;
     private final double[] x;
@@ -50,6 +54,32 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] bs1;
     private final double[] bs2;
     private final int[] nzCount;
+    /** full/tied: d(d+1)/2 products per sample, then the d centred values: the columns of the shared sums. */
+    private final int npairs;
+    private final int ncol;
+    /** Column q of the shared sums is (x − ref)_a(x − ref)_b with a = pairA[q], b = pairB[q] (b = −1: (x − ref)_a). */
+    private final int[] pairA;
+    private final int[] pairB;
+    /** full/tied: x − ref, D×B. */
+    private final double[] tg;
+    /** full/tied: one panel of the shared sums' columns, {@value #PANEL}×B. */
+    private final double[] pp;
+    /** full/tied: the run's shared sums per component and column, in lanes (K×ncol×L), and their S0. */
+    private final double[] accL;
+    private final double[] refS0;
+    private final boolean[] refUsed;
+    private final boolean[] shared;
+    private final int[] dense;
+    private final double[] yInit;
+    /**
+     * The vector length, read into a local as the step of the hottest loops: a step C2 cannot prove constant keeps
+     * the loop uncounted, so C2 does not unroll it, and unrolled the multi-accumulator loops here spill
+     * accumulators to the stack (measured: the 3×3 tile at 2.3 G fma/s unrolled with spills, 3.5 uncounted).
+     * Deliberately not final.
+     */
+    private int step = L;
+    private final double[] s1buf;
+    private final double[] s2buf;
 
     VectorDoubleKernel(Dataset data, int k) {
         super(data, k);
@@ -71,6 +101,64 @@ final class VectorDoubleKernel extends Kernel {
         bs1 = new double[d];
         bs2 = new double[d];
         nzCount = new int[k];
+        npairs = d * (d + 1) / 2;
+        ncol = npairs + d;
+        pairA = new int[ncol];
+        pairB = new int[ncol];
+        int q = 0;
+        for (int a = 0; a < d; a++) {
+            for (int b = a; b < d; b++) {
+                pairA[q] = a;
+                pairB[q++] = b;
+            }
+        }
+        for (int a = 0; a < d; a++) {
+            pairA[q] = a;
+            pairB[q++] = -1;
+        }
+        tg = new double[d * BLOCK];
+        pp = new double[PANEL * BLOCK];
+        accL = new double[k * ncol * L];
+        refS0 = new double[k];
+        refUsed = new boolean[k];
+        shared = new boolean[k];
+        dense = new int[k];
+        yInit = new double[d];
+        s1buf = new double[d];
+        s2buf = new double[d * d];
+    }
+
+    @Override
+    void begin(Params p) {
+        java.util.Arrays.fill(accL, 0);
+        java.util.Arrays.fill(refS0, 0);
+        java.util.Arrays.fill(refUsed, false);
+    }
+
+    /** Horizontal sums of the run's shared full sums, shifted from the reference to each mean, into st. */
+    @Override
+    void finish(Params p, SufficientStatistics st) {
+        for (int j = 0; j < k; j++) {
+            if (!refUsed[j]) {
+                continue;
+            }
+            int base = j * ncol * L;
+            for (int q = 0; q < ncol; q++) {
+                double v = accL[base + q * L];
+                for (int l = 1; l < L; l++) {
+                    v += accL[base + q * L + l];
+                }
+                if (pairB[q] >= 0) {
+                    s2buf[pairA[q] * d + pairB[q]] = v;
+                } else {
+                    s1buf[pairA[q]] = v;
+                }
+            }
+            addShifted(p, j, p.ref, 0, refS0[j], s1buf, s2buf, st);
+            java.util.Arrays.fill(accL, base, base + ncol * L, 0);
+            refS0[j] = 0;
+            refUsed[j] = false;
+        }
     }
 
     @Override
@@ -89,23 +177,217 @@ final class VectorDoubleKernel extends Kernel {
             }
             w[i] = 0;
         }
-        if (p.full) {
-            logDensitiesFull(p, np);
-        } else {
-            logDensitiesDiag(p, np);
-        }
-        responsibilities(np, st);
         if (!p.full) {
+            logDensitiesDiag(p, np);
+            responsibilities(np, st);
             centreBlock(n, np);
+            sumsDiag(p, np, st);
+            return;
         }
-        if (p.full) {
-            for (int j = 0; j < k; j++) {
-                if (nzCount[j] > 0) {
-                    sumsFull(p, j, st);
+        if (p.anyRef) {
+            for (int a = 0; a < d; a++) {
+                DoubleVector rv = DoubleVector.broadcast(S, p.ref[a]);
+                int o = a * BLOCK;
+                for (int i = 0; i < np; i += L) {
+                    DoubleVector.fromArray(S, x, o + i).sub(rv).intoArray(tg, o + i);
                 }
             }
-        } else {
-            sumsDiag(p, np, st);
+        }
+        long t0 = PROF ? System.nanoTime() : 0;
+        logDensitiesFull(p, np);
+        long t1 = PROF ? System.nanoTime() : 0;
+        responsibilities(np, st);
+        long t2 = PROF ? System.nanoTime() : 0;
+        // Components near the reference with mostly non-zero responsibilities share the products of the block
+        // (sumsShared); the rest are summed about their own means over their non-zero vectors.
+        int nv = np / L;
+        int m = 0;
+        for (int j = 0; j < k; j++) {
+            shared[j] = false;
+            if (nzCount[j] > 0 && p.refOk[j] && 2 * nzCount[j] >= nv) {
+                dense[m++] = j;
+            }
+        }
+        for (int q = 0; q < m; q++) {
+            shared[dense[q]] = true;
+        }
+        int mReal = m;
+        long f0 = PROF ? System.nanoTime() : 0;
+        for (int j = 0; j < k; j++) {
+            if (nzCount[j] > 0 && !shared[j]) {
+                sumsFull(p, j, st);
+            }
+        }
+        if (PROF) {
+            PT[5] += System.nanoTime() - f0;
+        }
+        if (m > 0) {
+            for (int q = 0; q < mReal; q++) {
+                int j = dense[q];
+                refS0[j] += s0(j);
+                refUsed[j] = true;
+            }
+            sumsShared(np, m);
+        }
+        if (PROF) {
+            long t3 = System.nanoTime();
+            PT[0] += t1 - t0;
+            PT[1] += t2 - t1;
+            PT[2] += t3 - t2;
+        }
+    }
+    static final boolean PROF = Boolean.getBoolean("emgmm.prof");
+    static final long[] PT = new long[8];
+
+    /**
+     * The weighted sums of the components {@code dense[0..m)} about the reference, as a matrix product
+     * Rᵀ·P over the block: P's columns are the products (x − ref)_a(x − ref)_b (a ≤ b) and the values
+     * (x − ref)_a, built a panel at a time and shared by every component; tiles of three components by three
+     * columns keep nine accumulators in registers over the block's samples (lanes), then add into the run's
+     * lane sums {@code accL} (reduced and shifted once per run, in {@link #finish}).
+     */
+    private void sumsShared(int np, int m) {
+        for (int q0 = 0; q0 < ncol; q0 += PANEL) {
+            int q1 = Math.min(ncol, q0 + PANEL);
+            for (int q = q0; q < q1; q++) {
+                int po = (q - q0) * BLOCK;
+                int ao = pairA[q] * BLOCK;
+                if (pairB[q] < 0) {
+                    System.arraycopy(tg, ao, pp, po, np);
+                } else {
+                    int bo = pairB[q] * BLOCK;
+                    for (int i = 0; i < np; i += L) {
+                        DoubleVector.fromArray(S, tg, ao + i).mul(DoubleVector.fromArray(S, tg, bo + i))
+                                .intoArray(pp, po + i);
+                    }
+                }
+            }
+            long e0 = PROF ? System.nanoTime() : 0;
+            int g = 0;
+            for (; g + TILE_K <= m; g += TILE_K) {
+                tiles(np, dense[g], dense[g + 1], dense[g + 2], q0, q1);
+            }
+            for (; g < m; g++) {
+                tiles1(np, dense[g], q0, q1);
+            }
+            if (PROF) {
+                PT[4] += System.nanoTime() - e0;
+            }
+        }
+    }
+
+    /** One component by six columns of the shared sums (the components left over by {@link #tiles}). */
+    private void tiles1(int np, int j, int q0, int q1) {
+        int stp = step;
+        int o = j * BLOCK;
+        int q = q0;
+        for (; q + 5 < q1; q += 6) {
+            int p0 = (q - q0) * BLOCK;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = a0;
+            DoubleVector a2 = a0;
+            DoubleVector a3 = a0;
+            DoubleVector a4 = a0;
+            DoubleVector a5 = a0;
+            for (int i = 0; i < np; i += stp) {
+                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                a0 = DoubleVector.fromArray(S, pp, p0 + i).fma(r, a0);
+                a1 = DoubleVector.fromArray(S, pp, p0 + BLOCK + i).fma(r, a1);
+                a2 = DoubleVector.fromArray(S, pp, p0 + 2 * BLOCK + i).fma(r, a2);
+                a3 = DoubleVector.fromArray(S, pp, p0 + 3 * BLOCK + i).fma(r, a3);
+                a4 = DoubleVector.fromArray(S, pp, p0 + 4 * BLOCK + i).fma(r, a4);
+                a5 = DoubleVector.fromArray(S, pp, p0 + 5 * BLOCK + i).fma(r, a5);
+            }
+            int b = (j * ncol + q) * L;
+            DoubleVector.fromArray(S, accL, b).add(a0).intoArray(accL, b);
+            DoubleVector.fromArray(S, accL, b + L).add(a1).intoArray(accL, b + L);
+            DoubleVector.fromArray(S, accL, b + 2 * L).add(a2).intoArray(accL, b + 2 * L);
+            DoubleVector.fromArray(S, accL, b + 3 * L).add(a3).intoArray(accL, b + 3 * L);
+            DoubleVector.fromArray(S, accL, b + 4 * L).add(a4).intoArray(accL, b + 4 * L);
+            DoubleVector.fromArray(S, accL, b + 5 * L).add(a5).intoArray(accL, b + 5 * L);
+        }
+        for (; q < q1; q++) {
+            int p0 = (q - q0) * BLOCK;
+            DoubleVector a0 = DoubleVector.zero(S);
+            for (int i = 0; i < np; i += L) {
+                a0 = DoubleVector.fromArray(S, lp, o + i).fma(DoubleVector.fromArray(S, pp, p0 + i), a0);
+            }
+            int b = (j * ncol + q) * L;
+            DoubleVector.fromArray(S, accL, b).add(a0).intoArray(accL, b);
+        }
+    }
+
+    /**
+     * Three components by three columns of the shared sums: nine accumulators, three column loads and three
+     * responsibility loads per vector of samples. (Larger tiles make C2 spill accumulators to the stack, which
+     * costs more than the loads they save; this one compiles to a loop of nine fma and six loads.)
+     */
+    private void tiles(int np, int j0, int j1, int j2, int q0, int q1) {
+        int stp = step;
+        int o0 = j0 * BLOCK;
+        int o1 = j1 * BLOCK;
+        int o2 = j2 * BLOCK;
+        int q = q0;
+        for (; q + 2 < q1; q += 3) {
+            int p0 = (q - q0) * BLOCK;
+            int p1 = p0 + BLOCK;
+            int p2 = p1 + BLOCK;
+            DoubleVector a00 = DoubleVector.zero(S);
+            DoubleVector a01 = a00;
+            DoubleVector a02 = a00;
+            DoubleVector a10 = a00;
+            DoubleVector a11 = a00;
+            DoubleVector a12 = a00;
+            DoubleVector a20 = a00;
+            DoubleVector a21 = a00;
+            DoubleVector a22 = a00;
+            for (int i = 0; i < np; i += stp) {
+                DoubleVector c0 = DoubleVector.fromArray(S, pp, p0 + i);
+                DoubleVector c1 = DoubleVector.fromArray(S, pp, p1 + i);
+                DoubleVector c2 = DoubleVector.fromArray(S, pp, p2 + i);
+                DoubleVector r = DoubleVector.fromArray(S, lp, o0 + i);
+                a00 = r.fma(c0, a00);
+                a01 = r.fma(c1, a01);
+                a02 = r.fma(c2, a02);
+                r = DoubleVector.fromArray(S, lp, o1 + i);
+                a10 = r.fma(c0, a10);
+                a11 = r.fma(c1, a11);
+                a12 = r.fma(c2, a12);
+                r = DoubleVector.fromArray(S, lp, o2 + i);
+                a20 = r.fma(c0, a20);
+                a21 = r.fma(c1, a21);
+                a22 = r.fma(c2, a22);
+            }
+            int b0 = (j0 * ncol + q) * L;
+            int b1 = (j1 * ncol + q) * L;
+            int b2 = (j2 * ncol + q) * L;
+            DoubleVector.fromArray(S, accL, b0).add(a00).intoArray(accL, b0);
+            DoubleVector.fromArray(S, accL, b0 + L).add(a01).intoArray(accL, b0 + L);
+            DoubleVector.fromArray(S, accL, b0 + 2 * L).add(a02).intoArray(accL, b0 + 2 * L);
+            DoubleVector.fromArray(S, accL, b1).add(a10).intoArray(accL, b1);
+            DoubleVector.fromArray(S, accL, b1 + L).add(a11).intoArray(accL, b1 + L);
+            DoubleVector.fromArray(S, accL, b1 + 2 * L).add(a12).intoArray(accL, b1 + 2 * L);
+            DoubleVector.fromArray(S, accL, b2).add(a20).intoArray(accL, b2);
+            DoubleVector.fromArray(S, accL, b2 + L).add(a21).intoArray(accL, b2 + L);
+            DoubleVector.fromArray(S, accL, b2 + 2 * L).add(a22).intoArray(accL, b2 + 2 * L);
+        }
+        for (; q < q1; q++) {
+            int p0 = (q - q0) * BLOCK;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = a0;
+            DoubleVector a2 = a0;
+            for (int i = 0; i < np; i += L) {
+                DoubleVector c0 = DoubleVector.fromArray(S, pp, p0 + i);
+                a0 = DoubleVector.fromArray(S, lp, o0 + i).fma(c0, a0);
+                a1 = DoubleVector.fromArray(S, lp, o1 + i).fma(c0, a1);
+                a2 = DoubleVector.fromArray(S, lp, o2 + i).fma(c0, a2);
+            }
+            int b0 = (j0 * ncol + q) * L;
+            int b1 = (j1 * ncol + q) * L;
+            int b2 = (j2 * ncol + q) * L;
+            DoubleVector.fromArray(S, accL, b0).add(a0).intoArray(accL, b0);
+            DoubleVector.fromArray(S, accL, b1).add(a1).intoArray(accL, b1);
+            DoubleVector.fromArray(S, accL, b2).add(a2).intoArray(accL, b2);
         }
     }
 
@@ -141,85 +423,111 @@ final class VectorDoubleKernel extends Kernel {
         }
     }
 
+    /**
+     * −½‖(x − μⱼ)ᵀUⱼ‖² + log φⱼ + log det Uⱼ − ½D log 2π for every component: for a component near the reference
+     * from (x − ref)ᵀUⱼ − (μⱼ − ref)ᵀUⱼ (the centred block tg serves every such component), otherwise from x − μⱼ.
+     */
     private void logDensitiesFull(Params p, int np) {
         for (int j = 0; j < k; j++) {
-            for (int a = 0; a < d; a++) {
-                DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
-                int o = a * BLOCK;
-                for (int i = 0; i < np; i += L) {
-                    DoubleVector.fromArray(S, x, o + i).sub(mu).intoArray(t, o + i);
+            double[] src;
+            if (p.refOk[j]) {
+                src = tg;
+                for (int c = 0; c < d; c++) {
+                    yInit[c] = -p.refY[j * d + c];
+                }
+            } else {
+                src = t;
+                java.util.Arrays.fill(yInit, 0);
+                for (int a = 0; a < d; a++) {
+                    DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
+                    int o = a * BLOCK;
+                    for (int i = 0; i < np; i += L) {
+                        DoubleVector.fromArray(S, x, o + i).sub(mu).intoArray(t, o + i);
+                    }
                 }
             }
-            int po = j * d * d;
+            mahalanobis(src, p.uPacked, j * p.uPackedStride, j * BLOCK, np);
             DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
-            int o = j * BLOCK;
-            for (int i = 0; i < np; i += G * L) {
-                int mo = o + i;
-                DoubleVector zero = DoubleVector.zero(S);
-                for (int q = 0; q < G; q++) {
-                    zero.intoArray(lp, mo + q * L);
-                }
-                int c = 0;
-                for (; c + 1 < d; c += 2) {
-                    // columns c and c+1 of (x − μ)ᵀU together: the t loads serve both
-                    DoubleVector y0 = zero;
-                    DoubleVector y1 = zero;
-                    DoubleVector y2 = zero;
-                    DoubleVector y3 = zero;
-                    DoubleVector z0 = zero;
-                    DoubleVector z1 = zero;
-                    DoubleVector z2 = zero;
-                    DoubleVector z3 = zero;
-                    for (int r = 0; r <= c; r++) {
-                        DoubleVector u = DoubleVector.broadcast(S, p.prec[po + r * d + c]);
-                        DoubleVector v = DoubleVector.broadcast(S, p.prec[po + r * d + c + 1]);
-                        int to = r * BLOCK + i;
-                        DoubleVector t0 = DoubleVector.fromArray(S, t, to);
-                        DoubleVector t1 = DoubleVector.fromArray(S, t, to + L);
-                        DoubleVector t2 = DoubleVector.fromArray(S, t, to + 2 * L);
-                        DoubleVector t3 = DoubleVector.fromArray(S, t, to + 3 * L);
-                        y0 = t0.fma(u, y0);
-                        y1 = t1.fma(u, y1);
-                        y2 = t2.fma(u, y2);
-                        y3 = t3.fma(u, y3);
-                        z0 = t0.fma(v, z0);
-                        z1 = t1.fma(v, z1);
-                        z2 = t2.fma(v, z2);
-                        z3 = t3.fma(v, z3);
-                    }
-                    DoubleVector v = DoubleVector.broadcast(S, p.prec[po + (c + 1) * d + c + 1]);
-                    int to = (c + 1) * BLOCK + i;
-                    z0 = DoubleVector.fromArray(S, t, to).fma(v, z0);
-                    z1 = DoubleVector.fromArray(S, t, to + L).fma(v, z1);
-                    z2 = DoubleVector.fromArray(S, t, to + 2 * L).fma(v, z2);
-                    z3 = DoubleVector.fromArray(S, t, to + 3 * L).fma(v, z3);
-                    z0.fma(z0, y0.fma(y0, DoubleVector.fromArray(S, lp, mo))).intoArray(lp, mo);
-                    z1.fma(z1, y1.fma(y1, DoubleVector.fromArray(S, lp, mo + L))).intoArray(lp, mo + L);
-                    z2.fma(z2, y2.fma(y2, DoubleVector.fromArray(S, lp, mo + 2 * L))).intoArray(lp, mo + 2 * L);
-                    z3.fma(z3, y3.fma(y3, DoubleVector.fromArray(S, lp, mo + 3 * L))).intoArray(lp, mo + 3 * L);
-                }
-                if (c < d) {
-                    DoubleVector y0 = zero;
-                    DoubleVector y1 = zero;
-                    DoubleVector y2 = zero;
-                    DoubleVector y3 = zero;
-                    for (int r = 0; r <= c; r++) {
-                        DoubleVector u = DoubleVector.broadcast(S, p.prec[po + r * d + c]);
-                        int to = r * BLOCK + i;
-                        y0 = DoubleVector.fromArray(S, t, to).fma(u, y0);
-                        y1 = DoubleVector.fromArray(S, t, to + L).fma(u, y1);
-                        y2 = DoubleVector.fromArray(S, t, to + 2 * L).fma(u, y2);
-                        y3 = DoubleVector.fromArray(S, t, to + 3 * L).fma(u, y3);
-                    }
-                    y0.fma(y0, DoubleVector.fromArray(S, lp, mo)).intoArray(lp, mo);
-                    y1.fma(y1, DoubleVector.fromArray(S, lp, mo + L)).intoArray(lp, mo + L);
-                    y2.fma(y2, DoubleVector.fromArray(S, lp, mo + 2 * L)).intoArray(lp, mo + 2 * L);
-                    y3.fma(y3, DoubleVector.fromArray(S, lp, mo + 3 * L)).intoArray(lp, mo + 3 * L);
-                }
-                for (int q = 0; q < G; q++) {
-                    lc.sub(DoubleVector.fromArray(S, lp, mo + q * L).mul(0.5)).intoArray(lp, mo + q * L);
-                }
+            for (int i = j * BLOCK; i < j * BLOCK + np; i += L) {
+                lc.sub(DoubleVector.fromArray(S, lp, i).mul(0.5)).intoArray(lp, i);
             }
+        }
+    }
+
+    /**
+     * ‖yInit + srcᵀU‖² into lp from {@code lo}, U's columns two at a time from {@code up} (packed by
+     * {@link Params#uPacked}: per column pair c, c+1 the rows r ≤ c as (U_rc, U_r,c+1), then U_c+1,c+1; a last
+     * odd column as U_rc), four vectors of samples at a time: the src loads serve both columns.
+     */
+    private void mahalanobis(double[] src, double[] up, int u0, int lo, int np) {
+        for (int i = 0; i < np; i += G * L) {
+            int mo = lo + i;
+            DoubleVector m0 = DoubleVector.zero(S);
+            DoubleVector m1 = m0;
+            DoubleVector m2 = m0;
+            DoubleVector m3 = m0;
+            int uo = u0;
+            int c = 0;
+            for (; c + 1 < d; c += 2) {
+                DoubleVector y0 = DoubleVector.broadcast(S, yInit[c]);
+                DoubleVector y1 = y0;
+                DoubleVector y2 = y0;
+                DoubleVector y3 = y0;
+                DoubleVector z0 = DoubleVector.broadcast(S, yInit[c + 1]);
+                DoubleVector z1 = z0;
+                DoubleVector z2 = z0;
+                DoubleVector z3 = z0;
+                int to = i;
+                int uEnd = uo + 2 * (c + 1);
+                for (; uo < uEnd; uo += 2, to += BLOCK) {
+                    DoubleVector u = DoubleVector.broadcast(S, up[uo]);
+                    DoubleVector v = DoubleVector.broadcast(S, up[uo + 1]);
+                    DoubleVector t0 = DoubleVector.fromArray(S, src, to);
+                    DoubleVector t1 = DoubleVector.fromArray(S, src, to + L);
+                    DoubleVector t2 = DoubleVector.fromArray(S, src, to + 2 * L);
+                    DoubleVector t3 = DoubleVector.fromArray(S, src, to + 3 * L);
+                    y0 = t0.fma(u, y0);
+                    y1 = t1.fma(u, y1);
+                    y2 = t2.fma(u, y2);
+                    y3 = t3.fma(u, y3);
+                    z0 = t0.fma(v, z0);
+                    z1 = t1.fma(v, z1);
+                    z2 = t2.fma(v, z2);
+                    z3 = t3.fma(v, z3);
+                }
+                DoubleVector v = DoubleVector.broadcast(S, up[uo++]);
+                z0 = DoubleVector.fromArray(S, src, to).fma(v, z0);
+                z1 = DoubleVector.fromArray(S, src, to + L).fma(v, z1);
+                z2 = DoubleVector.fromArray(S, src, to + 2 * L).fma(v, z2);
+                z3 = DoubleVector.fromArray(S, src, to + 3 * L).fma(v, z3);
+                m0 = z0.fma(z0, y0.fma(y0, m0));
+                m1 = z1.fma(z1, y1.fma(y1, m1));
+                m2 = z2.fma(z2, y2.fma(y2, m2));
+                m3 = z3.fma(z3, y3.fma(y3, m3));
+            }
+            if (c < d) {
+                DoubleVector y0 = DoubleVector.broadcast(S, yInit[c]);
+                DoubleVector y1 = y0;
+                DoubleVector y2 = y0;
+                DoubleVector y3 = y0;
+                int to = i;
+                int uEnd = uo + c + 1;
+                for (; uo < uEnd; uo++, to += BLOCK) {
+                    DoubleVector u = DoubleVector.broadcast(S, up[uo]);
+                    y0 = DoubleVector.fromArray(S, src, to).fma(u, y0);
+                    y1 = DoubleVector.fromArray(S, src, to + L).fma(u, y1);
+                    y2 = DoubleVector.fromArray(S, src, to + 2 * L).fma(u, y2);
+                    y3 = DoubleVector.fromArray(S, src, to + 3 * L).fma(u, y3);
+                }
+                m0 = y0.fma(y0, m0);
+                m1 = y1.fma(y1, m1);
+                m2 = y2.fma(y2, m2);
+                m3 = y3.fma(y3, m3);
+            }
+            m0.intoArray(lp, mo);
+            m1.intoArray(lp, mo + L);
+            m2.intoArray(lp, mo + 2 * L);
+            m3.intoArray(lp, mo + 3 * L);
         }
     }
 
@@ -239,7 +547,11 @@ final class VectorDoubleKernel extends Kernel {
                 DoubleVector.fromArray(S, lp, j * BLOCK + i).sub(max).intoArray(lp, j * BLOCK + i);
             }
         }
+        long e0 = PROF ? System.nanoTime() : 0;
         expAll(np);
+        if (PROF) {
+            PT[3] += System.nanoTime() - e0;
+        }
         java.util.Arrays.fill(nzCount, 0);
         for (int i = 0; i < np; i += L) {
             DoubleVector sum = DoubleVector.fromArray(S, lp, i);
@@ -274,34 +586,79 @@ final class VectorDoubleKernel extends Kernel {
      * below it is skipped.
      */
     private void expAll(int np) {
+        // two vectors per step: the polynomial is a chain of dependent fma, two chains keep both units busy
+        // the constants as loop-invariant locals (a static final vector is re-read from its object every time)
+        DoubleVector vnegln2hi = DoubleVector.broadcast(S, NEG_LN2_HI);
+        DoubleVector vnegln2lo = DoubleVector.broadcast(S, NEG_LN2_LO);
+        DoubleVector vone = DoubleVector.broadcast(S, ONE);
+        DoubleVector vt2 = DoubleVector.broadcast(S, T2);
+        DoubleVector vt3 = DoubleVector.broadcast(S, T3);
+        DoubleVector vt4 = DoubleVector.broadcast(S, T4);
+        DoubleVector vt5 = DoubleVector.broadcast(S, T5);
+        DoubleVector vt6 = DoubleVector.broadcast(S, T6);
+        DoubleVector vt7 = DoubleVector.broadcast(S, T7);
+        DoubleVector vt8 = DoubleVector.broadcast(S, T8);
+        DoubleVector vt9 = DoubleVector.broadcast(S, T9);
+        DoubleVector vt10 = DoubleVector.broadcast(S, T10);
+        DoubleVector vt11 = DoubleVector.broadcast(S, T11);
+        DoubleVector vt12 = DoubleVector.broadcast(S, T12);
+        DoubleVector vt13 = DoubleVector.broadcast(S, T13);
+        int stp = 2 * step;
         for (int j = 0; j < k; j++) {
-            for (int i = j * BLOCK; i < j * BLOCK + np; i += L) {
+            for (int i = j * BLOCK; i < j * BLOCK + np; i += stp) {
                 DoubleVector z = DoubleVector.fromArray(S, lp, i);
+                DoubleVector zb = DoubleVector.fromArray(S, lp, i + L);
                 VectorMask<Double> under = z.compare(VectorOperators.LT, EXP_UNDERFLOW_D);
-                if (under.allTrue()) {
+                VectorMask<Double> underB = zb.compare(VectorOperators.LT, EXP_UNDERFLOW_D);
+                if (under.and(underB).allTrue()) {
                     DoubleVector.zero(S).intoArray(lp, i);
+                    DoubleVector.zero(S).intoArray(lp, i + L);
                     continue;
                 }
+                // lanes below the cut are clamped to it (then zeroed), so no lane forms a subnormal or garbage
+                // power of two: a multiply with a subnormal result costs a microcode assist of ~100 cycles
+                z = z.max(EXP_UNDERFLOW_D);
+                zb = zb.max(EXP_UNDERFLOW_D);
                 DoubleVector kd = z.fma(LOG2E, MAGIC);
+                DoubleVector kb = zb.fma(LOG2E, MAGIC);
                 DoubleVector n = kd.sub(MAGIC);
-                DoubleVector r = n.fma(NEG_LN2_HI, z);
-                r = n.fma(NEG_LN2_LO, r);
-                DoubleVector poly = r.fma(T13, T12);
-                poly = poly.fma(r, T11);
-                poly = poly.fma(r, T10);
-                poly = poly.fma(r, T9);
-                poly = poly.fma(r, T8);
-                poly = poly.fma(r, T7);
-                poly = poly.fma(r, T6);
-                poly = poly.fma(r, T5);
-                poly = poly.fma(r, T4);
-                poly = poly.fma(r, T3);
-                poly = poly.fma(r, T2);
-                poly = poly.fma(r, ONE);
-                poly = poly.fma(r, ONE);
+                DoubleVector nb = kb.sub(MAGIC);
+                DoubleVector r = n.fma(vnegln2hi, z);
+                DoubleVector rb = nb.fma(vnegln2hi, zb);
+                r = n.fma(vnegln2lo, r);
+                rb = nb.fma(vnegln2lo, rb);
+                DoubleVector poly = r.fma(vt13, vt12);
+                DoubleVector pb = rb.fma(vt13, vt12);
+                poly = poly.fma(r, vt11);
+                pb = pb.fma(rb, vt11);
+                poly = poly.fma(r, vt10);
+                pb = pb.fma(rb, vt10);
+                poly = poly.fma(r, vt9);
+                pb = pb.fma(rb, vt9);
+                poly = poly.fma(r, vt8);
+                pb = pb.fma(rb, vt8);
+                poly = poly.fma(r, vt7);
+                pb = pb.fma(rb, vt7);
+                poly = poly.fma(r, vt6);
+                pb = pb.fma(rb, vt6);
+                poly = poly.fma(r, vt5);
+                pb = pb.fma(rb, vt5);
+                poly = poly.fma(r, vt4);
+                pb = pb.fma(rb, vt4);
+                poly = poly.fma(r, vt3);
+                pb = pb.fma(rb, vt3);
+                poly = poly.fma(r, vt2);
+                pb = pb.fma(rb, vt2);
+                poly = poly.fma(r, vone);
+                pb = pb.fma(rb, vone);
+                poly = poly.fma(r, vone);
+                pb = pb.fma(rb, vone);
                 DoubleVector scale = ((LongVector) kd.reinterpretAsLongs()).add(1023L)
                         .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+                DoubleVector scaleB = ((LongVector) kb.reinterpretAsLongs()).add(1023L)
+                        .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
                 poly.mul(scale).blend(0.0, under).intoArray(lp, i);
+                pb.mul(scaleB).blend(0.0, underB).intoArray(lp, i + L);
             }
         }
     }
@@ -620,19 +977,19 @@ final class VectorDoubleKernel extends Kernel {
 
     private static final double MAGIC = 0x1.8p52;
     private static final double LOG2E = 1.4426950408889634;
-    private static final DoubleVector NEG_LN2_HI = DoubleVector.broadcast(S, -6.93147180369123816490e-01);
-    private static final DoubleVector NEG_LN2_LO = DoubleVector.broadcast(S, -1.90821492927058770002e-10);
-    private static final DoubleVector ONE = DoubleVector.broadcast(S, 1.0);
-    private static final DoubleVector T2 = DoubleVector.broadcast(S, 1.0 / 2);
-    private static final DoubleVector T3 = DoubleVector.broadcast(S, 1.0 / 6);
-    private static final DoubleVector T4 = DoubleVector.broadcast(S, 1.0 / 24);
-    private static final DoubleVector T5 = DoubleVector.broadcast(S, 1.0 / 120);
-    private static final DoubleVector T6 = DoubleVector.broadcast(S, 1.0 / 720);
-    private static final DoubleVector T7 = DoubleVector.broadcast(S, 1.0 / 5040);
-    private static final DoubleVector T8 = DoubleVector.broadcast(S, 1.0 / 40320);
-    private static final DoubleVector T9 = DoubleVector.broadcast(S, 1.0 / 362880);
-    private static final DoubleVector T10 = DoubleVector.broadcast(S, 1.0 / 3628800);
-    private static final DoubleVector T11 = DoubleVector.broadcast(S, 1.0 / 39916800);
-    private static final DoubleVector T12 = DoubleVector.broadcast(S, 1.0 / 479001600);
-    private static final DoubleVector T13 = DoubleVector.broadcast(S, 1.0 / 6227020800.0);
+    private static final double NEG_LN2_HI = -6.93147180369123816490e-01;
+    private static final double NEG_LN2_LO = -1.90821492927058770002e-10;
+    private static final double ONE = 1.0;
+    private static final double T2 = 1.0 / 2;
+    private static final double T3 = 1.0 / 6;
+    private static final double T4 = 1.0 / 24;
+    private static final double T5 = 1.0 / 120;
+    private static final double T6 = 1.0 / 720;
+    private static final double T7 = 1.0 / 5040;
+    private static final double T8 = 1.0 / 40320;
+    private static final double T9 = 1.0 / 362880;
+    private static final double T10 = 1.0 / 3628800;
+    private static final double T11 = 1.0 / 39916800;
+    private static final double T12 = 1.0 / 479001600;
+    private static final double T13 = 1.0 / 6227020800.0;
 }

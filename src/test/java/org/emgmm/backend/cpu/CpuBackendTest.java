@@ -329,18 +329,62 @@ class CpuBackendTest {
             }
         }
         ArrayDataset data = ArrayDataset.of(x, 2, null);
-        for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.SPHERICAL}) {
-            double[] cov = type == CovarianceType.DIAG ? new double[] {1, 1, 1e-6, 1e-6} : new double[] {1, 1e-6};
+        for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.SPHERICAL,
+                CovarianceType.FULL}) {
+            double[] cov = type == CovarianceType.DIAG ? new double[] {1, 1, 1e-6, 1e-6}
+                    : type == CovarianceType.SPHERICAL ? new double[] {1, 1e-6}
+                    // full: the double kernel's shared sums are about Σ φ μ (near 500), 700 000 tight standard
+                    // deviations from the tight component, which must be summed about its own mean instead
+                    : new double[] {1, 0.2, 0.2, 1, 1e-6, 2e-7, 2e-7, 1e-6};
             Gaussians g = Gaussians.of(type, new double[] {0.5, 0.5}, new double[] {0.01, -0.02, 1000.0001, 999.9999},
                     cov, 0);
             SufficientStatistics ref = ReferencePass.accumulate(data, g);
             for (boolean vector : paths()) {
                 try (CpuBackend b = new CpuBackend(2, Precision.DOUBLE, vector)) {
                     SufficientStatistics st = run(b, data, g);
-                    for (int a = 2; a < 4; a++) {
-                        assertEquals(ref.s2[a], st.s2[a], 1e-10 * ref.s2[a], type + " tight s2[" + a + "]");
+                    int[] tightS2 = type == CovarianceType.FULL ? new int[] {4, 5, 7} : new int[] {2, 3};
+                    for (int a : tightS2) {
+                        assertEquals(ref.s2[a], st.s2[a], 1e-10 * Math.abs(ref.s2[a]), type + " tight s2[" + a + "]");
                     }
                     assertClose(ref, st, TOL_F64, type + (vector ? " vector" : " scalar"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void separatedClustersInSortedRowsMatchTheReference() {
+        // Three unit clusters 50 apart in 3-D, rows sorted by cluster, plus a fourth component between two of them:
+        // each block's responsibilities are 0 (underflow) for the clusters it does not hold, so the full kernels
+        // sum some components over a few vectors about their own means and the others through the shared
+        // products about Σ φ μ, in the same pass, and through the tiles of three and the one-component tiles.
+        SplittableRandom rnd = new SplittableRandom(5);
+        int d = 3;
+        int n = 3000;
+        double[] x = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            int c = i * 3 / n;
+            for (int a = 0; a < d; a++) {
+                x[i * d + a] = 50.0 * c * (a == 0 ? 1 : 0.5) + gauss(rnd);
+            }
+        }
+        ArrayDataset data = ArrayDataset.of(x, d, null);
+        double[] means = {0.1, 0, -0.1, 50, 25.1, 24.9, 100, 50, 50.2, 25, 12.5, 12.5};
+        for (CovarianceType type : new CovarianceType[] {CovarianceType.FULL, CovarianceType.TIED}) {
+            int k = 4;
+            double[] cov = new double[type == CovarianceType.FULL ? k * d * d : d * d];
+            for (int j = 0; j < cov.length / (d * d); j++) {
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b < d; b++) {
+                        cov[j * d * d + a * d + b] = a == b ? 1 + 0.1 * j : 0.3 / (1 + j);
+                    }
+                }
+            }
+            Gaussians g = Gaussians.of(type, new double[] {0.3, 0.3, 0.3, 0.1}, means, cov, 0);
+            SufficientStatistics ref = ReferencePass.accumulate(data, g);
+            for (boolean vector : paths()) {
+                try (CpuBackend b = new CpuBackend(2, Precision.DOUBLE, vector)) {
+                    assertClose(ref, run(b, data, g), TOL_F64, type + (vector ? " vector" : " scalar"));
                 }
             }
         }
