@@ -178,10 +178,18 @@ final class VectorDoubleKernel extends Kernel {
             w[i] = 0;
         }
         if (!p.full) {
+            long d0 = PROF ? System.nanoTime() : 0;
             logDensitiesDiag(p, np);
+            long d1 = PROF ? System.nanoTime() : 0;
             responsibilities(np, st);
+            long d2 = PROF ? System.nanoTime() : 0;
             centreBlock(n, np);
             sumsDiag(p, np, st);
+            if (PROF) {
+                PT[0] += d1 - d0;
+                PT[1] += d2 - d1;
+                PT[2] += System.nanoTime() - d2;
+            }
             return;
         }
         if (p.anyRef) {
@@ -543,9 +551,6 @@ final class VectorDoubleKernel extends Kernel {
                 max = max.max(DoubleVector.fromArray(S, lp, j * BLOCK + i));
             }
             max.intoArray(mx, i);
-            for (int j = 0; j < k; j++) {
-                DoubleVector.fromArray(S, lp, j * BLOCK + i).sub(max).intoArray(lp, j * BLOCK + i);
-            }
         }
         long e0 = PROF ? System.nanoTime() : 0;
         expAll(np);
@@ -558,16 +563,37 @@ final class VectorDoubleKernel extends Kernel {
             for (int j = 1; j < k; j++) {
                 sum = sum.add(DoubleVector.fromArray(S, lp, j * BLOCK + i));
             }
-            sum.intoArray(lanes, 0);
+            DoubleVector scale = DoubleVector.fromArray(S, w, i).div(sum);
+            // log of the sum (in [1, K]): s = 2^e·m with m in [√½, √2), log m = 2 atanh u, u = (m − 1)/(m + 1),
+            // |u| ≤ 0.172, by its series to u²¹ (truncation below 1e-18), e·ln 2 in two parts; IEEE operations only
+            LongVector bits = (LongVector) sum.reinterpretAsLongs();
+            DoubleVector m = bits.and(0x000FFFFFFFFFFFFFL).or(0x3FF0000000000000L).reinterpretAsDoubles();
+            DoubleVector e = bits.lanewise(VectorOperators.LSHR, 52).or(0x4330000000000000L).reinterpretAsDoubles()
+                    .sub(0x1p52 + 1023);
+            VectorMask<Double> high = m.compare(VectorOperators.GT, SQRT2);
+            m = m.blend(m.mul(0.5), high);
+            e = e.blend(e.add(1.0), high);
+            DoubleVector u = m.sub(1.0).div(m.add(1.0));
+            DoubleVector u2 = u.mul(u);
+            DoubleVector ser = u2.fma(1.0 / 21, 1.0 / 19);
+            ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 17));
+            ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 15));
+            ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 13));
+            ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 11));
+            ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 9));
+            ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 7));
+            ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 5));
+            ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 3));
+            DoubleVector u2u = u.add(u);
+            DoubleVector logm = u2.mul(ser).fma(u2u, u2u);
+            e.fma(DoubleVector.broadcast(S, LN2_HI), e.fma(DoubleVector.broadcast(S, LN2_LO), logm)).intoArray(lanes, 0);
             for (int l = 0; l < L; l++) {
                 double wi = w[i + l];
                 if (wi != 0) {
-                    st.logLik += wi * (mx[i + l] + Math.log(lanes[l]));
+                    st.logLik += wi * (mx[i + l] + lanes[l]);
                     st.weightSum += wi;
                 }
-                lanes[l] = wi / lanes[l];
             }
-            DoubleVector scale = DoubleVector.fromArray(S, lanes, 0);
             for (int j = 0; j < k; j++) {
                 DoubleVector r = DoubleVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
                 r.intoArray(lp, j * BLOCK + i);
@@ -579,7 +605,8 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     /**
-     * e^z in place over the K×np buffer (z ≤ 0 here), from IEEE basic operations only: n = round(z / ln 2) by the
+     * e^(z − max) in place over the K×np buffer (z the log-densities, max per sample in mx, so the exponent is
+     * ≤ 0), from IEEE basic operations only: n = round(z / ln 2) by the
      * 1.5·2⁵² trick, r = z − n ln 2 in two parts (|r| ≤ ½ ln 2), e^r by its Taylor polynomial to r¹³
      * (truncation below 1e-17), times 2^n built in the exponent bits (n ≥ −1022 in the range kept); 0 below
      * {@link Kernel#EXP_UNDERFLOW_D} (no subnormals, and −∞ or garbage lanes are masked), where a whole vector
@@ -605,14 +632,15 @@ final class VectorDoubleKernel extends Kernel {
         DoubleVector vt13 = DoubleVector.broadcast(S, T13);
         int stp = 2 * step;
         for (int j = 0; j < k; j++) {
-            for (int i = j * BLOCK; i < j * BLOCK + np; i += stp) {
-                DoubleVector z = DoubleVector.fromArray(S, lp, i);
-                DoubleVector zb = DoubleVector.fromArray(S, lp, i + L);
+            int o = j * BLOCK;
+            for (int i = 0; i < np; i += stp) {
+                DoubleVector z = DoubleVector.fromArray(S, lp, o + i).sub(DoubleVector.fromArray(S, mx, i));
+                DoubleVector zb = DoubleVector.fromArray(S, lp, o + i + L).sub(DoubleVector.fromArray(S, mx, i + L));
                 VectorMask<Double> under = z.compare(VectorOperators.LT, EXP_UNDERFLOW_D);
                 VectorMask<Double> underB = zb.compare(VectorOperators.LT, EXP_UNDERFLOW_D);
                 if (under.and(underB).allTrue()) {
-                    DoubleVector.zero(S).intoArray(lp, i);
-                    DoubleVector.zero(S).intoArray(lp, i + L);
+                    DoubleVector.zero(S).intoArray(lp, o + i);
+                    DoubleVector.zero(S).intoArray(lp, o + i + L);
                     continue;
                 }
                 // lanes below the cut are clamped to it (then zeroed), so no lane forms a subnormal or garbage
@@ -657,8 +685,8 @@ final class VectorDoubleKernel extends Kernel {
                         .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
                 DoubleVector scaleB = ((LongVector) kb.reinterpretAsLongs()).add(1023L)
                         .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-                poly.mul(scale).blend(0.0, under).intoArray(lp, i);
-                pb.mul(scaleB).blend(0.0, underB).intoArray(lp, i + L);
+                poly.mul(scale).blend(0.0, under).intoArray(lp, o + i);
+                pb.mul(scaleB).blend(0.0, underB).intoArray(lp, o + i + L);
             }
         }
     }
@@ -976,6 +1004,9 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     private static final double MAGIC = 0x1.8p52;
+    private static final double SQRT2 = 1.4142135623730951;
+    private static final double LN2_HI = 6.93147180369123816490e-01;
+    private static final double LN2_LO = 1.90821492927058770002e-10;
     private static final double LOG2E = 1.4426950408889634;
     private static final double NEG_LN2_HI = -6.93147180369123816490e-01;
     private static final double NEG_LN2_LO = -1.90821492927058770002e-10;
