@@ -25,16 +25,17 @@ final class Params {
     final float[] precF;
     final float[] logConstF;
     /**
-     * full/tied: the point the double vector kernel takes its shared sums about, Σ φⱼ μⱼ (the mixture's mean, so
-     * near the data); null otherwise.
+     * The point the double vector kernel takes its shared sums about, Σ φⱼ μⱼ (the mixture's mean, so near the
+     * data).
      */
     final double[] ref;
     /** full/tied: (μⱼ − ref)ᵀUⱼ, K×D, so that (x − μⱼ)ᵀUⱼ = (x − ref)ᵀUⱼ − (μⱼ − ref)ᵀUⱼ. */
     final double[] refY;
     /**
-     * full/tied: whether component j is near enough to {@link #ref} to be handled through it: its Mahalanobis
-     * distance squared ‖(μⱼ − ref)ᵀUⱼ‖² is at most {@link Kernel#MAX_REFERENCE_SPREAD} (the factor by which the
-     * shift loses to summing about μⱼ itself). A tight component far away is handled about its own mean.
+     * Whether component j is near enough to {@link #ref} to be handled through it: its Mahalanobis distance
+     * squared (‖(μⱼ − ref)ᵀUⱼ‖², or Σₐ ((μⱼₐ − refₐ) pⱼₐ)² for diag and spherical) is at most
+     * {@link Kernel#MAX_REFERENCE_SPREAD} (the factor by which the shift loses to summing about μⱼ itself). A
+     * tight component far away is handled about its own mean.
      */
     final boolean[] refOk;
     /**
@@ -66,40 +67,45 @@ final class Params {
         } else {
             prec = g.precChol;
         }
-        if (full) {
-            ref = new double[d];
-            double wsum = 0;
+        ref = new double[d];
+        double wsum = 0;
+        for (int j = 0; j < k; j++) {
+            wsum += g.weights[j];
+        }
+        for (int a = 0; a < d; a++) {
+            double m = 0;
             for (int j = 0; j < k; j++) {
-                wsum += g.weights[j];
+                m += g.weights[j] * means[j * d + a];
             }
+            ref[a] = m / wsum;
+        }
+        refY = full ? new double[k * d] : null;
+        refOk = new boolean[k];
+        double[] e = new double[d];
+        boolean any = false;
+        for (int j = 0; j < k; j++) {
             for (int a = 0; a < d; a++) {
-                double m = 0;
-                for (int j = 0; j < k; j++) {
-                    m += g.weights[j] * means[j * d + a];
-                }
-                ref[a] = m / wsum;
+                e[a] = means[j * d + a] - ref[a];
             }
-            refY = new double[k * d];
-            refOk = new boolean[k];
-            double[] e = new double[d];
-            boolean any = false;
-            for (int j = 0; j < k; j++) {
-                for (int a = 0; a < d; a++) {
-                    e[a] = means[j * d + a] - ref[a];
-                }
-                double dist = 0;
-                for (int c = 0; c < d; c++) {
-                    double y = 0;
+            double dist = 0;
+            for (int c = 0; c < d; c++) {
+                double y;
+                if (full) {
+                    y = 0;
                     for (int r = 0; r <= c; r++) {
                         y += e[r] * prec[j * d * d + r * d + c];
                     }
                     refY[j * d + c] = y;
-                    dist += y * y;
+                } else {
+                    y = e[c] * prec[j * d + c];
                 }
-                refOk[j] = dist <= Kernel.MAX_REFERENCE_SPREAD;
-                any |= refOk[j];
+                dist += y * y;
             }
-            anyRef = any;
+            refOk[j] = dist <= Kernel.MAX_REFERENCE_SPREAD;
+            any |= refOk[j];
+        }
+        anyRef = any;
+        if (full) {
             uPackedStride = d * (d + 1) / 2;
             uPacked = new double[k * uPackedStride];
             for (int j = 0; j < k; j++) {
@@ -122,10 +128,6 @@ final class Params {
         } else {
             uPackedStride = 0;
             uPacked = null;
-            ref = null;
-            refY = null;
-            refOk = null;
-            anyRef = false;
         }
         meansF = withFloat ? toFloat(means) : null;
         meansFD = withFloat ? toDouble(meansF) : null;

@@ -40,35 +40,34 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] x;
     private final double[] w;
     private final double[] lp;
+    /** x − μⱼ of one component (full, far from the reference), D×B. */
     private final double[] t;
+    /** Responsibility times t over a component's non-zero vectors (full, far from the reference), D×B. */
     private final double[] rt;
     private final double[] lanes = new double[L];
     private final double[] mx = new double[BLOCK];
     private final int[] nz;
-    /** The block reference of the diag sums, per feature. */
-    private final double[] ref;
-    private final double[] bsk0;
-    private final boolean[] direct;
-    private final double[] bsk1;
-    private final double[] bsk2;
+    private final int[] nzCount;
     private final double[] bs1;
     private final double[] bs2;
-    private final int[] nzCount;
-    /** full/tied: d(d+1)/2 products per sample, then the d centred values: the columns of the shared sums. */
-    private final int npairs;
-    private final int ncol;
-    /** Column q of the shared sums is (x − ref)_a(x − ref)_b with a = pairA[q], b = pairB[q] (b = −1: (x − ref)_a). */
-    private final int[] pairA;
-    private final int[] pairB;
-    /** full/tied: x − ref, D×B. */
+    /**
+     * The columns of the shared sums: full/tied the d(d+1)/2 products (x − ref)_a(x − ref)_b, a ≤ b, then the d
+     * values (x − ref)_a, then 1; diag/spherical the d values, the d squares, then 1. Set per run
+     * ({@link #begin}); the arrays are sized for full.
+     */
+    private int ncol;
+    /** Column q: (x − ref)_a(x − ref)_b for a = colA[q], b = colB[q] ≥ 0; (x − ref)_a for b = −1; 1 for a = −1. */
+    private final int[] colA;
+    private final int[] colB;
+    /** Where column q's sum goes: s2buf[colS2[q]] for a product, s1buf[colA[q]] for a value. */
+    private final int[] colS2;
+    /** x − ref, D×B. */
     private final double[] tg;
-    /** full/tied: one panel of the shared sums' columns, {@value #PANEL}×B. */
+    /** One panel of the shared sums' columns, {@value #PANEL}×B. */
     private final double[] pp;
-    /** full/tied: the run's shared sums per component and column, in lanes (K×ncol×L), and their S0. */
+    /** The run's shared sums per component and column, in lanes (K×ncol×L). */
     private final double[] accL;
-    private final double[] refS0;
     private final boolean[] refUsed;
-    private final boolean[] shared;
     private final int[] dense;
     private final double[] yInit;
     /**
@@ -93,35 +92,17 @@ final class VectorDoubleKernel extends Kernel {
         t = new double[d * BLOCK];
         rt = new double[d * BLOCK];
         nz = new int[k * VB];
-        ref = new double[d];
-        bsk0 = new double[k];
-        direct = new boolean[k];
-        bsk1 = new double[k * d];
-        bsk2 = new double[k * d];
+        nzCount = new int[k];
         bs1 = new double[d];
         bs2 = new double[d];
-        nzCount = new int[k];
-        npairs = d * (d + 1) / 2;
-        ncol = npairs + d;
-        pairA = new int[ncol];
-        pairB = new int[ncol];
-        int q = 0;
-        for (int a = 0; a < d; a++) {
-            for (int b = a; b < d; b++) {
-                pairA[q] = a;
-                pairB[q++] = b;
-            }
-        }
-        for (int a = 0; a < d; a++) {
-            pairA[q] = a;
-            pairB[q++] = -1;
-        }
+        int maxCol = d * (d + 1) / 2 + d + 1;
+        colA = new int[maxCol];
+        colB = new int[maxCol];
+        colS2 = new int[maxCol];
         tg = new double[d * BLOCK];
         pp = new double[PANEL * BLOCK];
-        accL = new double[k * ncol * L];
-        refS0 = new double[k];
+        accL = new double[k * maxCol * L];
         refUsed = new boolean[k];
-        shared = new boolean[k];
         dense = new int[k];
         yInit = new double[d];
         s1buf = new double[d];
@@ -130,12 +111,34 @@ final class VectorDoubleKernel extends Kernel {
 
     @Override
     void begin(Params p) {
+        int q = 0;
+        if (p.full) {
+            for (int a = 0; a < d; a++) {
+                for (int b = a; b < d; b++) {
+                    colA[q] = a;
+                    colB[q] = b;
+                    colS2[q++] = a * d + b;
+                }
+            }
+        } else {
+            for (int a = 0; a < d; a++) {
+                colA[q] = a;
+                colB[q] = a;
+                colS2[q++] = a;
+            }
+        }
+        for (int a = 0; a < d; a++) {
+            colA[q] = a;
+            colB[q++] = -1;
+        }
+        colA[q] = -1;
+        colB[q++] = -1;
+        ncol = q;
         java.util.Arrays.fill(accL, 0);
-        java.util.Arrays.fill(refS0, 0);
         java.util.Arrays.fill(refUsed, false);
     }
 
-    /** Horizontal sums of the run's shared full sums, shifted from the reference to each mean, into st. */
+    /** Horizontal sums of the run's shared sums, shifted from the reference to each component's mean, into st. */
     @Override
     void finish(Params p, SufficientStatistics st) {
         for (int j = 0; j < k; j++) {
@@ -143,20 +146,22 @@ final class VectorDoubleKernel extends Kernel {
                 continue;
             }
             int base = j * ncol * L;
+            double s0 = 0;
             for (int q = 0; q < ncol; q++) {
                 double v = accL[base + q * L];
                 for (int l = 1; l < L; l++) {
                     v += accL[base + q * L + l];
                 }
-                if (pairB[q] >= 0) {
-                    s2buf[pairA[q] * d + pairB[q]] = v;
+                if (colB[q] >= 0) {
+                    s2buf[colS2[q]] = v;
+                } else if (colA[q] >= 0) {
+                    s1buf[colA[q]] = v;
                 } else {
-                    s1buf[pairA[q]] = v;
+                    s0 = v;
                 }
             }
-            addShifted(p, j, p.ref, 0, refS0[j], s1buf, s2buf, st);
+            addShifted(p, j, p.ref, 0, s0, s1buf, s2buf, st);
             java.util.Arrays.fill(accL, base, base + ncol * L, 0);
-            refS0[j] = 0;
             refUsed[j] = false;
         }
     }
@@ -177,21 +182,6 @@ final class VectorDoubleKernel extends Kernel {
             }
             w[i] = 0;
         }
-        if (!p.full) {
-            long d0 = PROF ? System.nanoTime() : 0;
-            logDensitiesDiag(p, np);
-            long d1 = PROF ? System.nanoTime() : 0;
-            responsibilities(np, st);
-            long d2 = PROF ? System.nanoTime() : 0;
-            centreBlock(n, np);
-            sumsDiag(p, np, st);
-            if (PROF) {
-                PT[0] += d1 - d0;
-                PT[1] += d2 - d1;
-                PT[2] += System.nanoTime() - d2;
-            }
-            return;
-        }
         if (p.anyRef) {
             for (int a = 0; a < d; a++) {
                 DoubleVector rv = DoubleVector.broadcast(S, p.ref[a]);
@@ -202,39 +192,32 @@ final class VectorDoubleKernel extends Kernel {
             }
         }
         long t0 = PROF ? System.nanoTime() : 0;
-        logDensitiesFull(p, np);
+        if (p.full) {
+            logDensitiesFull(p, np);
+        } else {
+            logDensitiesDiag(p, np);
+        }
         long t1 = PROF ? System.nanoTime() : 0;
         responsibilities(np, st);
         long t2 = PROF ? System.nanoTime() : 0;
-        // Components near the reference with mostly non-zero responsibilities share the products of the block
+        // Components near the reference with mostly non-zero responsibilities share the block's columns
         // (sumsShared); the rest are summed about their own means over their non-zero vectors.
         int nv = np / L;
         int m = 0;
         for (int j = 0; j < k; j++) {
-            shared[j] = false;
-            if (nzCount[j] > 0 && p.refOk[j] && 2 * nzCount[j] >= nv) {
+            if (nzCount[j] == 0) {
+                continue;
+            }
+            if (p.refOk[j] && 2 * nzCount[j] >= nv) {
                 dense[m++] = j;
-            }
-        }
-        for (int q = 0; q < m; q++) {
-            shared[dense[q]] = true;
-        }
-        int mReal = m;
-        long f0 = PROF ? System.nanoTime() : 0;
-        for (int j = 0; j < k; j++) {
-            if (nzCount[j] > 0 && !shared[j]) {
+                refUsed[j] = true;
+            } else if (p.full) {
                 sumsFull(p, j, st);
+            } else {
+                sumsDiag(p, j, st);
             }
-        }
-        if (PROF) {
-            PT[5] += System.nanoTime() - f0;
         }
         if (m > 0) {
-            for (int q = 0; q < mReal; q++) {
-                int j = dense[q];
-                refS0[j] += s0(j);
-                refUsed[j] = true;
-            }
             sumsShared(np, m);
         }
         if (PROF) {
@@ -249,8 +232,8 @@ final class VectorDoubleKernel extends Kernel {
 
     /**
      * The weighted sums of the components {@code dense[0..m)} about the reference, as a matrix product
-     * Rᵀ·P over the block: P's columns are the products (x − ref)_a(x − ref)_b (a ≤ b) and the values
-     * (x − ref)_a, built a panel at a time and shared by every component; tiles of three components by three
+     * Rᵀ·P over the block: P's columns ({@link #colA}) are the products (x − ref)_a(x − ref)_b, the values
+     * (x − ref)_a and 1, built a panel at a time and shared by every component; tiles of three components by three
      * columns keep nine accumulators in registers over the block's samples (lanes), then add into the run's
      * lane sums {@code accL} (reduced and shifted once per run, in {@link #finish}).
      */
@@ -259,11 +242,13 @@ final class VectorDoubleKernel extends Kernel {
             int q1 = Math.min(ncol, q0 + PANEL);
             for (int q = q0; q < q1; q++) {
                 int po = (q - q0) * BLOCK;
-                int ao = pairA[q] * BLOCK;
-                if (pairB[q] < 0) {
+                int ao = colA[q] * BLOCK;
+                if (colA[q] < 0) {
+                    java.util.Arrays.fill(pp, po, po + np, 1.0);
+                } else if (colB[q] < 0) {
                     System.arraycopy(tg, ao, pp, po, np);
                 } else {
-                    int bo = pairB[q] * BLOCK;
+                    int bo = colB[q] * BLOCK;
                     for (int i = 0; i < np; i += L) {
                         DoubleVector.fromArray(S, tg, ao + i).mul(DoubleVector.fromArray(S, tg, bo + i))
                                 .intoArray(pp, po + i);
@@ -713,147 +698,49 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     /**
-     * Diagonal sums of every component about the block reference (the centred copy t and its square rt serve
-     * every component: two fma per sample, feature and component), shifted to each component's mean by
-     * {@link Kernel#addShifted}. Features outer, components inner, so two rows of t and rt stay in L1 while the
-     * components pass over them.
+     * Diagonal sums of component j about its own mean over its non-zero vectors (a component far from the
+     * reference, or with few non-zero responsibilities in the block), two features at a time.
      */
-    private void sumsDiag(Params p, int np, SufficientStatistics st) {
-        int nv = np / L;
-        for (int j = 0; j < k; j++) {
-            bsk0[j] = nzCount[j] == 0 ? 0 : s0(j);
-            // Sums about the block reference lose (ref − μ)²/σ² times the rounding of the direct sums: fine for
-            // components near the block, not for a tight one far away, which is summed about its own mean.
-            double worst = 0;
-            for (int a = 0; a < d; a++) {
-                double e = (ref[a] - p.means[j * d + a]) * p.prec[j * d + a];
-                worst = Math.max(worst, e * e);
-            }
-            direct[j] = !(worst <= MAX_REFERENCE_SPREAD);
-        }
+    private void sumsDiag(Params p, int j, SufficientStatistics st) {
+        int cnt = nzCount[j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        double s0 = s0(j);
         int a = 0;
-        for (; a + 1 < d; a += 2) {
+        for (; a < d; a += 2) {
+            int a1 = Math.min(a + 1, d - 1); // odd d: the last feature twice, the copy discarded
             int x0 = a * BLOCK;
-            int x1 = x0 + BLOCK;
-            for (int j = 0; j < k; j++) {
-                int cnt = nzCount[j];
-                if (cnt == 0) {
-                    continue;
-                }
-                int base = j * VB;
-                int o = j * BLOCK;
-                DoubleVector s10 = DoubleVector.zero(S);
-                DoubleVector s20 = s10;
-                DoubleVector s11 = s10;
-                DoubleVector s21 = s10;
-                if (direct[j]) {
-                    DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
-                    DoubleVector c1 = DoubleVector.broadcast(S, p.means[j * d + a + 1]);
-                    for (int q = 0; q < cnt; q++) {
-                        int i = nz[base + q];
-                        DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
-                        DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
-                        DoubleVector t1 = DoubleVector.fromArray(S, x, x1 + i).sub(c1);
-                        DoubleVector v0 = r.mul(t0);
-                        DoubleVector v1 = r.mul(t1);
-                        s10 = s10.add(v0);
-                        s11 = s11.add(v1);
-                        s20 = v0.fma(t0, s20);
-                        s21 = v1.fma(t1, s21);
-                    }
-                } else if (cnt == nv) {
-                    // every vector has a non-zero responsibility: a plain loop the JIT can unroll
-                    for (int i = 0; i < np; i += L) {
-                        DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
-                        s10 = r.fma(DoubleVector.fromArray(S, t, x0 + i), s10);
-                        s20 = r.fma(DoubleVector.fromArray(S, rt, x0 + i), s20);
-                        s11 = r.fma(DoubleVector.fromArray(S, t, x1 + i), s11);
-                        s21 = r.fma(DoubleVector.fromArray(S, rt, x1 + i), s21);
-                    }
-                } else {
-                    for (int q = 0; q < cnt; q++) {
-                        int i = nz[base + q];
-                        DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
-                        s10 = r.fma(DoubleVector.fromArray(S, t, x0 + i), s10);
-                        s20 = r.fma(DoubleVector.fromArray(S, rt, x0 + i), s20);
-                        s11 = r.fma(DoubleVector.fromArray(S, t, x1 + i), s11);
-                        s21 = r.fma(DoubleVector.fromArray(S, rt, x1 + i), s21);
-                    }
-                }
-                s10.intoArray(lanes, 0);
-                bsk1[j * d + a] = laneSum();
-                s20.intoArray(lanes, 0);
-                bsk2[j * d + a] = laneSum();
+            int x1 = a1 * BLOCK;
+            DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
+            DoubleVector c1 = DoubleVector.broadcast(S, p.means[j * d + a1]);
+            DoubleVector s10 = DoubleVector.zero(S);
+            DoubleVector s20 = s10;
+            DoubleVector s11 = s10;
+            DoubleVector s21 = s10;
+            for (int q = 0; q < cnt; q++) {
+                int i = nz[base + q];
+                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
+                DoubleVector t1 = DoubleVector.fromArray(S, x, x1 + i).sub(c1);
+                DoubleVector v0 = r.mul(t0);
+                DoubleVector v1 = r.mul(t1);
+                s10 = s10.add(v0);
+                s11 = s11.add(v1);
+                s20 = v0.fma(t0, s20);
+                s21 = v1.fma(t1, s21);
+            }
+            s10.intoArray(lanes, 0);
+            bs1[a] = laneSum();
+            s20.intoArray(lanes, 0);
+            bs2[a] = laneSum();
+            if (a1 > a) {
                 s11.intoArray(lanes, 0);
-                bsk1[j * d + a + 1] = laneSum();
+                bs1[a1] = laneSum();
                 s21.intoArray(lanes, 0);
-                bsk2[j * d + a + 1] = laneSum();
+                bs2[a1] = laneSum();
             }
         }
-        if (a < d) {
-            int x0 = a * BLOCK;
-            for (int j = 0; j < k; j++) {
-                int cnt = nzCount[j];
-                if (cnt == 0) {
-                    continue;
-                }
-                int base = j * VB;
-                int o = j * BLOCK;
-                DoubleVector s10 = DoubleVector.zero(S);
-                DoubleVector s20 = s10;
-                if (direct[j]) {
-                    DoubleVector c0 = DoubleVector.broadcast(S, p.means[j * d + a]);
-                    for (int q = 0; q < cnt; q++) {
-                        int i = nz[base + q];
-                        DoubleVector t0 = DoubleVector.fromArray(S, x, x0 + i).sub(c0);
-                        DoubleVector v0 = DoubleVector.fromArray(S, lp, o + i).mul(t0);
-                        s10 = s10.add(v0);
-                        s20 = v0.fma(t0, s20);
-                    }
-                } else {
-                    for (int q = 0; q < cnt; q++) {
-                        int i = nz[base + q];
-                        DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
-                        s10 = r.fma(DoubleVector.fromArray(S, t, x0 + i), s10);
-                        s20 = r.fma(DoubleVector.fromArray(S, rt, x0 + i), s20);
-                    }
-                }
-                s10.intoArray(lanes, 0);
-                bsk1[j * d + a] = laneSum();
-                s20.intoArray(lanes, 0);
-                bsk2[j * d + a] = laneSum();
-            }
-        }
-        for (int j = 0; j < k; j++) {
-            if (nzCount[j] > 0) {
-                System.arraycopy(bsk1, j * d, bs1, 0, d);
-                System.arraycopy(bsk2, j * d, bs2, 0, d);
-                if (direct[j]) {
-                    addShifted(p, j, p.means, j * d, bsk0[j], bs1, bs2, st);
-                } else {
-                    addShifted(p, j, ref, 0, bsk0[j], bs1, bs2, st);
-                }
-            }
-        }
-    }
-
-    /** The block reference (mean of the block's rows, per feature), t = x − ref and rt = t², for the diag sums. */
-    private void centreBlock(int n, int np) {
-        for (int a = 0; a < d; a++) {
-            int xo = a * BLOCK;
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += x[xo + i];
-            }
-            double m = sum / n;
-            ref[a] = m;
-            DoubleVector mv = DoubleVector.broadcast(S, m);
-            for (int i = 0; i < np; i += L) {
-                DoubleVector tv = DoubleVector.fromArray(S, x, xo + i).sub(mv);
-                tv.intoArray(t, xo + i);
-                tv.mul(tv).intoArray(rt, xo + i);
-            }
-        }
+        addShifted(p, j, p.means, j * d, s0, bs1, bs2, st);
     }
 
     private void sumsFull(Params p, int j, SufficientStatistics st) {

@@ -355,9 +355,9 @@ class CpuBackendTest {
     @Test
     void separatedClustersInSortedRowsMatchTheReference() {
         // Three unit clusters 50 apart in 3-D, rows sorted by cluster, plus a fourth component between two of them:
-        // each block's responsibilities are 0 (underflow) for the clusters it does not hold, so the full kernels
-        // sum some components over a few vectors about their own means and the others through the shared
-        // products about Σ φ μ, in the same pass, and through the tiles of three and the one-component tiles.
+        // each block's responsibilities are 0 (underflow) for the clusters it does not hold, so the kernels sum
+        // some components over a few vectors about their own means and the others through the shared columns
+        // about Σ φ μ, in the same pass, and through the tiles of three and the one-component tiles.
         SplittableRandom rnd = new SplittableRandom(5);
         int d = 3;
         int n = 3000;
@@ -370,14 +370,20 @@ class CpuBackendTest {
         }
         ArrayDataset data = ArrayDataset.of(x, d, null);
         double[] means = {0.1, 0, -0.1, 50, 25.1, 24.9, 100, 50, 50.2, 25, 12.5, 12.5};
-        for (CovarianceType type : new CovarianceType[] {CovarianceType.FULL, CovarianceType.TIED}) {
+        for (CovarianceType type : CovarianceType.values()) {
             int k = 4;
-            double[] cov = new double[type == CovarianceType.FULL ? k * d * d : d * d];
-            for (int j = 0; j < cov.length / (d * d); j++) {
-                for (int a = 0; a < d; a++) {
-                    for (int b = 0; b < d; b++) {
-                        cov[j * d * d + a * d + b] = a == b ? 1 + 0.1 * j : 0.3 / (1 + j);
+            double[] cov = new double[org.emgmm.em.Gaussians.covarianceLength(type, k, d)];
+            if (type.needsOuterProducts()) {
+                for (int j = 0; j < cov.length / (d * d); j++) {
+                    for (int a = 0; a < d; a++) {
+                        for (int b = 0; b < d; b++) {
+                            cov[j * d * d + a * d + b] = a == b ? 1 + 0.1 * j : 0.3 / (1 + j);
+                        }
                     }
+                }
+            } else {
+                for (int i = 0; i < cov.length; i++) {
+                    cov[i] = 1 + 0.1 * i;
                 }
             }
             Gaussians g = Gaussians.of(type, new double[] {0.3, 0.3, 0.3, 0.1}, means, cov, 0);
