@@ -128,6 +128,9 @@ final class ScalarDoubleKernel extends Kernel {
 
     /** Replaces the log-densities by ωᵢ·responsibility and adds the block's log-likelihood. */
     private void responsibilities(int n, SufficientStatistics st) {
+        // in locals, written back once: the statistics object may share a cache line with another thread's data
+        double logLik = st.logLik;
+        double weightSum = st.weightSum;
         for (int i = 0; i < n; i++) {
             double wi = w[i];
             if (wi == 0) {
@@ -147,13 +150,15 @@ final class ScalarDoubleKernel extends Kernel {
                 lp[j * BLOCK + i] = e;
                 sum += e;
             }
-            st.logLik += wi * (max + Math.log(sum));
-            st.weightSum += wi;
+            logLik += wi * (max + Math.log(sum));
+            weightSum += wi;
             double scale = wi / sum;
             for (int j = 0; j < k; j++) {
                 lp[j * BLOCK + i] *= scale;
             }
         }
+        st.logLik = logLik;
+        st.weightSum = weightSum;
     }
 
     private void sumsDiag(Params p, int j, int cnt, SufficientStatistics st) {

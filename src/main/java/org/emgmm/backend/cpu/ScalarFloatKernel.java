@@ -138,6 +138,9 @@ final class ScalarFloatKernel extends Kernel {
 
     /** Replaces the log-densities by ωᵢ·responsibility and adds the block's log-likelihood. */
     private void responsibilities(int n, SufficientStatistics st) {
+        // in locals, written back once: the statistics object may share a cache line with another thread's data
+        double logLik = st.logLik;
+        double weightSum = st.weightSum;
         for (int i = 0; i < n; i++) {
             float wi = w[i];
             if (wi == 0) {
@@ -158,13 +161,15 @@ final class ScalarFloatKernel extends Kernel {
                 sum += e;
             }
             float lse = max + (float) Math.log(sum);
-            st.logLik += wd[i] * lse;
-            st.weightSum += wd[i];
+            logLik += wd[i] * lse;
+            weightSum += wd[i];
             float scale = wi / sum;
             for (int j = 0; j < k; j++) {
                 lp[j * BLOCK + i] *= scale;
             }
         }
+        st.logLik = logLik;
+        st.weightSum = weightSum;
     }
 
     private void sumsDiag(Params p, int j, int cnt, SufficientStatistics st) {

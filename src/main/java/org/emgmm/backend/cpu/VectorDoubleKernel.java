@@ -27,6 +27,7 @@ import org.emgmm.em.SufficientStatistics;
  */
 final class VectorDoubleKernel extends Kernel {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Vectors per unrolled group (independent accumulators). */
     private static final int G = 4;
@@ -35,6 +36,8 @@ final class VectorDoubleKernel extends Kernel {
     private static final int PANEL = 24;
     /** Components per tile of the shared full sums. */
     private static final int TILE_K = 3;
+    /** Padding, in elements, around the small arrays written in the hot loops (16 ≥ one 64-byte line of ints). */
+    private static final int PAD = 16;
 
     private final double[] rows;
     private final double[] x;
@@ -44,8 +47,14 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] t;
     /** Responsibility times t over a component's non-zero vectors (full, far from the reference), D×B. */
     private final double[] rt;
-    private final double[] lanes = new double[L];
+    /**
+     * Lane scratch at {@link #PAD}: written every vector, so padded by a cache line (and more) on both sides,
+     * never sharing a line with another thread's data, whatever the collector does with the heap.
+     */
+    private final double[] lanes = new double[L + 2 * PAD];
     private final double[] mx = new double[BLOCK];
+    /** Per-sample sums of e^(z − max), then their logs. */
+    private final double[] sm = new double[BLOCK];
     private final int[] nz;
     private final int[] nzCount;
     private final double[] bs1;
@@ -92,7 +101,7 @@ final class VectorDoubleKernel extends Kernel {
         t = new double[d * BLOCK];
         rt = new double[d * BLOCK];
         nz = new int[k * VB];
-        nzCount = new int[k];
+        nzCount = new int[k + 2 * PAD]; // padded like lanes
         bs1 = new double[d];
         bs2 = new double[d];
         int maxCol = d * (d + 1) / 2 + d + 1;
@@ -205,10 +214,10 @@ final class VectorDoubleKernel extends Kernel {
         int nv = np / L;
         int m = 0;
         for (int j = 0; j < k; j++) {
-            if (nzCount[j] == 0) {
+            if (nzCount[PAD + j] == 0) {
                 continue;
             }
-            if (p.refOk[j] && 2 * nzCount[j] >= nv) {
+            if (p.refOk[j] && 2 * nzCount[PAD + j] >= nv) {
                 dense[m++] = j;
                 refUsed[j] = true;
             } else if (p.full) {
@@ -222,13 +231,19 @@ final class VectorDoubleKernel extends Kernel {
         }
         if (PROF) {
             long t3 = System.nanoTime();
-            PT[0] += t1 - t0;
-            PT[1] += t2 - t1;
-            PT[2] += t3 - t2;
+            pt[0] += t1 - t0;
+            pt[1] += t2 - t1;
+            pt[2] += t3 - t2;
         }
     }
     static final boolean PROF = Boolean.getBoolean("emgmm.prof");
-    static final long[] PT = new long[8];
+    static final java.util.concurrent.ConcurrentLinkedQueue<long[]> PTS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final long[] pt = new long[64];
+    {
+        if (PROF) {
+            PTS.add(pt);
+        }
+    }
 
     /**
      * The weighted sums of the components {@code dense[0..m)} about the reference, as a matrix product
@@ -264,7 +279,7 @@ final class VectorDoubleKernel extends Kernel {
                 tiles1(np, dense[g], q0, q1);
             }
             if (PROF) {
-                PT[4] += System.nanoTime() - e0;
+                pt[4] += System.nanoTime() - e0;
             }
         }
     }
@@ -540,18 +555,50 @@ final class VectorDoubleKernel extends Kernel {
         long e0 = PROF ? System.nanoTime() : 0;
         expAll(np);
         if (PROF) {
-            PT[3] += System.nanoTime() - e0;
+            pt[3] += System.nanoTime() - e0;
         }
-        java.util.Arrays.fill(nzCount, 0);
+        java.util.Arrays.fill(nzCount, PAD, PAD + k, 0);
+        // in locals, written back once: the statistics object may share a cache line with another thread's data
+        double logLik = st.logLik;
+        double weightSum = st.weightSum;
         for (int i = 0; i < np; i += L) {
             DoubleVector sum = DoubleVector.fromArray(S, lp, i);
             for (int j = 1; j < k; j++) {
                 sum = sum.add(DoubleVector.fromArray(S, lp, j * BLOCK + i));
             }
             DoubleVector scale = DoubleVector.fromArray(S, w, i).div(sum);
-            // log of the sum (in [1, K]): s = 2^e·m with m in [√½, √2), log m = 2 atanh u, u = (m − 1)/(m + 1),
-            // |u| ≤ 0.172, by its series to u²¹ (truncation below 1e-18), e·ln 2 in two parts; IEEE operations only
-            LongVector bits = (LongVector) sum.reinterpretAsLongs();
+            sum.intoArray(sm, i);
+            for (int j = 0; j < k; j++) {
+                DoubleVector r = DoubleVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
+                r.intoArray(lp, j * BLOCK + i);
+                if (r.compare(VectorOperators.NE, 0.0).anyTrue()) {
+                    nz[j * VB + nzCount[PAD + j]++] = i;
+                }
+            }
+        }
+        logSums(np);
+        for (int i = 0; i < np; i++) {
+            double wi = w[i];
+            if (wi != 0) {
+                logLik += wi * (mx[i] + sm[i]);
+                weightSum += wi;
+            }
+        }
+        st.logLik = logLik;
+        st.weightSum = weightSum;
+    }
+
+    /**
+     * sm[i] = log sm[i] for the block's sums (each in [1, K]): s = 2^e·m with m in [√½, √2), log m = 2 atanh u,
+     * u = (m − 1)/(m + 1), |u| ≤ 0.172, by its series to u²¹ (truncation below 1e-18), e·ln 2 in two parts;
+     * IEEE operations only, like {@link #expAll}, and in a method of its own for the same reason.
+     */
+    private void logSums(int np) {
+        DoubleVector ln2hi = DoubleVector.broadcast(S, LN2_HI);
+        DoubleVector ln2lo = DoubleVector.broadcast(S, LN2_LO);
+        int stp = step;
+        for (int i = 0; i < np; i += stp) {
+            LongVector bits = (LongVector) DoubleVector.fromArray(S, sm, i).reinterpretAsLongs();
             DoubleVector m = bits.and(0x000FFFFFFFFFFFFFL).or(0x3FF0000000000000L).reinterpretAsDoubles();
             DoubleVector e = bits.lanewise(VectorOperators.LSHR, 52).or(0x4330000000000000L).reinterpretAsDoubles()
                     .sub(0x1p52 + 1023);
@@ -571,21 +618,7 @@ final class VectorDoubleKernel extends Kernel {
             ser = ser.fma(u2, DoubleVector.broadcast(S, 1.0 / 3));
             DoubleVector u2u = u.add(u);
             DoubleVector logm = u2.mul(ser).fma(u2u, u2u);
-            e.fma(DoubleVector.broadcast(S, LN2_HI), e.fma(DoubleVector.broadcast(S, LN2_LO), logm)).intoArray(lanes, 0);
-            for (int l = 0; l < L; l++) {
-                double wi = w[i + l];
-                if (wi != 0) {
-                    st.logLik += wi * (mx[i + l] + lanes[l]);
-                    st.weightSum += wi;
-                }
-            }
-            for (int j = 0; j < k; j++) {
-                DoubleVector r = DoubleVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
-                r.intoArray(lp, j * BLOCK + i);
-                if (r.compare(VectorOperators.NE, 0.0).anyTrue()) {
-                    nz[j * VB + nzCount[j]++] = i;
-                }
-            }
+            e.fma(ln2hi, e.fma(ln2lo, logm)).intoArray(sm, i);
         }
     }
 
@@ -598,11 +631,13 @@ final class VectorDoubleKernel extends Kernel {
      * below it is skipped.
      */
     private void expAll(int np) {
-        // two vectors per step: the polynomial is a chain of dependent fma, two chains keep both units busy
-        // the constants as loop-invariant locals (a static final vector is re-read from its object every time)
+        // The constants as loop-invariant locals (a static final vector is re-read from its object every time).
+        // One vector per step and no more: this method's inlined Vector API code must stay well under C2's
+        // inlining budget, or C2 may leave some operations as calls that box every vector (seen with two vectors
+        // per step: 6× slower in one process in ten); the out-of-order core overlaps the steps' fma chains anyway.
         DoubleVector vnegln2hi = DoubleVector.broadcast(S, NEG_LN2_HI);
         DoubleVector vnegln2lo = DoubleVector.broadcast(S, NEG_LN2_LO);
-        DoubleVector vone = DoubleVector.broadcast(S, ONE);
+        DoubleVector vone = DoubleVector.broadcast(S, 1.0);
         DoubleVector vt2 = DoubleVector.broadcast(S, T2);
         DoubleVector vt3 = DoubleVector.broadcast(S, T3);
         DoubleVector vt4 = DoubleVector.broadcast(S, T4);
@@ -615,85 +650,62 @@ final class VectorDoubleKernel extends Kernel {
         DoubleVector vt11 = DoubleVector.broadcast(S, T11);
         DoubleVector vt12 = DoubleVector.broadcast(S, T12);
         DoubleVector vt13 = DoubleVector.broadcast(S, T13);
-        int stp = 2 * step;
+        LongVector bias = LongVector.broadcast(LS, 1023L);
+        int stp = step;
         for (int j = 0; j < k; j++) {
             int o = j * BLOCK;
             for (int i = 0; i < np; i += stp) {
                 DoubleVector z = DoubleVector.fromArray(S, lp, o + i).sub(DoubleVector.fromArray(S, mx, i));
-                DoubleVector zb = DoubleVector.fromArray(S, lp, o + i + L).sub(DoubleVector.fromArray(S, mx, i + L));
                 VectorMask<Double> under = z.compare(VectorOperators.LT, EXP_UNDERFLOW_D);
-                VectorMask<Double> underB = zb.compare(VectorOperators.LT, EXP_UNDERFLOW_D);
-                if (under.and(underB).allTrue()) {
+                if (under.allTrue()) {
                     DoubleVector.zero(S).intoArray(lp, o + i);
-                    DoubleVector.zero(S).intoArray(lp, o + i + L);
                     continue;
                 }
                 // lanes below the cut are clamped to it (then zeroed), so no lane forms a subnormal or garbage
-                // power of two: a multiply with a subnormal result costs a microcode assist of ~100 cycles
+                // power of two: a multiply with a subnormal result costs a microcode assist
                 z = z.max(EXP_UNDERFLOW_D);
-                zb = zb.max(EXP_UNDERFLOW_D);
                 DoubleVector kd = z.fma(LOG2E, MAGIC);
-                DoubleVector kb = zb.fma(LOG2E, MAGIC);
                 DoubleVector n = kd.sub(MAGIC);
-                DoubleVector nb = kb.sub(MAGIC);
                 DoubleVector r = n.fma(vnegln2hi, z);
-                DoubleVector rb = nb.fma(vnegln2hi, zb);
                 r = n.fma(vnegln2lo, r);
-                rb = nb.fma(vnegln2lo, rb);
                 DoubleVector poly = r.fma(vt13, vt12);
-                DoubleVector pb = rb.fma(vt13, vt12);
                 poly = poly.fma(r, vt11);
-                pb = pb.fma(rb, vt11);
                 poly = poly.fma(r, vt10);
-                pb = pb.fma(rb, vt10);
                 poly = poly.fma(r, vt9);
-                pb = pb.fma(rb, vt9);
                 poly = poly.fma(r, vt8);
-                pb = pb.fma(rb, vt8);
                 poly = poly.fma(r, vt7);
-                pb = pb.fma(rb, vt7);
                 poly = poly.fma(r, vt6);
-                pb = pb.fma(rb, vt6);
                 poly = poly.fma(r, vt5);
-                pb = pb.fma(rb, vt5);
                 poly = poly.fma(r, vt4);
-                pb = pb.fma(rb, vt4);
                 poly = poly.fma(r, vt3);
-                pb = pb.fma(rb, vt3);
                 poly = poly.fma(r, vt2);
-                pb = pb.fma(rb, vt2);
                 poly = poly.fma(r, vone);
-                pb = pb.fma(rb, vone);
                 poly = poly.fma(r, vone);
-                pb = pb.fma(rb, vone);
-                DoubleVector scale = ((LongVector) kd.reinterpretAsLongs()).add(1023L)
-                        .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-                DoubleVector scaleB = ((LongVector) kb.reinterpretAsLongs()).add(1023L)
+                DoubleVector scale = ((LongVector) kd.reinterpretAsLongs()).add(bias)
                         .lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
                 poly.mul(scale).blend(0.0, under).intoArray(lp, o + i);
-                pb.mul(scaleB).blend(0.0, underB).intoArray(lp, o + i + L);
             }
         }
     }
 
     /** @return the sum of {@code lanes} in lane order (a fixed order, unlike a reduction) */
     private double laneSum() {
-        double s = lanes[0];
+        double s = lanes[PAD];
         for (int l = 1; l < L; l++) {
-            s += lanes[l];
+            s += lanes[PAD + l];
         }
         return s;
     }
 
     private double s0(int j) {
-        int cnt = nzCount[j];
+        int cnt = nzCount[PAD + j];
         int base = j * VB;
         int o = j * BLOCK;
         DoubleVector s = DoubleVector.zero(S);
         for (int q = 0; q < cnt; q++) {
             s = s.add(DoubleVector.fromArray(S, lp, o + nz[base + q]));
         }
-        s.intoArray(lanes, 0);
+        s.intoArray(lanes, PAD);
         return laneSum();
     }
 
@@ -702,7 +714,7 @@ final class VectorDoubleKernel extends Kernel {
      * reference, or with few non-zero responsibilities in the block), two features at a time.
      */
     private void sumsDiag(Params p, int j, SufficientStatistics st) {
-        int cnt = nzCount[j];
+        int cnt = nzCount[PAD + j];
         int base = j * VB;
         int o = j * BLOCK;
         double s0 = s0(j);
@@ -729,14 +741,14 @@ final class VectorDoubleKernel extends Kernel {
                 s20 = v0.fma(t0, s20);
                 s21 = v1.fma(t1, s21);
             }
-            s10.intoArray(lanes, 0);
+            s10.intoArray(lanes, PAD);
             bs1[a] = laneSum();
-            s20.intoArray(lanes, 0);
+            s20.intoArray(lanes, PAD);
             bs2[a] = laneSum();
             if (a1 > a) {
-                s11.intoArray(lanes, 0);
+                s11.intoArray(lanes, PAD);
                 bs1[a1] = laneSum();
-                s21.intoArray(lanes, 0);
+                s21.intoArray(lanes, PAD);
                 bs2[a1] = laneSum();
             }
         }
@@ -744,7 +756,7 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     private void sumsFull(Params p, int j, SufficientStatistics st) {
-        int cnt = nzCount[j];
+        int cnt = nzCount[PAD + j];
         int base = j * VB;
         int o = j * BLOCK;
         st.s0[j] += s0(j);
@@ -788,13 +800,13 @@ final class VectorDoubleKernel extends Kernel {
                 sc = sc.add(vc);
                 sd = sd.add(vd);
             }
-            sa.intoArray(lanes, 0);
+            sa.intoArray(lanes, PAD);
             st.s1[j * d + a0] += laneSum();
-            sb.intoArray(lanes, 0);
+            sb.intoArray(lanes, PAD);
             st.s1[j * d + a0 + 1] += laneSum();
-            sc.intoArray(lanes, 0);
+            sc.intoArray(lanes, PAD);
             st.s1[j * d + a0 + 2] += laneSum();
-            sd.intoArray(lanes, 0);
+            sd.intoArray(lanes, PAD);
             st.s1[j * d + a0 + 3] += laneSum();
         }
         for (int a = a0; a < d; a++) {
@@ -809,7 +821,7 @@ final class VectorDoubleKernel extends Kernel {
                 v.intoArray(rt, xo + q * L);
                 s1 = s1.add(v);
             }
-            s1.intoArray(lanes, 0);
+            s1.intoArray(lanes, PAD);
             st.s1[j * d + a] += laneSum();
         }
         int so = j * d * d;
@@ -847,21 +859,21 @@ final class VectorDoubleKernel extends Kernel {
                 }
                 int s0 = so + a * d + b;
                 int s1 = s0 + d;
-                e0.intoArray(lanes, 0);
+                e0.intoArray(lanes, PAD);
                 st.s2[s0] += laneSum();
-                e1.intoArray(lanes, 0);
+                e1.intoArray(lanes, PAD);
                 st.s2[s0 + 1] += laneSum();
-                e2.intoArray(lanes, 0);
+                e2.intoArray(lanes, PAD);
                 st.s2[s0 + 2] += laneSum();
-                e3.intoArray(lanes, 0);
+                e3.intoArray(lanes, PAD);
                 st.s2[s0 + 3] += laneSum();
-                f0.intoArray(lanes, 0);
+                f0.intoArray(lanes, PAD);
                 st.s2[s1] += laneSum();
-                f1.intoArray(lanes, 0);
+                f1.intoArray(lanes, PAD);
                 st.s2[s1 + 1] += laneSum();
-                f2.intoArray(lanes, 0);
+                f2.intoArray(lanes, PAD);
                 st.s2[s1 + 2] += laneSum();
-                f3.intoArray(lanes, 0);
+                f3.intoArray(lanes, PAD);
                 st.s2[s1 + 3] += laneSum();
             }
             for (; b < d; b++) {
@@ -873,9 +885,9 @@ final class VectorDoubleKernel extends Kernel {
                     e0 = DoubleVector.fromArray(S, rt, ao + q).fma(t0, e0);
                     f0 = DoubleVector.fromArray(S, rt, ao + BLOCK + q).fma(t0, f0);
                 }
-                e0.intoArray(lanes, 0);
+                e0.intoArray(lanes, PAD);
                 st.s2[so + a * d + b] += laneSum();
-                f0.intoArray(lanes, 0);
+                f0.intoArray(lanes, PAD);
                 st.s2[so + (a + 1) * d + b] += laneSum();
             }
         }
@@ -885,7 +897,7 @@ final class VectorDoubleKernel extends Kernel {
             for (int q = 0; q < len; q += L) {
                 e0 = DoubleVector.fromArray(S, rt, ao + q).fma(DoubleVector.fromArray(S, t, ao + q), e0);
             }
-            e0.intoArray(lanes, 0);
+            e0.intoArray(lanes, PAD);
             st.s2[so + a * d + a] += laneSum();
         }
     }
@@ -897,7 +909,6 @@ final class VectorDoubleKernel extends Kernel {
     private static final double LOG2E = 1.4426950408889634;
     private static final double NEG_LN2_HI = -6.93147180369123816490e-01;
     private static final double NEG_LN2_LO = -1.90821492927058770002e-10;
-    private static final double ONE = 1.0;
     private static final double T2 = 1.0 / 2;
     private static final double T3 = 1.0 / 6;
     private static final double T4 = 1.0 / 24;

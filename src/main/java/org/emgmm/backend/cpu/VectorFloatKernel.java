@@ -236,6 +236,9 @@ final class VectorFloatKernel extends Kernel {
      * which hands a vector to another method (a call C2 does not inline would box it).
      */
     private void responsibilities(int np, SufficientStatistics st) {
+        // in locals, written back once: the statistics object may share a cache line with another thread's data
+        double logLik = st.logLik;
+        double weightSum = st.weightSum;
         for (int i = 0; i < np; i += L) {
             FloatVector max = FloatVector.fromArray(S, lp, i);
             for (int j = 1; j < k; j++) {
@@ -257,8 +260,8 @@ final class VectorFloatKernel extends Kernel {
             for (int l = 0; l < L; l++) {
                 if (wd[i + l] != 0) {
                     float lse = mx[i + l] + (float) Math.log(lanes[l]);
-                    st.logLik += wd[i + l] * lse;
-                    st.weightSum += wd[i + l];
+                    logLik += wd[i + l] * lse;
+                    weightSum += wd[i + l];
                 }
                 lanes[l] = w[i + l] / lanes[l];
             }
@@ -271,6 +274,8 @@ final class VectorFloatKernel extends Kernel {
                 }
             }
         }
+        st.logLik = logLik;
+        st.weightSum = weightSum;
     }
 
     /**
