@@ -23,9 +23,12 @@ abstract class Kernel {
     static final float EXP_UNDERFLOW_F = -87.0f;
 
     /**
-     * The diag kernels sum about a per-block reference m and shift to each component's mean exactly; that loses
-     * about ((m − μ)/σ)² times the rounding of summing about μ directly. A component with a larger square spread
-     * in some feature (a tight component far from the block) is summed about its own mean instead.
+     * The vector kernels sum about a reference m shared by every component and shift to each component's mean
+     * exactly (the double kernel about the mixture's mean Σφμ, {@link Params#ref}; the float kernel's diag sums
+     * about each block's mean); that loses about the squared distance from m to μ in units of the component's
+     * spread (its Mahalanobis distance squared; for the float kernel the largest ((m − μ)/σ)² of a feature) times
+     * the rounding of summing about μ directly. A component further than this (a tight component far from the
+     * data's centre) is summed about its own mean instead.
      */
     static final double MAX_REFERENCE_SPREAD = 1e4;
 
@@ -80,7 +83,7 @@ abstract class Kernel {
      * the component's double mean c, by exact algebra: with e = m − c, S1 = S1' + e S0 and
      * S2 = S2' + 2 e S1' + e² S0 (diag), or S2 = S2' + e S1'ᵀ + S1' eᵀ + S0 e eᵀ (outer products, upper
      * triangle).
-     * The float kernels sum about the float-rounded means; the diag kernels about a per-block reference, so that
+     * The float kernels sum about the float-rounded means; the vector kernels' shared sums about a common reference,
      * one centred copy of the block serves every component.
      *
      * @param p parameters (the double means c)

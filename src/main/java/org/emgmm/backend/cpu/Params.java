@@ -45,6 +45,8 @@ final class Params {
      */
     final double[] uPacked;
     final int uPackedStride;
+    /** diag/spherical: per component and feature the pair (p, −μp), K×D×2, for the kernels' feature loops. */
+    final double[] diagPacked;
     /** Whether some {@link #refOk} is true. */
     final boolean anyRef;
 
@@ -125,9 +127,15 @@ final class Params {
                     }
                 }
             }
+            diagPacked = null;
         } else {
             uPackedStride = 0;
             uPacked = null;
+            diagPacked = new double[2 * k * d];
+            for (int i = 0; i < k * d; i++) {
+                diagPacked[2 * i] = prec[i];
+                diagPacked[2 * i + 1] = -(means[i] * prec[i]);
+            }
         }
         meansF = withFloat ? toFloat(means) : null;
         meansFD = withFloat ? toDouble(meansF) : null;

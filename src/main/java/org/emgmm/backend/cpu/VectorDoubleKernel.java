@@ -13,12 +13,16 @@ import org.emgmm.em.SufficientStatistics;
  * log-densities, log-sum-exp and responsibilities are all lane-wise with no horizontal reductions; each group of
  * {@value #G} vectors keeps independent accumulators in registers.
  * <ul>
- *   <li>diag, spherical: (x − μ)·p as one fma x·p − μp per feature; the weighted sums about a per-block
- *       reference (one centred copy of the block and its square serve every component: two fma per sample, feature and
- *       component), shifted exactly to each mean, except for a component far from the block relative to its
- *       spread ({@link Kernel#MAX_REFERENCE_SPREAD}), summed about its own mean;</li>
- *   <li>full, tied: (x − μ)ᵀU two columns at a time, the upper triangle of the weighted outer products two rows at
- *       a time, over the compacted vectors where the component's responsibility is not 0.</li>
+ *   <li>log-densities: diag, spherical (x − μ)·p as one fma x·p − μp per feature; full, tied (x − μ)ᵀU two
+ *       columns at a time, from (x − ref)ᵀU − (μ − ref)ᵀU for a component near the reference ref = Σφμ
+ *       ({@link Params#ref});</li>
+ *   <li>weighted sums: for the components near the reference whose responsibilities are mostly non-zero in the
+ *       block, one matrix product Rᵀ·P over the block ({@link #sumsShared}): P's columns are built once per block
+ *       and shared by every component (full: the products (x − ref)_a(x − ref)_b, a ≤ b; diag: the squares; then
+ *       x − ref and 1), and the product runs in register tiles of three components by three columns; the sums
+ *       are shifted exactly from ref to each mean once per run. A component far from the reference relative to
+ *       its spread ({@link Kernel#MAX_REFERENCE_SPREAD}), or with few non-zero responsibilities in the block, is
+ *       summed about its own mean over its non-zero vectors.</li>
  * </ul>
  * {@code exp} is computed here from IEEE basic operations only (Cody–Waite reduction, degree-13 Taylor
  * polynomial, power-of-two scaling in the exponent bits), never by an intrinsic, so the same inputs give the same
@@ -200,15 +204,12 @@ final class VectorDoubleKernel extends Kernel {
                 }
             }
         }
-        long t0 = PROF ? System.nanoTime() : 0;
         if (p.full) {
             logDensitiesFull(p, np);
         } else {
             logDensitiesDiag(p, np);
         }
-        long t1 = PROF ? System.nanoTime() : 0;
         responsibilities(np, st);
-        long t2 = PROF ? System.nanoTime() : 0;
         // Components near the reference with mostly non-zero responsibilities share the block's columns
         // (sumsShared); the rest are summed about their own means over their non-zero vectors.
         int nv = np / L;
@@ -228,20 +229,6 @@ final class VectorDoubleKernel extends Kernel {
         }
         if (m > 0) {
             sumsShared(np, m);
-        }
-        if (PROF) {
-            long t3 = System.nanoTime();
-            pt[0] += t1 - t0;
-            pt[1] += t2 - t1;
-            pt[2] += t3 - t2;
-        }
-    }
-    static final boolean PROF = Boolean.getBoolean("emgmm.prof");
-    static final java.util.concurrent.ConcurrentLinkedQueue<long[]> PTS = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final long[] pt = new long[64];
-    {
-        if (PROF) {
-            PTS.add(pt);
         }
     }
 
@@ -270,16 +257,12 @@ final class VectorDoubleKernel extends Kernel {
                     }
                 }
             }
-            long e0 = PROF ? System.nanoTime() : 0;
             int g = 0;
             for (; g + TILE_K <= m; g += TILE_K) {
                 tiles(np, dense[g], dense[g + 1], dense[g + 2], q0, q1);
             }
             for (; g < m; g++) {
                 tiles1(np, dense[g], q0, q1);
-            }
-            if (PROF) {
-                pt[4] += System.nanoTime() - e0;
             }
         }
     }
@@ -400,28 +383,31 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     private void logDensitiesDiag(Params p, int np) {
+        double[] up = p.diagPacked;
+        int two = step >> 1; // 2, but not a constant to C2: the feature loop stays uncounted (see step)
         for (int j = 0; j < k; j++) {
             DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
+            int u0 = 2 * j * d;
+            int uEnd = u0 + 2 * d;
             int o = j * BLOCK;
             for (int i = 0; i < np; i += G * L) {
                 DoubleVector m0 = DoubleVector.zero(S);
                 DoubleVector m1 = m0;
                 DoubleVector m2 = m0;
                 DoubleVector m3 = m0;
-                for (int a = 0; a < d; a++) {
-                    // (x − μ)·p as one fma x·p − μp: error ε|μp|, sklearn's expanded form ε|x·p|
-                    double pa = p.prec[j * d + a];
-                    DoubleVector pr = DoubleVector.broadcast(S, pa);
-                    DoubleVector nmp = DoubleVector.broadcast(S, -(p.means[j * d + a] * pa));
-                    int xo = a * BLOCK + i;
-                    DoubleVector u0 = DoubleVector.fromArray(S, x, xo).fma(pr, nmp);
-                    DoubleVector u1 = DoubleVector.fromArray(S, x, xo + L).fma(pr, nmp);
-                    DoubleVector u2 = DoubleVector.fromArray(S, x, xo + 2 * L).fma(pr, nmp);
-                    DoubleVector u3 = DoubleVector.fromArray(S, x, xo + 3 * L).fma(pr, nmp);
-                    m0 = u0.fma(u0, m0);
-                    m1 = u1.fma(u1, m1);
-                    m2 = u2.fma(u2, m2);
-                    m3 = u3.fma(u3, m3);
+                // (x − μ)·p as one fma x·p − μp: error ε|μp|, sklearn's expanded form ε|x·p|; (p, −μp) packed
+                int xo = i;
+                for (int uo = u0; uo < uEnd; uo += two, xo += BLOCK) {
+                    DoubleVector pr = DoubleVector.broadcast(S, up[uo]);
+                    DoubleVector nmp = DoubleVector.broadcast(S, up[uo + 1]);
+                    DoubleVector u0v = DoubleVector.fromArray(S, x, xo).fma(pr, nmp);
+                    DoubleVector u1v = DoubleVector.fromArray(S, x, xo + L).fma(pr, nmp);
+                    DoubleVector u2v = DoubleVector.fromArray(S, x, xo + 2 * L).fma(pr, nmp);
+                    DoubleVector u3v = DoubleVector.fromArray(S, x, xo + 3 * L).fma(pr, nmp);
+                    m0 = u0v.fma(u0v, m0);
+                    m1 = u1v.fma(u1v, m1);
+                    m2 = u2v.fma(u2v, m2);
+                    m3 = u3v.fma(u3v, m3);
                 }
                 lc.sub(m0.mul(0.5)).intoArray(lp, o + i);
                 lc.sub(m1.mul(0.5)).intoArray(lp, o + i + L);
@@ -552,11 +538,7 @@ final class VectorDoubleKernel extends Kernel {
             }
             max.intoArray(mx, i);
         }
-        long e0 = PROF ? System.nanoTime() : 0;
         expAll(np);
-        if (PROF) {
-            pt[3] += System.nanoTime() - e0;
-        }
         java.util.Arrays.fill(nzCount, PAD, PAD + k, 0);
         // in locals, written back once: the statistics object may share a cache line with another thread's data
         double logLik = st.logLik;
@@ -755,7 +737,17 @@ final class VectorDoubleKernel extends Kernel {
         addShifted(p, j, p.means, j * d, s0, bs1, bs2, st);
     }
 
+    /**
+     * Full sums of component j about its own mean over its non-zero vectors (a component far from the reference,
+     * or with few non-zero responsibilities in the block): S0, S1 and the centred, weighted copies t and rt, then
+     * the outer products. Two methods, each small enough for C2 to inline all its Vector API calls.
+     */
     private void sumsFull(Params p, int j, SufficientStatistics st) {
+        centreFull(p, j, st);
+        outerFull(j, st);
+    }
+
+    private void centreFull(Params p, int j, SufficientStatistics st) {
         int cnt = nzCount[PAD + j];
         int base = j * VB;
         int o = j * BLOCK;
@@ -824,6 +816,10 @@ final class VectorDoubleKernel extends Kernel {
             s1.intoArray(lanes, PAD);
             st.s1[j * d + a] += laneSum();
         }
+    }
+
+    private void outerFull(int j, SufficientStatistics st) {
+        int cnt = nzCount[PAD + j];
         int so = j * d * d;
         int len = cnt * L;
         int a = 0;
