@@ -42,7 +42,9 @@ final class VectorFloatKernel extends Kernel {
     private final float[] lp;
     private final float[] t;
     private final float[] rt;
-    private final float[] lanes = new float[L];
+    /** Lane scratch at {@link #PAD}, padded so it never shares a cache line with another thread's data. */
+    private final float[] lanes = new float[L + 2 * PAD];
+    private static final int PAD = 16;
     private final float[] mx = new float[BLOCK];
     private final int[] nz;
     /** The block reference of the diag sums, per feature. */
@@ -256,16 +258,16 @@ final class VectorFloatKernel extends Kernel {
             for (int j = 1; j < k; j++) {
                 sum = sum.add(FloatVector.fromArray(S, lp, j * BLOCK + i));
             }
-            sum.intoArray(lanes, 0);
+            sum.intoArray(lanes, PAD);
             for (int l = 0; l < L; l++) {
                 if (wd[i + l] != 0) {
-                    float lse = mx[i + l] + (float) Math.log(lanes[l]);
+                    float lse = mx[i + l] + (float) Math.log(lanes[PAD + l]);
                     logLik += wd[i + l] * lse;
                     weightSum += wd[i + l];
                 }
-                lanes[l] = w[i + l] / lanes[l];
+                lanes[PAD + l] = w[i + l] / lanes[PAD + l];
             }
-            FloatVector scale = FloatVector.fromArray(S, lanes, 0);
+            FloatVector scale = FloatVector.fromArray(S, lanes, PAD);
             for (int j = 0; j < k; j++) {
                 FloatVector r = FloatVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
                 r.intoArray(lp, j * BLOCK + i);
@@ -313,9 +315,9 @@ final class VectorFloatKernel extends Kernel {
 
     /** @return the sum of {@code lanes} in lane order, in double (a fixed order, unlike a reduction) */
     private double laneSum() {
-        double s = lanes[0];
+        double s = lanes[PAD];
         for (int l = 1; l < L; l++) {
-            s += lanes[l];
+            s += lanes[PAD + l];
         }
         return s;
     }
@@ -328,7 +330,7 @@ final class VectorFloatKernel extends Kernel {
         for (int q = 0; q < cnt; q++) {
             s = s.add(FloatVector.fromArray(S, lp, o + nz[base + q]));
         }
-        s.intoArray(lanes, 0);
+        s.intoArray(lanes, PAD);
         return laneSum();
     }
 
@@ -400,13 +402,13 @@ final class VectorFloatKernel extends Kernel {
                         s21 = r.fma(FloatVector.fromArray(S, rt, x1 + i), s21);
                     }
                 }
-                s10.intoArray(lanes, 0);
+                s10.intoArray(lanes, PAD);
                 bsk1[j * d + a] = laneSum();
-                s20.intoArray(lanes, 0);
+                s20.intoArray(lanes, PAD);
                 bsk2[j * d + a] = laneSum();
-                s11.intoArray(lanes, 0);
+                s11.intoArray(lanes, PAD);
                 bsk1[j * d + a + 1] = laneSum();
-                s21.intoArray(lanes, 0);
+                s21.intoArray(lanes, PAD);
                 bsk2[j * d + a + 1] = laneSum();
             }
         }
@@ -438,9 +440,9 @@ final class VectorFloatKernel extends Kernel {
                         s20 = r.fma(FloatVector.fromArray(S, rt, x0 + i), s20);
                     }
                 }
-                s10.intoArray(lanes, 0);
+                s10.intoArray(lanes, PAD);
                 bsk1[j * d + a] = laneSum();
-                s20.intoArray(lanes, 0);
+                s20.intoArray(lanes, PAD);
                 bsk2[j * d + a] = laneSum();
             }
         }
@@ -493,7 +495,7 @@ final class VectorFloatKernel extends Kernel {
                 v.intoArray(rt, xo + q * L);
                 s1 = s1.add(v);
             }
-            s1.intoArray(lanes, 0);
+            s1.intoArray(lanes, PAD);
             bs1[a] = laneSum();
         }
         int len = cnt * L;
@@ -530,21 +532,21 @@ final class VectorFloatKernel extends Kernel {
                 }
                 int i0 = a * d + b;
                 int i1 = i0 + d;
-                e0.intoArray(lanes, 0);
+                e0.intoArray(lanes, PAD);
                 bs2[i0] = laneSum();
-                e1.intoArray(lanes, 0);
+                e1.intoArray(lanes, PAD);
                 bs2[i0 + 1] = laneSum();
-                e2.intoArray(lanes, 0);
+                e2.intoArray(lanes, PAD);
                 bs2[i0 + 2] = laneSum();
-                e3.intoArray(lanes, 0);
+                e3.intoArray(lanes, PAD);
                 bs2[i0 + 3] = laneSum();
-                f0.intoArray(lanes, 0);
+                f0.intoArray(lanes, PAD);
                 bs2[i1] = laneSum();
-                f1.intoArray(lanes, 0);
+                f1.intoArray(lanes, PAD);
                 bs2[i1 + 1] = laneSum();
-                f2.intoArray(lanes, 0);
+                f2.intoArray(lanes, PAD);
                 bs2[i1 + 2] = laneSum();
-                f3.intoArray(lanes, 0);
+                f3.intoArray(lanes, PAD);
                 bs2[i1 + 3] = laneSum();
             }
             for (; b < d; b++) {
@@ -556,9 +558,9 @@ final class VectorFloatKernel extends Kernel {
                     e0 = FloatVector.fromArray(S, rt, ao + q).fma(t0, e0);
                     f0 = FloatVector.fromArray(S, rt, ao + BLOCK + q).fma(t0, f0);
                 }
-                e0.intoArray(lanes, 0);
+                e0.intoArray(lanes, PAD);
                 bs2[a * d + b] = laneSum();
-                f0.intoArray(lanes, 0);
+                f0.intoArray(lanes, PAD);
                 bs2[(a + 1) * d + b] = laneSum();
             }
         }
@@ -568,7 +570,7 @@ final class VectorFloatKernel extends Kernel {
             for (int q = 0; q < len; q += L) {
                 e0 = FloatVector.fromArray(S, rt, ao + q).fma(FloatVector.fromArray(S, t, ao + q), e0);
             }
-            e0.intoArray(lanes, 0);
+            e0.intoArray(lanes, PAD);
             bs2[a * d + a] = laneSum();
         }
         addShifted(p, j, p.meansFD, j * d, s0, bs1, bs2, st);
