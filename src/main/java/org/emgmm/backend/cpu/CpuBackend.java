@@ -177,6 +177,8 @@ public final class CpuBackend implements Backend {
         private final int k;
         private final CovarianceType type;
         private final long[] chunkStart;
+        /** The data's mean sample weight (1 without weights), for {@link Params#negligible}. */
+        private final double meanWeight;
         private final ConcurrentLinkedQueue<Kernel> kernels = new ConcurrentLinkedQueue<>();
 
         CpuPass(Dataset data, int k, CovarianceType type) {
@@ -190,6 +192,22 @@ public final class CpuBackend implements Backend {
             for (int c = 0; c <= chunks; c++) {
                 chunkStart[c] = Math.min(n, (blocks * c / chunks) * Kernel.BLOCK);
             }
+            meanWeight = data.hasWeights() ? meanWeight(data) : 1.0;
+        }
+
+        /** Σω / N, read once per prepared pass, in row order. */
+        private static double meanWeight(Dataset data) {
+            long n = data.rows();
+            double[] buf = new double[Kernel.BLOCK];
+            double sum = 0;
+            for (long s = 0; s < n; s += Kernel.BLOCK) {
+                int count = (int) Math.min(Kernel.BLOCK, n - s);
+                data.readWeights(s, count, buf, 0);
+                for (int i = 0; i < count; i++) {
+                    sum += buf[i];
+                }
+            }
+            return sum / n;
         }
 
         @Override
@@ -199,7 +217,7 @@ public final class CpuBackend implements Backend {
                         + params.type + " do not match the prepared pass (k=" + k + ", d=" + data.dims() + ", "
                         + type + ")");
             }
-            Params p = new Params(params, precision == Precision.FLOAT);
+            Params p = new Params(params, precision == Precision.FLOAT, meanWeight);
             int chunks = chunkStart.length - 1;
             if (pool == null || chunks == 1) {
                 SufficientStatistics total = chunk(p, 0);

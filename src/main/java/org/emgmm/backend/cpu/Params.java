@@ -47,10 +47,27 @@ final class Params {
     final int uPackedStride;
     /** diag/spherical: per component and feature the pair (p, −μp), K×D×2, for the kernels' feature loops. */
     final double[] diagPacked;
+    /**
+     * Per component, the responsibility (times the sample weight) below which a vector of samples is left out of
+     * the double vector kernel's weighted sums (not of the log-likelihood): 2⁻⁶⁰ φⱼ ω̄, with ω̄ the mean sample
+     * weight. What is left out of a component's sums over the whole pass is then below 2⁻⁶⁰ of its weight
+     * φⱼ Σω (and its first and second moments in proportion), beneath the rounding of the sums themselves; a
+     * collapsing component (φⱼ → 0) gets a threshold → 0, so nothing of it is left out.
+     */
+    final double[] negligible;
     /** Whether some {@link #refOk} is true. */
     final boolean anyRef;
 
     Params(Gaussians g, boolean withFloat) {
+        this(g, withFloat, 1.0);
+    }
+
+    /**
+     * @param g the Gaussians of this pass
+     * @param withFloat whether to build the float copies
+     * @param meanWeight the data's mean sample weight ω̄ (1 without weights), for {@link #negligible}
+     */
+    Params(Gaussians g, boolean withFloat, double meanWeight) {
         this.k = g.k;
         this.d = g.d;
         this.full = g.type.needsOuterProducts();
@@ -136,6 +153,10 @@ final class Params {
                 diagPacked[2 * i] = prec[i];
                 diagPacked[2 * i + 1] = -(means[i] * prec[i]);
             }
+        }
+        negligible = new double[k];
+        for (int j = 0; j < k; j++) {
+            negligible[j] = 0x1p-60 * (g.weights[j] / wsum) * meanWeight;
         }
         meansF = withFloat ? toFloat(means) : null;
         meansFD = withFloat ? toDouble(meansF) : null;

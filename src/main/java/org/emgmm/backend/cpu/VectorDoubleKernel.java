@@ -82,6 +82,10 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] accL;
     private final boolean[] refUsed;
     private final int[] dense;
+    /** Components near the reference whose listed vectors are fewer than half the block's. */
+    private final int[] sparse;
+    /** 1, but not a constant to C2 (see {@link #step}). Deliberately not final. */
+    private int one = 1;
     private final double[] yInit;
     /**
      * The vector length, read into a local as the step of the hottest loops: a step C2 cannot prove constant keeps
@@ -117,6 +121,7 @@ final class VectorDoubleKernel extends Kernel {
         accL = new double[k * maxCol * L];
         refUsed = new boolean[k];
         dense = new int[k];
+        sparse = new int[k];
         yInit = new double[d];
         s1buf = new double[d];
         s2buf = new double[d * d];
@@ -209,17 +214,22 @@ final class VectorDoubleKernel extends Kernel {
         } else {
             logDensitiesDiag(p, np);
         }
-        responsibilities(np, st);
+        responsibilities(p, np, st);
         // Components near the reference with mostly non-zero responsibilities share the block's columns
         // (sumsShared); the rest are summed about their own means over their non-zero vectors.
         int nv = np / L;
         int m = 0;
+        int ms = 0;
         for (int j = 0; j < k; j++) {
             if (nzCount[PAD + j] == 0) {
                 continue;
             }
-            if (p.refOk[j] && 2 * nzCount[PAD + j] >= nv) {
-                dense[m++] = j;
+            if (p.refOk[j]) {
+                if (2 * nzCount[PAD + j] >= nv) {
+                    dense[m++] = j;
+                } else {
+                    sparse[ms++] = j;
+                }
                 refUsed[j] = true;
             } else if (p.full) {
                 sumsFull(p, j, st);
@@ -227,8 +237,8 @@ final class VectorDoubleKernel extends Kernel {
                 sumsDiag(p, j, st);
             }
         }
-        if (m > 0) {
-            sumsShared(np, m);
+        if (m + ms > 0) {
+            sumsShared(np, m, ms);
         }
     }
 
@@ -239,7 +249,7 @@ final class VectorDoubleKernel extends Kernel {
      * columns keep nine accumulators in registers over the block's samples (lanes), then add into the run's
      * lane sums {@code accL} (reduced and shifted once per run, in {@link #finish}).
      */
-    private void sumsShared(int np, int m) {
+    private void sumsShared(int np, int m, int ms) {
         for (int q0 = 0; q0 < ncol; q0 += PANEL) {
             int q1 = Math.min(ncol, q0 + PANEL);
             for (int q = q0; q < q1; q++) {
@@ -264,6 +274,63 @@ final class VectorDoubleKernel extends Kernel {
             for (; g < m; g++) {
                 tiles1(np, dense[g], q0, q1);
             }
+            for (int h = 0; h < ms; h++) {
+                tilesSparse(sparse[h], q0, q1);
+            }
+        }
+    }
+
+    /**
+     * One component by six columns of the shared sums over the component's listed vectors only (those with a
+     * responsibility above {@link Params#negligible}): for a component that matters to a minority of the block.
+     */
+    private void tilesSparse(int j, int q0, int q1) {
+        int cnt = nzCount[PAD + j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        int stp = one;
+        int q = q0;
+        for (; q + 7 < q1; q += 8) {
+            int p0 = (q - q0) * BLOCK;
+            DoubleVector a0 = DoubleVector.zero(S);
+            DoubleVector a1 = a0;
+            DoubleVector a2 = a0;
+            DoubleVector a3 = a0;
+            DoubleVector a4 = a0;
+            DoubleVector a5 = a0;
+            DoubleVector a6 = a0;
+            DoubleVector a7 = a0;
+            for (int v = 0; v < cnt; v += stp) {
+                int i = nz[base + v];
+                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                a0 = DoubleVector.fromArray(S, pp, p0 + i).fma(r, a0);
+                a1 = DoubleVector.fromArray(S, pp, p0 + BLOCK + i).fma(r, a1);
+                a2 = DoubleVector.fromArray(S, pp, p0 + 2 * BLOCK + i).fma(r, a2);
+                a3 = DoubleVector.fromArray(S, pp, p0 + 3 * BLOCK + i).fma(r, a3);
+                a4 = DoubleVector.fromArray(S, pp, p0 + 4 * BLOCK + i).fma(r, a4);
+                a5 = DoubleVector.fromArray(S, pp, p0 + 5 * BLOCK + i).fma(r, a5);
+                a6 = DoubleVector.fromArray(S, pp, p0 + 6 * BLOCK + i).fma(r, a6);
+                a7 = DoubleVector.fromArray(S, pp, p0 + 7 * BLOCK + i).fma(r, a7);
+            }
+            int b = (j * ncol + q) * L;
+            DoubleVector.fromArray(S, accL, b).add(a0).intoArray(accL, b);
+            DoubleVector.fromArray(S, accL, b + L).add(a1).intoArray(accL, b + L);
+            DoubleVector.fromArray(S, accL, b + 2 * L).add(a2).intoArray(accL, b + 2 * L);
+            DoubleVector.fromArray(S, accL, b + 3 * L).add(a3).intoArray(accL, b + 3 * L);
+            DoubleVector.fromArray(S, accL, b + 4 * L).add(a4).intoArray(accL, b + 4 * L);
+            DoubleVector.fromArray(S, accL, b + 5 * L).add(a5).intoArray(accL, b + 5 * L);
+            DoubleVector.fromArray(S, accL, b + 6 * L).add(a6).intoArray(accL, b + 6 * L);
+            DoubleVector.fromArray(S, accL, b + 7 * L).add(a7).intoArray(accL, b + 7 * L);
+        }
+        for (; q < q1; q++) {
+            int p0 = (q - q0) * BLOCK;
+            DoubleVector a0 = DoubleVector.zero(S);
+            for (int v = 0; v < cnt; v++) {
+                int i = nz[base + v];
+                a0 = DoubleVector.fromArray(S, lp, o + i).fma(DoubleVector.fromArray(S, pp, p0 + i), a0);
+            }
+            int b = (j * ncol + q) * L;
+            DoubleVector.fromArray(S, accL, b).add(a0).intoArray(accL, b);
         }
     }
 
@@ -530,7 +597,7 @@ final class VectorDoubleKernel extends Kernel {
      * component, the sample vectors where some responsibility is not 0. Three passes over the K×B buffer, none of
      * which hands a vector to another method (a call C2 does not inline would box it).
      */
-    private void responsibilities(int np, SufficientStatistics st) {
+    private void responsibilities(Params p, int np, SufficientStatistics st) {
         for (int i = 0; i < np; i += L) {
             DoubleVector max = DoubleVector.fromArray(S, lp, i);
             for (int j = 1; j < k; j++) {
@@ -553,7 +620,7 @@ final class VectorDoubleKernel extends Kernel {
             for (int j = 0; j < k; j++) {
                 DoubleVector r = DoubleVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
                 r.intoArray(lp, j * BLOCK + i);
-                if (r.compare(VectorOperators.NE, 0.0).anyTrue()) {
+                if (r.compare(VectorOperators.GT, p.negligible[j]).anyTrue()) {
                     nz[j * VB + nzCount[PAD + j]++] = i;
                 }
             }

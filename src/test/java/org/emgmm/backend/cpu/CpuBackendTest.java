@@ -395,4 +395,52 @@ class CpuBackendTest {
             }
         }
     }
+
+    @Test
+    void negligibleResponsibilitiesLeaveEverySumUnchanged() {
+        // Two unit clusters 8 apart, rows sorted by cluster: responsibilities across clusters run from 1e-6 down
+        // to 1e-40, on both sides of the kernels' cut-off 2^-60 φ ω̄ (below it a vector is left out of the sums).
+        // Each sum of each component must still match the exact reference to 1e-13 of its own value: the cross
+        // terms of component B alone add about 1e-12 of its weight, so a cut-off much above 2^-60 would show.
+        SplittableRandom rnd = new SplittableRandom(17);
+        int n = 4096;
+        int d = 2;
+        double[] x = new double[n * d];
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int a = 0; a < d; a++) {
+                x[i * d + a] = (i < n / 2 ? 0 : 8.0) * (a == 0 ? 1 : 0.25) + gauss(rnd);
+            }
+            w[i] = 0.5 + rnd.nextDouble();
+        }
+        for (boolean weighted : new boolean[] {false, true}) {
+            ArrayDataset data = ArrayDataset.of(x, d, weighted ? w : null);
+            for (CovarianceType type : CovarianceType.values()) {
+                double[] cov = new double[org.emgmm.em.Gaussians.covarianceLength(type, 2, d)];
+                for (int i = 0; i < cov.length; i++) {
+                    cov[i] = type.needsOuterProducts() ? (i % (d * d) % (d + 1) == 0 ? 1 : 0.1) : 1;
+                }
+                Gaussians g = Gaussians.of(type, new double[] {0.5, 0.5}, new double[] {0.1, 0, 7.9, 2.1}, cov, 0);
+                SufficientStatistics ref = ReferencePass.accumulate(data, g);
+                for (boolean vector : paths()) {
+                    try (CpuBackend b = new CpuBackend(2, Precision.DOUBLE, vector)) {
+                        SufficientStatistics st = run(b, data, g);
+                        String what = type + (weighted ? " weighted" : "") + (vector ? " vector" : " scalar");
+                        assertEquals(ref.logLik, st.logLik, 1e-13 * Math.abs(ref.logLik), what + " logLik");
+                        double[][] refs = {ref.s0, ref.s1, ref.s2};
+                        double[][] gots = {st.s0, st.s1, st.s2};
+                        for (int t = 0; t < 3; t++) {
+                            for (int i = 0; i < refs[t].length; i++) {
+                                if (t == 2 && type.needsOuterProducts() && (i / d) % d > i % d) {
+                                    continue; // lower triangle: not part of the contract
+                                }
+                                assertEquals(refs[t][i], gots[t][i], 1e-13 * Math.abs(refs[t][i]) + 1e-300,
+                                        what + " s" + t + "[" + i + "]");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
