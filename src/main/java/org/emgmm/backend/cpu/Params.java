@@ -48,11 +48,12 @@ final class Params {
     /** diag/spherical: per component and feature the pair (p, −μp), K×D×2, for the kernels' feature loops. */
     final double[] diagPacked;
     /**
-     * Per component, the responsibility (times the sample weight) below which a vector of samples is left out of
-     * the double vector kernel's weighted sums (not of the log-likelihood): 2⁻⁶⁰ φⱼ ω̄, with ω̄ the mean sample
-     * weight. What is left out of a component's sums over the whole pass is then below 2⁻⁶⁰ of its weight
-     * φⱼ Σω (and its first and second moments in proportion), beneath the rounding of the sums themselves; a
-     * collapsing component (φⱼ → 0) gets a threshold → 0, so nothing of it is left out.
+     * Per component, θⱼ = 2⁻⁶⁰ φⱼ ω̄ (ω̄ the mean sample weight): the double vector kernel leaves a vector of
+     * samples out of component j's weighted sums when all its responsibilities (times the sample weight) are
+     * below θⱼ, and takes e^(z − max) as 0 where it is below θⱼ / ω_max (then also below 2⁻⁶⁰ of the per-sample
+     * sum it joins, so the log-likelihood moves by less than 2⁻⁶⁰ relative). What is left out of a component's
+     * sums over the whole pass is below 2⁻⁶⁰ of its weight φⱼ Σω (its moments in proportion), beneath the
+     * rounding of the sums themselves; a collapsing component (φⱼ → 0) gets θⱼ → 0, so nothing of it is left out.
      */
     final double[] negligible;
     /** Whether some {@link #refOk} is true. */

@@ -605,7 +605,7 @@ final class VectorDoubleKernel extends Kernel {
             }
             max.intoArray(mx, i);
         }
-        expAll(np);
+        expAll(p, np);
         java.util.Arrays.fill(nzCount, PAD, PAD + k, 0);
         // in locals, written back once: the statistics object may share a cache line with another thread's data
         double logLik = st.logLik;
@@ -676,10 +676,16 @@ final class VectorDoubleKernel extends Kernel {
      * ≤ 0), from IEEE basic operations only: n = round(z / ln 2) by the
      * 1.5·2⁵² trick, r = z − n ln 2 in two parts (|r| ≤ ½ ln 2), e^r by its Taylor polynomial to r¹³
      * (truncation below 1e-17), times 2^n built in the exponent bits (n ≥ −1022 in the range kept); 0 below
-     * {@link Kernel#EXP_UNDERFLOW_D} (no subnormals, and −∞ or garbage lanes are masked), where a whole vector
-     * below it is skipped.
+     * a cut (no subnormals, and −∞ or garbage lanes are masked), where a whole vector below it is skipped. The
+     * cut is {@link Kernel#EXP_UNDERFLOW_D}, or higher where a responsibility would be negligible anyway: below
+     * ln(θⱼ / ω_max), θⱼ = {@link Params#negligible}, ω_max the block's largest weight, the sample's
+     * responsibility ω e^(z − max) / Σ is below θⱼ and e^(z − max) below 2⁻⁶⁰ of the sum Σ ≥ 1 it joins.
      */
-    private void expAll(int np) {
+    private void expAll(Params p, int np) {
+        double wmax = 0;
+        for (int i = 0; i < np; i++) {
+            wmax = Math.max(wmax, w[i]);
+        }
         // The constants as loop-invariant locals (a static final vector is re-read from its object every time).
         // One vector per step and no more: this method's inlined Vector API code must stay well under C2's
         // inlining budget, or C2 may leave some operations as calls that box every vector (seen with two vectors
@@ -703,9 +709,11 @@ final class VectorDoubleKernel extends Kernel {
         int stp = step;
         for (int j = 0; j < k; j++) {
             int o = j * BLOCK;
+            // NaN-free: θⱼ = 0 gives −∞, wmax = 0 (nothing counts) the plain cut; always < 0, so the max stays
+            double cut = wmax > 0 ? Math.max(EXP_UNDERFLOW_D, Math.log(p.negligible[j] / wmax)) : EXP_UNDERFLOW_D;
             for (int i = 0; i < np; i += stp) {
                 DoubleVector z = DoubleVector.fromArray(S, lp, o + i).sub(DoubleVector.fromArray(S, mx, i));
-                VectorMask<Double> under = z.compare(VectorOperators.LT, EXP_UNDERFLOW_D);
+                VectorMask<Double> under = z.compare(VectorOperators.LT, cut);
                 if (under.allTrue()) {
                     DoubleVector.zero(S).intoArray(lp, o + i);
                     continue;
