@@ -272,7 +272,7 @@ final class VectorDoubleKernel extends Kernel {
                 tiles(np, dense[g], dense[g + 1], dense[g + 2], q0, q1);
             }
             for (; g < m; g++) {
-                tiles1(np, dense[g], q0, q1);
+                tilesSparse(dense[g], q0, q1); // the one or two left over: over their listed vectors
             }
             for (int h = 0; h < ms; h++) {
                 tilesSparse(sparse[h], q0, q1);
@@ -281,8 +281,9 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     /**
-     * One component by six columns of the shared sums over the component's listed vectors only (those with a
-     * responsibility above {@link Params#negligible}): for a component that matters to a minority of the block.
+     * One component by eight columns of the shared sums over the component's listed vectors only (those with a
+     * responsibility above {@link Params#negligible}): for a component that matters to a minority of the block,
+     * and for the one or two components {@link #tiles} leaves over.
      */
     private void tilesSparse(int j, int q0, int q1) {
         int cnt = nzCount[PAD + j];
@@ -327,47 +328,6 @@ final class VectorDoubleKernel extends Kernel {
             DoubleVector a0 = DoubleVector.zero(S);
             for (int v = 0; v < cnt; v++) {
                 int i = nz[base + v];
-                a0 = DoubleVector.fromArray(S, lp, o + i).fma(DoubleVector.fromArray(S, pp, p0 + i), a0);
-            }
-            int b = (j * ncol + q) * L;
-            DoubleVector.fromArray(S, accL, b).add(a0).intoArray(accL, b);
-        }
-    }
-
-    /** One component by six columns of the shared sums (the components left over by {@link #tiles}). */
-    private void tiles1(int np, int j, int q0, int q1) {
-        int stp = step;
-        int o = j * BLOCK;
-        int q = q0;
-        for (; q + 5 < q1; q += 6) {
-            int p0 = (q - q0) * BLOCK;
-            DoubleVector a0 = DoubleVector.zero(S);
-            DoubleVector a1 = a0;
-            DoubleVector a2 = a0;
-            DoubleVector a3 = a0;
-            DoubleVector a4 = a0;
-            DoubleVector a5 = a0;
-            for (int i = 0; i < np; i += stp) {
-                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
-                a0 = DoubleVector.fromArray(S, pp, p0 + i).fma(r, a0);
-                a1 = DoubleVector.fromArray(S, pp, p0 + BLOCK + i).fma(r, a1);
-                a2 = DoubleVector.fromArray(S, pp, p0 + 2 * BLOCK + i).fma(r, a2);
-                a3 = DoubleVector.fromArray(S, pp, p0 + 3 * BLOCK + i).fma(r, a3);
-                a4 = DoubleVector.fromArray(S, pp, p0 + 4 * BLOCK + i).fma(r, a4);
-                a5 = DoubleVector.fromArray(S, pp, p0 + 5 * BLOCK + i).fma(r, a5);
-            }
-            int b = (j * ncol + q) * L;
-            DoubleVector.fromArray(S, accL, b).add(a0).intoArray(accL, b);
-            DoubleVector.fromArray(S, accL, b + L).add(a1).intoArray(accL, b + L);
-            DoubleVector.fromArray(S, accL, b + 2 * L).add(a2).intoArray(accL, b + 2 * L);
-            DoubleVector.fromArray(S, accL, b + 3 * L).add(a3).intoArray(accL, b + 3 * L);
-            DoubleVector.fromArray(S, accL, b + 4 * L).add(a4).intoArray(accL, b + 4 * L);
-            DoubleVector.fromArray(S, accL, b + 5 * L).add(a5).intoArray(accL, b + 5 * L);
-        }
-        for (; q < q1; q++) {
-            int p0 = (q - q0) * BLOCK;
-            DoubleVector a0 = DoubleVector.zero(S);
-            for (int i = 0; i < np; i += L) {
                 a0 = DoubleVector.fromArray(S, lp, o + i).fma(DoubleVector.fromArray(S, pp, p0 + i), a0);
             }
             int b = (j * ncol + q) * L;
