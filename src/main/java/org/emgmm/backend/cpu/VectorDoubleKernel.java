@@ -40,6 +40,8 @@ final class VectorDoubleKernel extends Kernel {
     private static final int PANEL = 24;
     /** Components per tile of the shared full sums. */
     private static final int TILE_K = 3;
+    /** Columns per sparse tile ({@link #tilesSparse}); a divisor of {@link #PANEL}. */
+    private static final int SPARSE_COLS = 8;
     /** Padding, in elements, around the small arrays written in the hot loops (16 ≥ one 64-byte line of ints). */
     private static final int PAD = 16;
 
@@ -271,27 +273,33 @@ final class VectorDoubleKernel extends Kernel {
             for (; g + TILE_K <= m; g += TILE_K) {
                 tiles(np, dense[g], dense[g + 1], dense[g + 2], q0, q1);
             }
-            for (; g < m; g++) {
-                tilesSparse(dense[g], q0, q1); // the one or two left over: over their listed vectors
-            }
-            for (int h = 0; h < ms; h++) {
-                tilesSparse(sparse[h], q0, q1);
+            // Eight columns (16 KB of the panel) at a time for every remaining component, so those columns stay
+            // in L1 while the components pass over them: a component's listed vectors touch eight rows each.
+            for (int qa = q0; qa < q1; qa += SPARSE_COLS) {
+                int qb = Math.min(q1, qa + SPARSE_COLS);
+                for (int h = g; h < m; h++) {
+                    tilesSparse(dense[h], q0, qa, qb); // the one or two left over: over their listed vectors
+                }
+                for (int h = 0; h < ms; h++) {
+                    tilesSparse(sparse[h], q0, qa, qb);
+                }
             }
         }
     }
 
     /**
-     * One component by eight columns of the shared sums over the component's listed vectors only (those with a
-     * responsibility above {@link Params#negligible}): for a component that matters to a minority of the block,
-     * and for the one or two components {@link #tiles} leaves over.
+     * Columns [qa, qb) of the panel that starts at column q0, eight at a time, of one component's shared sums over
+     * the component's listed vectors only (those with a responsibility above {@link Params#negligible}): for a
+     * component that matters to a minority of the block, and for the one or two components {@link #tiles} leaves
+     * over.
      */
-    private void tilesSparse(int j, int q0, int q1) {
+    private void tilesSparse(int j, int q0, int qa, int qb) {
         int cnt = nzCount[PAD + j];
         int base = j * VB;
         int o = j * BLOCK;
         int stp = one;
-        int q = q0;
-        for (; q + 7 < q1; q += 8) {
+        int q = qa;
+        for (; q + 7 < qb; q += 8) {
             int p0 = (q - q0) * BLOCK;
             DoubleVector a0 = DoubleVector.zero(S);
             DoubleVector a1 = a0;
@@ -323,7 +331,7 @@ final class VectorDoubleKernel extends Kernel {
             DoubleVector.fromArray(S, accL, b + 6 * L).add(a6).intoArray(accL, b + 6 * L);
             DoubleVector.fromArray(S, accL, b + 7 * L).add(a7).intoArray(accL, b + 7 * L);
         }
-        for (; q < q1; q++) {
+        for (; q < qb; q++) {
             int p0 = (q - q0) * BLOCK;
             DoubleVector a0 = DoubleVector.zero(S);
             for (int v = 0; v < cnt; v++) {
