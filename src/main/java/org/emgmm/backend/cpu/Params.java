@@ -59,10 +59,6 @@ final class Params {
     /** Whether some {@link #refOk} is true. */
     final boolean anyRef;
 
-    Params(Gaussians g, boolean withFloat) {
-        this(g, withFloat, 1.0);
-    }
-
     /**
      * @param g the Gaussians of this pass
      * @param withFloat whether to build the float copies

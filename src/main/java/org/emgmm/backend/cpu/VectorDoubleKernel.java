@@ -20,9 +20,10 @@ import org.emgmm.em.SufficientStatistics;
  *       block, one matrix product Rᵀ·P over the block ({@link #sumsShared}): P's columns are built once per block
  *       and shared by every component (full: the products (x − ref)_a(x − ref)_b, a ≤ b; diag: the squares; then
  *       x − ref and 1), and the product runs in register tiles of three components by three columns; the sums
- *       are shifted exactly from ref to each mean once per run. A component far from the reference relative to
- *       its spread ({@link Kernel#MAX_REFERENCE_SPREAD}), or with few non-zero responsibilities in the block, is
- *       summed about its own mean over its non-zero vectors.</li>
+ *       are shifted exactly from ref to each mean once per run; a component with few listed vectors in the block
+ *       (responsibilities above {@link Params#negligible}) is summed over those only. A component far from the
+ *       reference relative to its spread ({@link Kernel#MAX_REFERENCE_SPREAD}) is summed about its own mean over
+ *       its listed vectors.</li>
  * </ul>
  * {@code exp} is computed here from IEEE basic operations only (Cody–Waite reduction, degree-13 Taylor
  * polynomial, power-of-two scaling in the exponent bits), never by an intrinsic, so the same inputs give the same
@@ -63,8 +64,6 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] sm = new double[BLOCK];
     private final int[] nz;
     private final int[] nzCount;
-    private final double[] bs1;
-    private final double[] bs2;
     /**
      * The columns of the shared sums: full/tied the d(d+1)/2 products (x − ref)_a(x − ref)_b, a ≤ b, then the d
      * values (x − ref)_a, then 1; diag/spherical the d values, the d squares, then 1. Set per run
@@ -96,6 +95,7 @@ final class VectorDoubleKernel extends Kernel {
      * Deliberately not final.
      */
     private int step = L;
+    /** Scratch for one component's sums before {@link Kernel#addShifted}: S1 (D) and S2 (D, or D×D for full). */
     private final double[] s1buf;
     private final double[] s2buf;
 
@@ -112,8 +112,6 @@ final class VectorDoubleKernel extends Kernel {
         rt = new double[d * BLOCK];
         nz = new int[k * VB];
         nzCount = new int[k + 2 * PAD]; // padded like lanes
-        bs1 = new double[d];
-        bs2 = new double[d];
         int maxCol = d * (d + 1) / 2 + d + 1;
         colA = new int[maxCol];
         colB = new int[maxCol];
@@ -217,8 +215,8 @@ final class VectorDoubleKernel extends Kernel {
             logDensitiesDiag(p, np);
         }
         responsibilities(p, np, st);
-        // Components near the reference with mostly non-zero responsibilities share the block's columns
-        // (sumsShared); the rest are summed about their own means over their non-zero vectors.
+        // Components near the reference share the block's columns (sumsShared): in 3×3 tiles where at least half
+        // the block's vectors are listed, else over their listed vectors; far ones are summed about their means.
         int nv = np / L;
         int m = 0;
         int ms = 0;
@@ -245,11 +243,12 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     /**
-     * The weighted sums of the components {@code dense[0..m)} about the reference, as a matrix product
-     * Rᵀ·P over the block: P's columns ({@link #colA}) are the products (x − ref)_a(x − ref)_b, the values
-     * (x − ref)_a and 1, built a panel at a time and shared by every component; tiles of three components by three
-     * columns keep nine accumulators in registers over the block's samples (lanes), then add into the run's
-     * lane sums {@code accL} (reduced and shifted once per run, in {@link #finish}).
+     * The weighted sums of the components {@code dense[0..m)} and {@code sparse[0..ms)} about the reference, as a
+     * matrix product Rᵀ·P over the block: P's columns ({@link #colA}) are the products (x − ref)_a(x − ref)_b, the
+     * values (x − ref)_a and 1, built a panel at a time and shared by every component; tiles of three dense
+     * components by three columns keep nine accumulators in registers over the block's samples (lanes), the rest
+     * go through {@link #tilesSparse}; all add into the run's lane sums {@code accL} (reduced and shifted once per
+     * run, in {@link #finish}).
      */
     private void sumsShared(int np, int m, int ms) {
         for (int q0 = 0; q0 < ncol; q0 += PANEL) {
@@ -419,7 +418,7 @@ final class VectorDoubleKernel extends Kernel {
 
     private void logDensitiesDiag(Params p, int np) {
         double[] up = p.diagPacked;
-        int two = step >> 1; // 2, but not a constant to C2: the feature loop stays uncounted (see step)
+        int two = 2 * one; // 2, but not a constant to C2: the feature loop stays uncounted (see step)
         for (int j = 0; j < k; j++) {
             DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
             int u0 = 2 * j * d;
@@ -562,8 +561,9 @@ final class VectorDoubleKernel extends Kernel {
 
     /**
      * Replaces the log-densities by ωᵢ·responsibility, adds the block's log-likelihood and weight, and lists, per
-     * component, the sample vectors where some responsibility is not 0. Three passes over the K×B buffer, none of
-     * which hands a vector to another method (a call C2 does not inline would box it).
+     * component, the sample vectors where some responsibility is above {@link Params#negligible} (the listed
+     * vectors). Passes over the K×B buffer: max, exp ({@link #expAll}), sum and scale; then the logs of the sums
+     * ({@link #logSums}). None hands a vector to another method (a call C2 does not inline would box it).
      */
     private void responsibilities(Params p, int np, SufficientStatistics st) {
         for (int i = 0; i < np; i += L) {
@@ -735,8 +735,8 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     /**
-     * Diagonal sums of component j about its own mean over its non-zero vectors (a component far from the
-     * reference, or with few non-zero responsibilities in the block), two features at a time.
+     * Diagonal sums of component j about its own mean over its listed vectors (a component far from the
+     * reference), two features at a time.
      */
     private void sumsDiag(Params p, int j, SufficientStatistics st) {
         int cnt = nzCount[PAD + j];
@@ -767,22 +767,22 @@ final class VectorDoubleKernel extends Kernel {
                 s21 = v1.fma(t1, s21);
             }
             s10.intoArray(lanes, PAD);
-            bs1[a] = laneSum();
+            s1buf[a] = laneSum();
             s20.intoArray(lanes, PAD);
-            bs2[a] = laneSum();
+            s2buf[a] = laneSum();
             if (a1 > a) {
                 s11.intoArray(lanes, PAD);
-                bs1[a1] = laneSum();
+                s1buf[a1] = laneSum();
                 s21.intoArray(lanes, PAD);
-                bs2[a1] = laneSum();
+                s2buf[a1] = laneSum();
             }
         }
-        addShifted(p, j, p.means, j * d, s0, bs1, bs2, st);
+        addShifted(p, j, p.means, j * d, s0, s1buf, s2buf, st);
     }
 
     /**
-     * Full sums of component j about its own mean over its non-zero vectors (a component far from the reference,
-     * or with few non-zero responsibilities in the block): S0, S1 and the centred, weighted copies t and rt, then
+     * Full sums of component j about its own mean over its listed vectors (a component far from the reference):
+     * S0, S1 and the centred, weighted copies t and rt, then
      * the outer products. Two methods, each small enough for C2 to inline all its Vector API calls.
      */
     private void sumsFull(Params p, int j, SufficientStatistics st) {
