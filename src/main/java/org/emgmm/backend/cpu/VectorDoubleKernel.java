@@ -45,6 +45,11 @@ final class VectorDoubleKernel extends Kernel {
     private static final int SPARSE_COLS = 8;
     /** Padding, in elements, around the small arrays written in the hot loops (16 ≥ one 64-byte line of ints). */
     private static final int PAD = 16;
+    /**
+     * Columns of the full Mahalanobis sums computed for every component before the block is sorted and the rest
+     * pruned ({@link #prunedFull}); even.
+     */
+    private static final int PRUNE_COLS = Integer.getInteger("emgmm.pruneCols", 4);
 
     private final double[] rows;
     private final double[] x;
@@ -81,13 +86,18 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] pp;
     /** The run's shared sums per component and column, in lanes (K×ncol×L). */
     private final double[] accL;
+    /**
+     * Full: lane sums of the components summed by {@link #outerSparse} and {@link #firstSparse}, per component
+     * {@link #fullStride} entries of L lanes: S2 as a D×D square (upper triangle used), then S1, then S0.
+     */
+    private double[] accF;
+    private final int fullStride;
     private final boolean[] refUsed;
     private final int[] dense;
     /** Components near the reference whose listed vectors are fewer than half the block's. */
     private final int[] sparse;
     /** 1, but not a constant to C2 (see {@link #step}). Deliberately not final. */
     private int one = 1;
-    private final double[] yInit;
     /**
      * The vector length, read into a local as the step of the hottest loops: a step C2 cannot prove constant keeps
      * the loop uncounted, so C2 does not unroll it, and unrolled the multi-accumulator loops here spill
@@ -98,6 +108,26 @@ final class VectorDoubleKernel extends Kernel {
     /** Scratch for one component's sums before {@link Kernel#addShifted}: S1 (D) and S2 (D, or D×D for full). */
     private final double[] s1buf;
     private final double[] s2buf;
+    /** Per component, the exp cut of the block (see {@link #expAll}); also the pruning threshold. */
+    private final double[] cutJ;
+    /** y's starting values per component and column (full): −(μⱼ − ref)ᵀUⱼ near the reference, else 0. */
+    private final double[] yStart;
+    /** Per sample of the block, the component with the best upper bound (as a double; {@link #sortBlock}). */
+    private final double[] bestIdx;
+    private final double[] ubScale;
+    private final double[] ubShift;
+    /** Whether some component of the run is far from the reference ({@link Params#refOk} false). */
+    private boolean anyFar;
+    /** The block's candidate component per sample, in sorted order after {@link #sortBlock}. */
+    private final int[] cand;
+    private final int[] perm;
+    private final int[] candCount;
+    private final int[] candPos;
+    private final double[] gather;
+    /** The best log-density per lane of the group in {@link #prunedFull}, at {@link #PAD}. */
+    private final double[] gmax = new double[G * L + 2 * PAD];
+    /** Columns of the Mahalanobis sum done per component (pruned full path); −1 when complete. */
+    private final int[] colsDone;
 
     VectorDoubleKernel(Dataset data, int k) {
         super(data, k);
@@ -119,12 +149,23 @@ final class VectorDoubleKernel extends Kernel {
         tg = new double[d * BLOCK];
         pp = new double[PANEL * BLOCK];
         accL = new double[k * maxCol * L];
+        fullStride = d * d + d + 1;
         refUsed = new boolean[k];
         dense = new int[k];
         sparse = new int[k];
-        yInit = new double[d];
         s1buf = new double[d];
         s2buf = new double[d * d];
+        cutJ = new double[k];
+        yStart = new double[k * d];
+        ubScale = new double[k];
+        ubShift = new double[k];
+        bestIdx = new double[BLOCK];
+        cand = new int[BLOCK];
+        perm = new int[BLOCK];
+        candCount = new int[k];
+        candPos = new int[k];
+        gather = new double[BLOCK];
+        colsDone = new int[k];
     }
 
     @Override
@@ -153,7 +194,25 @@ final class VectorDoubleKernel extends Kernel {
         colB[q++] = -1;
         ncol = q;
         java.util.Arrays.fill(accL, 0);
+        if (p.full) { // allocated on first use: only the full kernels need it
+            if (accF == null) {
+                accF = new double[k * fullStride * L];
+            } else {
+                java.util.Arrays.fill(accF, 0);
+            }
+        }
         java.util.Arrays.fill(refUsed, false);
+        anyFar = false;
+        for (int j = 0; j < k; j++) {
+            anyFar |= !p.refOk[j];
+        }
+        if (p.full) {
+            for (int j = 0; j < k; j++) {
+                for (int c = 0; c < d; c++) {
+                    yStart[j * d + c] = p.refOk[j] ? -p.refY[j * d + c] : 0;
+                }
+            }
+        }
     }
 
     /** Horizontal sums of the run's shared sums, shifted from the reference to each component's mean, into st. */
@@ -165,10 +224,19 @@ final class VectorDoubleKernel extends Kernel {
             }
             int base = j * ncol * L;
             double s0 = 0;
+            int fb = j * fullStride * L;
             for (int q = 0; q < ncol; q++) {
                 double v = accL[base + q * L];
                 for (int l = 1; l < L; l++) {
                     v += accL[base + q * L + l];
+                }
+                if (p.full) { // plus what outerSparse and firstSparse summed
+                    int e = colB[q] >= 0 ? colA[q] * d + colB[q] : colA[q] >= 0 ? d * d + colA[q] : d * d + d;
+                    double u = accF[fb + e * L];
+                    for (int l = 1; l < L; l++) {
+                        u += accF[fb + e * L + l];
+                    }
+                    v += u;
                 }
                 if (colB[q] >= 0) {
                     s2buf[colS2[q]] = v;
@@ -180,6 +248,9 @@ final class VectorDoubleKernel extends Kernel {
             }
             addShifted(p, j, p.ref, 0, s0, s1buf, s2buf, st);
             java.util.Arrays.fill(accL, base, base + ncol * L, 0);
+            if (p.full) {
+                java.util.Arrays.fill(accF, fb, fb + fullStride * L, 0);
+            }
             refUsed[j] = false;
         }
     }
@@ -208,6 +279,14 @@ final class VectorDoubleKernel extends Kernel {
                     DoubleVector.fromArray(S, x, o + i).sub(rv).intoArray(tg, o + i);
                 }
             }
+        }
+        double wmax = 0;
+        for (int i = 0; i < n; i++) {
+            wmax = Math.max(wmax, w[i]);
+        }
+        for (int j = 0; j < k; j++) {
+            // NaN-free: θⱼ = 0 gives −∞, wmax = 0 (nothing counts) the plain cut; always < 0, so the max stays
+            cutJ[j] = wmax > 0 ? Math.max(EXP_UNDERFLOW_D, Math.log(p.negligible[j] / wmax)) : EXP_UNDERFLOW_D;
         }
         if (p.full) {
             logDensitiesFull(p, np);
@@ -238,20 +317,24 @@ final class VectorDoubleKernel extends Kernel {
             }
         }
         if (m + ms > 0) {
-            sumsShared(np, m, ms);
+            sumsShared(np, m, ms, p.full);
         }
     }
 
     /**
-     * The weighted sums of the components {@code dense[0..m)} and {@code sparse[0..ms)} about the reference, as a
-     * matrix product Rᵀ·P over the block: P's columns ({@link #colA}) are the products (x − ref)_a(x − ref)_b, the
-     * values (x − ref)_a and 1, built a panel at a time and shared by every component; tiles of three dense
-     * components by three columns keep nine accumulators in registers over the block's samples (lanes), the rest
-     * go through {@link #tilesSparse}; all add into the run's lane sums {@code accL} (reduced and shifted once per
-     * run, in {@link #finish}).
+     * The weighted sums of the components {@code dense[0..m)} and {@code sparse[0..ms)} about the reference. For
+     * tiles of three dense components, as a matrix product Rᵀ·P over the block: P's columns ({@link #colA}) are
+     * the products (x − ref)_a(x − ref)_b (diag: the squares), the values (x − ref)_a and 1, built a panel at a
+     * time and shared by every component; tiles of three dense components by three columns keep nine
+     * accumulators in registers over the block's samples (lanes). The rest go over their listed vectors only:
+     * diag through {@link #tilesSparse} (over P), full through {@link #outerSparse} and {@link #firstSparse},
+     * which form the products as they go (a sorted block lists few vectors per component, so building P would
+     * cost more than it saves). All add into the run's lane sums {@code accL}, {@code accF} (reduced and shifted
+     * once per run, in {@link #finish}).
      */
-    private void sumsShared(int np, int m, int ms) {
-        for (int q0 = 0; q0 < ncol; q0 += PANEL) {
+    private void sumsShared(int np, int m, int ms, boolean full) {
+        int mt = full ? m / TILE_K * TILE_K : 0;
+        for (int q0 = 0; q0 < ncol && (!full || mt > 0); q0 += PANEL) {
             int q1 = Math.min(ncol, q0 + PANEL);
             for (int q = q0; q < q1; q++) {
                 int po = (q - q0) * BLOCK;
@@ -272,6 +355,9 @@ final class VectorDoubleKernel extends Kernel {
             for (; g + TILE_K <= m; g += TILE_K) {
                 tiles(np, dense[g], dense[g + 1], dense[g + 2], q0, q1);
             }
+            if (full) {
+                continue;
+            }
             // Eight columns (16 KB of the panel) at a time for every remaining component, so those columns stay
             // in L1 while the components pass over them: a component's listed vectors touch eight rows each.
             for (int qa = q0; qa < q1; qa += SPARSE_COLS) {
@@ -283,6 +369,142 @@ final class VectorDoubleKernel extends Kernel {
                     tilesSparse(sparse[h], q0, qa, qb);
                 }
             }
+        }
+        if (full) {
+            for (int h = mt; h < m + ms; h++) {
+                int j = h < m ? dense[h] : sparse[h - m];
+                outerSparse(j);
+                firstSparse(j);
+            }
+        }
+    }
+
+    /**
+     * Component j's second moments about the reference over its listed vectors, in tiles of two rows (a, a+1) by
+     * four columns: per vector, r·t_a and r·t_a+1 times four loads of t; the columns start at a rounded down to
+     * a multiple of four, so a few elements below the diagonal are summed too (never read). Columns beyond the
+     * last multiple of four and an odd last row go through {@link #outerSparseEdge}.
+     */
+    private void outerSparse(int j) {
+        int cnt = nzCount[PAD + j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        int fo = j * fullStride * L;
+        int stp = one;
+        int a = 0;
+        for (; a + 1 < d; a += 2) {
+            int ao = a * BLOCK;
+            for (int b = a & ~3; b + 3 < d; b += 4) {
+                int bo = b * BLOCK;
+                DoubleVector e0 = DoubleVector.zero(S);
+                DoubleVector e1 = e0;
+                DoubleVector e2 = e0;
+                DoubleVector e3 = e0;
+                DoubleVector f0 = e0;
+                DoubleVector f1 = e0;
+                DoubleVector f2 = e0;
+                DoubleVector f3 = e0;
+                for (int v = 0; v < cnt; v += stp) {
+                    int i = nz[base + v];
+                    DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                    DoubleVector ra = DoubleVector.fromArray(S, tg, ao + i).mul(r);
+                    DoubleVector rb = DoubleVector.fromArray(S, tg, ao + BLOCK + i).mul(r);
+                    DoubleVector t0 = DoubleVector.fromArray(S, tg, bo + i);
+                    DoubleVector t1 = DoubleVector.fromArray(S, tg, bo + BLOCK + i);
+                    DoubleVector t2 = DoubleVector.fromArray(S, tg, bo + 2 * BLOCK + i);
+                    DoubleVector t3 = DoubleVector.fromArray(S, tg, bo + 3 * BLOCK + i);
+                    e0 = ra.fma(t0, e0);
+                    e1 = ra.fma(t1, e1);
+                    e2 = ra.fma(t2, e2);
+                    e3 = ra.fma(t3, e3);
+                    f0 = rb.fma(t0, f0);
+                    f1 = rb.fma(t1, f1);
+                    f2 = rb.fma(t2, f2);
+                    f3 = rb.fma(t3, f3);
+                }
+                int x0 = fo + (a * d + b) * L;
+                int x1 = x0 + d * L;
+                DoubleVector.fromArray(S, accF, x0).add(e0).intoArray(accF, x0);
+                DoubleVector.fromArray(S, accF, x0 + L).add(e1).intoArray(accF, x0 + L);
+                DoubleVector.fromArray(S, accF, x0 + 2 * L).add(e2).intoArray(accF, x0 + 2 * L);
+                DoubleVector.fromArray(S, accF, x0 + 3 * L).add(e3).intoArray(accF, x0 + 3 * L);
+                DoubleVector.fromArray(S, accF, x1).add(f0).intoArray(accF, x1);
+                DoubleVector.fromArray(S, accF, x1 + L).add(f1).intoArray(accF, x1 + L);
+                DoubleVector.fromArray(S, accF, x1 + 2 * L).add(f2).intoArray(accF, x1 + 2 * L);
+                DoubleVector.fromArray(S, accF, x1 + 3 * L).add(f3).intoArray(accF, x1 + 3 * L);
+            }
+        }
+        if ((d & 3) != 0 || a < d) {
+            outerSparseEdge(j);
+        }
+    }
+
+    /**
+     * What {@link #outerSparse} leaves: for each row a, the columns b ≥ a from the last multiple of four (and,
+     * for an odd D, all of the last row), one element at a time.
+     */
+    private void outerSparseEdge(int j) {
+        int cnt = nzCount[PAD + j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        int fo = j * fullStride * L;
+        int stp = one;
+        int last = d - (d & 1); // rows below it were paired in outerSparse
+        for (int a = 0; a < d; a++) {
+            int b0 = a < last ? Math.max(a, d & ~3) : a;
+            for (int b = b0; b < d; b++) {
+                int ao = a * BLOCK;
+                int bo = b * BLOCK;
+                DoubleVector e0 = DoubleVector.zero(S);
+                for (int v = 0; v < cnt; v += stp) {
+                    int i = nz[base + v];
+                    DoubleVector ra = DoubleVector.fromArray(S, tg, ao + i).mul(DoubleVector.fromArray(S, lp, o + i));
+                    e0 = ra.fma(DoubleVector.fromArray(S, tg, bo + i), e0);
+                }
+                int x0 = fo + (a * d + b) * L;
+                DoubleVector.fromArray(S, accF, x0).add(e0).intoArray(accF, x0);
+            }
+        }
+    }
+
+    /** Component j's S1 (four features at a time) and S0 about the reference over its listed vectors. */
+    private void firstSparse(int j) {
+        int cnt = nzCount[PAD + j];
+        int base = j * VB;
+        int o = j * BLOCK;
+        int fo = j * fullStride * L + d * d * L;
+        int stp = one;
+        int b = 0;
+        for (; b + 3 < d; b += 4) {
+            int bo = b * BLOCK;
+            DoubleVector e0 = DoubleVector.zero(S);
+            DoubleVector e1 = e0;
+            DoubleVector e2 = e0;
+            DoubleVector e3 = e0;
+            for (int v = 0; v < cnt; v += stp) {
+                int i = nz[base + v];
+                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                e0 = r.fma(DoubleVector.fromArray(S, tg, bo + i), e0);
+                e1 = r.fma(DoubleVector.fromArray(S, tg, bo + BLOCK + i), e1);
+                e2 = r.fma(DoubleVector.fromArray(S, tg, bo + 2 * BLOCK + i), e2);
+                e3 = r.fma(DoubleVector.fromArray(S, tg, bo + 3 * BLOCK + i), e3);
+            }
+            int x0 = fo + b * L;
+            DoubleVector.fromArray(S, accF, x0).add(e0).intoArray(accF, x0);
+            DoubleVector.fromArray(S, accF, x0 + L).add(e1).intoArray(accF, x0 + L);
+            DoubleVector.fromArray(S, accF, x0 + 2 * L).add(e2).intoArray(accF, x0 + 2 * L);
+            DoubleVector.fromArray(S, accF, x0 + 3 * L).add(e3).intoArray(accF, x0 + 3 * L);
+        }
+        for (; b <= d; b++) { // the last features one at a time, then S0 (b = d: the responsibilities alone)
+            int bo = b * BLOCK;
+            DoubleVector e0 = DoubleVector.zero(S);
+            for (int v = 0; v < cnt; v += stp) {
+                int i = nz[base + v];
+                DoubleVector r = DoubleVector.fromArray(S, lp, o + i);
+                e0 = b < d ? r.fma(DoubleVector.fromArray(S, tg, bo + i), e0) : e0.add(r);
+            }
+            int x0 = fo + b * L;
+            DoubleVector.fromArray(S, accF, x0).add(e0).intoArray(accF, x0);
         }
     }
 
@@ -454,18 +676,17 @@ final class VectorDoubleKernel extends Kernel {
     /**
      * −½‖(x − μⱼ)ᵀUⱼ‖² + log φⱼ + log det Uⱼ − ½D log 2π for every component: for a component near the reference
      * from (x − ref)ᵀUⱼ − (μⱼ − ref)ᵀUⱼ (the centred block tg serves every such component), otherwise from x − μⱼ.
+     * With K > 1 and D > {@link #PRUNE_COLS}, the near components' sums are pruned ({@link #prunedFull}).
      */
     private void logDensitiesFull(Params p, int np) {
+        boolean prune = k > 1 && d > PRUNE_COLS;
+        int c1 = prune ? PRUNE_COLS : d;
         for (int j = 0; j < k; j++) {
-            double[] src;
+            int lo = j * BLOCK;
             if (p.refOk[j]) {
-                src = tg;
-                for (int c = 0; c < d; c++) {
-                    yInit[c] = -p.refY[j * d + c];
-                }
+                mahalanobis(tg, p.uPacked, j * p.uPackedStride, j * d, lo, 0, np, 0, c1, true, p.logConst[j], !prune);
+                colsDone[j] = prune ? c1 : -1;
             } else {
-                src = t;
-                java.util.Arrays.fill(yInit, 0);
                 for (int a = 0; a < d; a++) {
                     DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
                     int o = a * BLOCK;
@@ -473,47 +694,215 @@ final class VectorDoubleKernel extends Kernel {
                         DoubleVector.fromArray(S, x, o + i).sub(mu).intoArray(t, o + i);
                     }
                 }
+                mahalanobis(t, p.uPacked, j * p.uPackedStride, j * d, lo, 0, np, 0, d, true, p.logConst[j], true);
+                colsDone[j] = -1;
             }
-            mahalanobis(src, p.uPacked, j * p.uPackedStride, j * BLOCK, np);
-            DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
-            for (int i = j * BLOCK; i < j * BLOCK + np; i += L) {
-                lc.sub(DoubleVector.fromArray(S, lp, i).mul(0.5)).intoArray(lp, i);
-            }
+        }
+        if (prune) {
+            sortBlock(p, np);
+            prunedFull(p, np);
         }
     }
 
     /**
-     * ‖yInit + srcᵀU‖² into lp from {@code lo}, U's columns two at a time from {@code up} (packed by
-     * {@link Params#uPacked}: per column pair c, c+1 the rows r ≤ c as (U_rc, U_r,c+1), then U_c+1,c+1; a last
-     * odd column as U_rc), four vectors of samples at a time: the src loads serve both columns.
+     * Orders the block's samples by their candidate component: the one with the largest upper bound
+     * logConstⱼ − ½·(the first {@link #PRUNE_COLS} columns' sum) (exact for a component far from the reference),
+     * most likely the sample's largest log-density. A counting sort (stable) permutes x, tg, the weights and the
+     * partial sums, so each component's samples are contiguous: the groups of {@link #prunedFull} then mostly
+     * share their candidate, and a component's listed vectors are few and dense.
      */
-    private void mahalanobis(double[] src, double[] up, int u0, int lo, int np) {
-        for (int i = 0; i < np; i += G * L) {
+    private void sortBlock(Params p, int np) {
+        // ub = m·sⱼ + cⱼ: −½ and logConstⱼ for a partial sum, 1 and 0 for a complete log-density (exact); only a
+        // heuristic, so the fma's rounding does not matter
+        for (int j = 0; j < k; j++) {
+            boolean done = colsDone[j] < 0;
+            ubScale[j] = done ? 1 : -0.5;
+            ubShift[j] = done ? 0 : p.logConst[j];
+        }
+        for (int i = 0; i < np; i += L) {
+            DoubleVector best = DoubleVector.fromArray(S, lp, i).fma(ubScale[0], ubShift[0]);
+            DoubleVector idx = DoubleVector.zero(S);
+            for (int j = 1; j < k; j++) {
+                DoubleVector ub = DoubleVector.fromArray(S, lp, j * BLOCK + i).fma(ubScale[j], ubShift[j]);
+                VectorMask<Double> gt = ub.compare(VectorOperators.GT, best);
+                best = best.blend(ub, gt);
+                idx = idx.blend(j, gt);
+            }
+            idx.intoArray(bestIdx, i);
+        }
+        java.util.Arrays.fill(candCount, 0);
+        for (int i = 0; i < np; i++) {
+            candCount[(int) bestIdx[i]]++;
+        }
+        int pos = 0;
+        for (int j = 0; j < k; j++) {
+            candPos[j] = pos;
+            pos += candCount[j];
+        }
+        for (int i = 0; i < np; i++) {
+            int c = (int) bestIdx[i];
+            int q = candPos[c]++;
+            perm[q] = i;
+            cand[q] = c;
+        }
+        for (int a = 0; a < d; a++) {
+            if (anyFar) { // x serves only the components far from the reference
+                permute(x, a * BLOCK, np);
+            }
+            permute(tg, a * BLOCK, np);
+        }
+        for (int j = 0; j < k; j++) {
+            permute(lp, j * BLOCK, np);
+        }
+        permute(w, 0, np);
+    }
+
+    /** a[o + q] = a[o + perm[q]] for q below np. */
+    private void permute(double[] a, int o, int np) {
+        for (int q = 0; q < np; q++) {
+            gather[q] = a[o + perm[q]];
+        }
+        System.arraycopy(gather, 0, a, o, np);
+    }
+
+    /**
+     * Completes the near components' Mahalanobis sums group by group ({@value #G} vectors of sorted samples),
+     * skipping what cannot matter. First the group's candidates are completed; their log-densities give, per
+     * lane, a lower bound M of the sample's largest log-density. Every other component's partial sum gives an
+     * upper bound ub of its log-density (the sum only grows with more columns, and rounding is monotone); when
+     * ub − M is below the component's exp cut in every lane, the full computation's value would be below the cut
+     * too, and exp would give exactly 0 for it ({@link #expAll}), so ub is stored instead and the remaining
+     * columns are skipped; otherwise two more columns are added and the test repeated. The result is bit for bit
+     * what the full sums give.
+     */
+    private void prunedFull(Params p, int np) {
+        int gl = G * L;
+        for (int i = 0; i < np; i += gl) {
+            java.util.Arrays.fill(gmax, PAD, PAD + gl, Double.NEGATIVE_INFINITY);
+            for (int j = 0; j < k; j++) {
+                if (colsDone[j] < 0) {
+                    groupMax(j, i);
+                }
+            }
+            for (int c = cand[i]; c <= cand[i + gl - 1]; c++) {
+                if (candCount[c] > 0 && colsDone[c] >= 0) {
+                    complete(p, c, i, colsDone[c], d);
+                }
+            }
+            for (int j = 0; j < k; j++) {
+                int c = colsDone[j];
+                if (c < 0 || candCount[j] > 0 && j >= cand[i] && j <= cand[i + gl - 1]) {
+                    continue;
+                }
+                while (true) {
+                    if (prune(p, j, i)) {
+                        break;
+                    }
+                    int c2 = Math.min(d, c + 2);
+                    if (c2 == d) {
+                        complete(p, j, i, c, d);
+                        break;
+                    }
+                    mahalanobis(tg, p.uPacked, j * p.uPackedStride, j * d, j * BLOCK, i, i + gl, c, c2, false, 0,
+                            false);
+                    c = c2;
+                }
+            }
+        }
+    }
+
+    /** Columns [c, d) of component j's sum for the group at i, then its log-density, then the group's max. */
+    private void complete(Params p, int j, int i, int c, int cTo) {
+        int gl = G * L;
+        mahalanobis(tg, p.uPacked, j * p.uPackedStride, j * d, j * BLOCK, i, i + gl, c, cTo, false, p.logConst[j],
+                true);
+        groupMax(j, i);
+    }
+
+    /** gmax = max(gmax, log-density of j) over the group at i. */
+    private void groupMax(int j, int i) {
+        int o = j * BLOCK + i;
+        for (int g = 0; g < G * L; g += L) {
+            DoubleVector.fromArray(S, gmax, PAD + g).max(DoubleVector.fromArray(S, lp, o + g))
+                    .intoArray(gmax, PAD + g);
+        }
+    }
+
+    /**
+     * Whether the group at i is certainly negligible for component j: ub − M below the cut in every lane, ub
+     * computed from the partial sum m by the operations that turn a complete sum into a log-density
+     * (logConstⱼ − ½m, in {@link #mahalanobis}); if so, ub is stored as the group's
+     * log-density of j.
+     */
+    private boolean prune(Params p, int j, int i) {
+        DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
+        double cut = cutJ[j];
+        int o = j * BLOCK + i;
+        DoubleVector u0 = lc.sub(DoubleVector.fromArray(S, lp, o).mul(0.5));
+        DoubleVector u1 = lc.sub(DoubleVector.fromArray(S, lp, o + L).mul(0.5));
+        DoubleVector u2 = lc.sub(DoubleVector.fromArray(S, lp, o + 2 * L).mul(0.5));
+        DoubleVector u3 = lc.sub(DoubleVector.fromArray(S, lp, o + 3 * L).mul(0.5));
+        VectorMask<Double> ok = u0.sub(DoubleVector.fromArray(S, gmax, PAD)).compare(VectorOperators.LT, cut)
+                .and(u1.sub(DoubleVector.fromArray(S, gmax, PAD + L)).compare(VectorOperators.LT, cut))
+                .and(u2.sub(DoubleVector.fromArray(S, gmax, PAD + 2 * L)).compare(VectorOperators.LT, cut))
+                .and(u3.sub(DoubleVector.fromArray(S, gmax, PAD + 3 * L)).compare(VectorOperators.LT, cut));
+        if (!ok.allTrue()) {
+            return false;
+        }
+        u0.intoArray(lp, o);
+        u1.intoArray(lp, o + L);
+        u2.intoArray(lp, o + 2 * L);
+        u3.intoArray(lp, o + 3 * L);
+        return true;
+    }
+
+    /**
+     * Adds columns [cFrom, cTo) of ‖y + srcᵀU‖² (y from {@link #yStart} at {@code yo}) into lp from {@code lo}
+     * (into zero when {@code fresh}) for the samples [from, to); U's columns two at a time from {@code up}
+     * (packed by {@link Params#uPacked}: per column pair c, c+1 the rows r ≤ c as (U_rc, U_r,c+1), then
+     * U_c+1,c+1, so pair c starts at c(c+1)/2; a last odd column as U_rc), four vectors of samples at a time:
+     * the src loads serve both columns. cFrom is even; cTo is even or D. With {@code toLd}, the complete sum m is
+     * stored as the log-density logC − ½m.
+     */
+    private void mahalanobis(double[] src, double[] up, int u0, int yo, int lo, int from, int to, int cFrom,
+                             int cTo, boolean fresh, double logC, boolean toLd) {
+        for (int i = from; i < to; i += G * L) {
             int mo = lo + i;
-            DoubleVector m0 = DoubleVector.zero(S);
-            DoubleVector m1 = m0;
-            DoubleVector m2 = m0;
-            DoubleVector m3 = m0;
-            int uo = u0;
-            int c = 0;
-            for (; c + 1 < d; c += 2) {
-                DoubleVector y0 = DoubleVector.broadcast(S, yInit[c]);
+            DoubleVector m0;
+            DoubleVector m1;
+            DoubleVector m2;
+            DoubleVector m3;
+            if (fresh) {
+                m0 = DoubleVector.zero(S);
+                m1 = m0;
+                m2 = m0;
+                m3 = m0;
+            } else {
+                m0 = DoubleVector.fromArray(S, lp, mo);
+                m1 = DoubleVector.fromArray(S, lp, mo + L);
+                m2 = DoubleVector.fromArray(S, lp, mo + 2 * L);
+                m3 = DoubleVector.fromArray(S, lp, mo + 3 * L);
+            }
+            int uo = u0 + cFrom * (cFrom + 1) / 2;
+            int c = cFrom;
+            for (; c + 1 < cTo; c += 2) {
+                DoubleVector y0 = DoubleVector.broadcast(S, yStart[yo + c]);
                 DoubleVector y1 = y0;
                 DoubleVector y2 = y0;
                 DoubleVector y3 = y0;
-                DoubleVector z0 = DoubleVector.broadcast(S, yInit[c + 1]);
+                DoubleVector z0 = DoubleVector.broadcast(S, yStart[yo + c + 1]);
                 DoubleVector z1 = z0;
                 DoubleVector z2 = z0;
                 DoubleVector z3 = z0;
-                int to = i;
+                int so = i;
                 int uEnd = uo + 2 * (c + 1);
-                for (; uo < uEnd; uo += 2, to += BLOCK) {
+                for (; uo < uEnd; uo += 2, so += BLOCK) {
                     DoubleVector u = DoubleVector.broadcast(S, up[uo]);
                     DoubleVector v = DoubleVector.broadcast(S, up[uo + 1]);
-                    DoubleVector t0 = DoubleVector.fromArray(S, src, to);
-                    DoubleVector t1 = DoubleVector.fromArray(S, src, to + L);
-                    DoubleVector t2 = DoubleVector.fromArray(S, src, to + 2 * L);
-                    DoubleVector t3 = DoubleVector.fromArray(S, src, to + 3 * L);
+                    DoubleVector t0 = DoubleVector.fromArray(S, src, so);
+                    DoubleVector t1 = DoubleVector.fromArray(S, src, so + L);
+                    DoubleVector t2 = DoubleVector.fromArray(S, src, so + 2 * L);
+                    DoubleVector t3 = DoubleVector.fromArray(S, src, so + 3 * L);
                     y0 = t0.fma(u, y0);
                     y1 = t1.fma(u, y1);
                     y2 = t2.fma(u, y2);
@@ -524,33 +913,40 @@ final class VectorDoubleKernel extends Kernel {
                     z3 = t3.fma(v, z3);
                 }
                 DoubleVector v = DoubleVector.broadcast(S, up[uo++]);
-                z0 = DoubleVector.fromArray(S, src, to).fma(v, z0);
-                z1 = DoubleVector.fromArray(S, src, to + L).fma(v, z1);
-                z2 = DoubleVector.fromArray(S, src, to + 2 * L).fma(v, z2);
-                z3 = DoubleVector.fromArray(S, src, to + 3 * L).fma(v, z3);
+                z0 = DoubleVector.fromArray(S, src, so).fma(v, z0);
+                z1 = DoubleVector.fromArray(S, src, so + L).fma(v, z1);
+                z2 = DoubleVector.fromArray(S, src, so + 2 * L).fma(v, z2);
+                z3 = DoubleVector.fromArray(S, src, so + 3 * L).fma(v, z3);
                 m0 = z0.fma(z0, y0.fma(y0, m0));
                 m1 = z1.fma(z1, y1.fma(y1, m1));
                 m2 = z2.fma(z2, y2.fma(y2, m2));
                 m3 = z3.fma(z3, y3.fma(y3, m3));
             }
-            if (c < d) {
-                DoubleVector y0 = DoubleVector.broadcast(S, yInit[c]);
+            if (c < cTo) {
+                DoubleVector y0 = DoubleVector.broadcast(S, yStart[yo + c]);
                 DoubleVector y1 = y0;
                 DoubleVector y2 = y0;
                 DoubleVector y3 = y0;
-                int to = i;
+                int so = i;
                 int uEnd = uo + c + 1;
-                for (; uo < uEnd; uo++, to += BLOCK) {
+                for (; uo < uEnd; uo++, so += BLOCK) {
                     DoubleVector u = DoubleVector.broadcast(S, up[uo]);
-                    y0 = DoubleVector.fromArray(S, src, to).fma(u, y0);
-                    y1 = DoubleVector.fromArray(S, src, to + L).fma(u, y1);
-                    y2 = DoubleVector.fromArray(S, src, to + 2 * L).fma(u, y2);
-                    y3 = DoubleVector.fromArray(S, src, to + 3 * L).fma(u, y3);
+                    y0 = DoubleVector.fromArray(S, src, so).fma(u, y0);
+                    y1 = DoubleVector.fromArray(S, src, so + L).fma(u, y1);
+                    y2 = DoubleVector.fromArray(S, src, so + 2 * L).fma(u, y2);
+                    y3 = DoubleVector.fromArray(S, src, so + 3 * L).fma(u, y3);
                 }
                 m0 = y0.fma(y0, m0);
                 m1 = y1.fma(y1, m1);
                 m2 = y2.fma(y2, m2);
                 m3 = y3.fma(y3, m3);
+            }
+            if (toLd) { // as prune does
+                DoubleVector lc = DoubleVector.broadcast(S, logC);
+                m0 = lc.sub(m0.mul(0.5));
+                m1 = lc.sub(m1.mul(0.5));
+                m2 = lc.sub(m2.mul(0.5));
+                m3 = lc.sub(m3.mul(0.5));
             }
             m0.intoArray(lp, mo);
             m1.intoArray(lp, mo + L);
@@ -650,10 +1046,6 @@ final class VectorDoubleKernel extends Kernel {
      * responsibility ω e^(z − max) / Σ is below θⱼ and e^(z − max) below 2⁻⁶⁰ of the sum Σ ≥ 1 it joins.
      */
     private void expAll(Params p, int np) {
-        double wmax = 0;
-        for (int i = 0; i < np; i++) {
-            wmax = Math.max(wmax, w[i]);
-        }
         // The constants as loop-invariant locals (a static final vector is re-read from its object every time).
         // One vector per step and no more: this method's inlined Vector API code must stay well under C2's
         // inlining budget, or C2 may leave some operations as calls that box every vector (seen with two vectors
@@ -677,8 +1069,7 @@ final class VectorDoubleKernel extends Kernel {
         int stp = step;
         for (int j = 0; j < k; j++) {
             int o = j * BLOCK;
-            // NaN-free: θⱼ = 0 gives −∞, wmax = 0 (nothing counts) the plain cut; always < 0, so the max stays
-            double cut = wmax > 0 ? Math.max(EXP_UNDERFLOW_D, Math.log(p.negligible[j] / wmax)) : EXP_UNDERFLOW_D;
+            double cut = cutJ[j];
             for (int i = 0; i < np; i += stp) {
                 DoubleVector z = DoubleVector.fromArray(S, lp, o + i).sub(DoubleVector.fromArray(S, mx, i));
                 VectorMask<Double> under = z.compare(VectorOperators.LT, cut);
