@@ -49,7 +49,15 @@ final class VectorDoubleKernel extends Kernel {
      * Columns of the full Mahalanobis sums computed for every component before the block is sorted and the rest
      * pruned ({@link #prunedFull}); even.
      */
-    private static final int PRUNE_COLS = Integer.getInteger("emgmm.pruneCols", 4);
+    private static final int PRUNE_COLS = 4;
+    /**
+     * The last column count at which {@link #prunedFull} tests a component (every two columns from
+     * {@link #PRUNE_COLS}); one that still matters then is completed at once. Well separated components are mostly
+     * pruned by then; for overlapping ones each further test would cost about as much as it could save.
+     */
+    private static final int PRUNE_LAST = 8;
+    /** (group, component) pairs pruned by {@link #prunedFull} in this JVM: a diagnostic, for the tests. */
+    static final java.util.concurrent.atomic.LongAdder PRUNED = new java.util.concurrent.atomic.LongAdder();
 
     private final double[] rows;
     private final double[] x;
@@ -777,6 +785,7 @@ final class VectorDoubleKernel extends Kernel {
      */
     private void prunedFull(Params p, int np) {
         int gl = G * L;
+        int pruned = 0;
         for (int i = 0; i < np; i += gl) {
             java.util.Arrays.fill(gmax, PAD, PAD + gl, Double.NEGATIVE_INFINITY);
             for (int j = 0; j < k; j++) {
@@ -796,10 +805,11 @@ final class VectorDoubleKernel extends Kernel {
                 }
                 while (true) {
                     if (prune(p, j, i)) {
+                        pruned++;
                         break;
                     }
                     int c2 = Math.min(d, c + 2);
-                    if (c2 == d) {
+                    if (c2 == d || c >= PRUNE_LAST) {
                         complete(p, j, i, c, d);
                         break;
                     }
@@ -808,6 +818,9 @@ final class VectorDoubleKernel extends Kernel {
                     c = c2;
                 }
             }
+        }
+        if (pruned > 0) {
+            PRUNED.add(pruned);
         }
     }
 

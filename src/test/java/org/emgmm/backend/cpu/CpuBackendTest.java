@@ -443,4 +443,70 @@ class CpuBackendTest {
             }
         }
     }
+    static Stream<Arguments> prunedShapes() {
+        // D from just above the four columns every component gets before pruning, odd and even, K from 3
+        return Stream.of(Arguments.of(5, 3, 1L), Arguments.of(6, 8, 2L), Arguments.of(7, 5, 3L),
+                Arguments.of(9, 12, 4L), Arguments.of(16, 16, 5L));
+    }
+
+    @ParameterizedTest(name = "d={0} k={1}")
+    @MethodSource("prunedShapes")
+    void separatedClustersInShuffledRowsMatchTheReferenceThroughThePrunedPath(int d, int k, long seed) {
+        // K − 1 clusters with centres uniform in 100 + [−10, 10]^D (per-feature spreads 0.5 to 1.5; cluster 0 has
+        // spread 0.01), rows in random cluster order, weights with zeros; components near the clusters with
+        // correlated covariances (component 0 tight, so far from Σ φ μ in its own units: summed about its own
+        // mean), and one component 60 away from every cluster (never a candidate, pruned everywhere). The double
+        // vector kernel sorts each block by candidate component and prunes most (group, component) pairs after a
+        // few columns: every sum must still match the reference.
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int n = 3000; // 11 full blocks and a padded one
+        int kc = k - 1;
+        double[] centres = new double[kc * d];
+        for (int i = 0; i < centres.length; i++) {
+            centres[i] = 100 + rnd.nextDouble(-10, 10);
+        }
+        double[] x = new double[n * d];
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            int c = rnd.nextInt(kc);
+            for (int a = 0; a < d; a++) {
+                double sd = c == 0 ? 0.01 : 0.5 + (a + c) % 3 * 0.5;
+                x[i * d + a] = centres[c * d + a] + sd * gauss(rnd);
+            }
+            w[i] = i % 7 == 3 ? 0 : rnd.nextDouble(0, 3);
+        }
+        ArrayDataset data = ArrayDataset.of(x, d, w);
+        double[] means = new double[k * d];
+        for (int i = 0; i < kc * d; i++) {
+            means[i] = centres[i] + rnd.nextDouble(-0.2, 0.2) * (i < d ? 0.01 : 1);
+        }
+        for (int a = 0; a < d; a++) {
+            means[kc * d + a] = centres[a] + 60;
+        }
+        double[] wts = new double[k];
+        java.util.Arrays.fill(wts, 1.0 / k);
+        long before = VectorDoubleKernel.PRUNED.sum();
+        for (CovarianceType type : new CovarianceType[] {CovarianceType.FULL, CovarianceType.TIED}) {
+            int blocks = type == CovarianceType.FULL ? k : 1;
+            double[] cov = new double[blocks * d * d];
+            for (int j = 0; j < blocks; j++) {
+                double scale = type == CovarianceType.FULL && j == 0 ? 1e-4 : 1;
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b < d; b++) {
+                        cov[j * d * d + a * d + b] = scale * (a == b ? 1 + 0.2 * ((a + j) % 3) : 0.3 / (1 + Math.abs(a - b)));
+                    }
+                }
+            }
+            Gaussians g = Gaussians.of(type, wts, means, cov, 0);
+            SufficientStatistics ref = ReferencePass.accumulate(data, g);
+            for (boolean vector : paths()) {
+                try (CpuBackend b = new CpuBackend(2, Precision.DOUBLE, vector)) {
+                    assertClose(ref, run(b, data, g), TOL_F64, type + (vector ? " vector" : " scalar"));
+                }
+            }
+        }
+        if (CpuBackend.vectorAvailable()) {
+            assertTrue(VectorDoubleKernel.PRUNED.sum() > before, "the pruned path was not taken");
+        }
+    }
 }
