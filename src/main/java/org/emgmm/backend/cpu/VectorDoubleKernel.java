@@ -15,7 +15,10 @@ import org.emgmm.em.SufficientStatistics;
  * <ul>
  *   <li>log-densities: diag, spherical (x − μ)·p as one fma x·p − μp per feature; full, tied (x − μ)ᵀU two
  *       columns at a time, from (x − ref)ᵀU − (μ − ref)ᵀU for a component near the reference ref = Σφμ
- *       ({@link Params#ref});</li>
+ *       ({@link Params#ref}); for D above {@value #PRUNE_COLS} and K above 1 the block is first sorted by each
+ *       sample's likeliest component (from the first columns) and a component's remaining columns are skipped for a
+ *       group of samples where its log-density is certainly too low to give a responsibility above the cut
+ *       ({@link #prunedFull}; the same bits as the complete sums);</li>
  *   <li>weighted sums: for the components near the reference whose responsibilities are mostly non-zero in the
  *       block, one matrix product Rᵀ·P over the block ({@link #sumsShared}): P's columns are built once per block
  *       and shared by every component (full: the products (x − ref)_a(x − ref)_b, a ≤ b; diag: the squares; then
