@@ -125,6 +125,11 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] yStart;
     /** Per sample of the block, the component with the best upper bound (as a double; {@link #sortBlock}). */
     private final double[] bestIdx;
+    /**
+     * Per component, the run's upper bound of a log-density from the block's lp after the first columns
+     * ({@link #sortBlock}): ub = lp·scale + shift, −½ and logConstⱼ for a partial sum (near the reference), 1 and
+     * 0 for a complete log-density (far, exact); only a heuristic, so the fma's rounding does not matter.
+     */
     private final double[] ubScale;
     private final double[] ubShift;
     /** Whether some component of the run is far from the reference ({@link Params#refOk} false). */
@@ -137,8 +142,6 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] gather;
     /** The best log-density per lane of the group in {@link #prunedFull}, at {@link #PAD}. */
     private final double[] gmax = new double[G * L + 2 * PAD];
-    /** Columns of the Mahalanobis sum done per component (pruned full path); −1 when complete. */
-    private final int[] colsDone;
 
     VectorDoubleKernel(Dataset data, int k) {
         super(data, k);
@@ -176,7 +179,6 @@ final class VectorDoubleKernel extends Kernel {
         candCount = new int[k];
         candPos = new int[k];
         gather = new double[BLOCK];
-        colsDone = new int[k];
     }
 
     @Override
@@ -222,6 +224,8 @@ final class VectorDoubleKernel extends Kernel {
                 for (int c = 0; c < d; c++) {
                     yStart[j * d + c] = p.refOk[j] ? -p.refY[j * d + c] : 0;
                 }
+                ubScale[j] = p.refOk[j] ? -0.5 : 1;
+                ubShift[j] = p.refOk[j] ? p.logConst[j] : 0;
             }
         }
     }
@@ -687,16 +691,14 @@ final class VectorDoubleKernel extends Kernel {
     /**
      * −½‖(x − μⱼ)ᵀUⱼ‖² + log φⱼ + log det Uⱼ − ½D log 2π for every component: for a component near the reference
      * from (x − ref)ᵀUⱼ − (μⱼ − ref)ᵀUⱼ (the centred block tg serves every such component), otherwise from x − μⱼ.
-     * With K > 1 and D > {@link #PRUNE_COLS}, the near components' sums are pruned ({@link #prunedFull}).
+     * With K > 1 and D > {@link #PRUNE_COLS}, the near components' sums are pruned ({@link #prunedFull}): here
+     * they get their first {@link #PRUNE_COLS} columns only; the far ones are always complete.
      */
     private void logDensitiesFull(Params p, int np) {
         boolean prune = k > 1 && d > PRUNE_COLS;
-        int c1 = prune ? PRUNE_COLS : d;
         for (int j = 0; j < k; j++) {
-            int lo = j * BLOCK;
             if (p.refOk[j]) {
-                mahalanobis(tg, p.uPacked, j * p.uPackedStride, j * d, lo, 0, np, 0, c1, true, p.logConst[j], !prune);
-                colsDone[j] = prune ? c1 : -1;
+                mahalanobis(p, j, tg, 0, np, 0, prune ? PRUNE_COLS : d, true, !prune);
             } else {
                 for (int a = 0; a < d; a++) {
                     DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
@@ -705,8 +707,7 @@ final class VectorDoubleKernel extends Kernel {
                         DoubleVector.fromArray(S, x, o + i).sub(mu).intoArray(t, o + i);
                     }
                 }
-                mahalanobis(t, p.uPacked, j * p.uPackedStride, j * d, lo, 0, np, 0, d, true, p.logConst[j], true);
-                colsDone[j] = -1;
+                mahalanobis(p, j, t, 0, np, 0, d, true, true);
             }
         }
         if (prune) {
@@ -723,13 +724,6 @@ final class VectorDoubleKernel extends Kernel {
      * share their candidate, and a component's listed vectors are few and dense.
      */
     private void sortBlock(Params p, int np) {
-        // ub = m·sⱼ + cⱼ: −½ and logConstⱼ for a partial sum, 1 and 0 for a complete log-density (exact); only a
-        // heuristic, so the fma's rounding does not matter
-        for (int j = 0; j < k; j++) {
-            boolean done = colsDone[j] < 0;
-            ubScale[j] = done ? 1 : -0.5;
-            ubShift[j] = done ? 0 : p.logConst[j];
-        }
         for (int i = 0; i < np; i += L) {
             DoubleVector best = DoubleVector.fromArray(S, lp, i).fma(ubScale[0], ubShift[0]);
             DoubleVector idx = DoubleVector.zero(S);
@@ -792,20 +786,20 @@ final class VectorDoubleKernel extends Kernel {
         for (int i = 0; i < np; i += gl) {
             java.util.Arrays.fill(gmax, PAD, PAD + gl, Double.NEGATIVE_INFINITY);
             for (int j = 0; j < k; j++) {
-                if (colsDone[j] < 0) {
+                if (!p.refOk[j]) {
                     groupMax(j, i);
                 }
             }
             for (int c = cand[i]; c <= cand[i + gl - 1]; c++) {
-                if (candCount[c] > 0 && colsDone[c] >= 0) {
-                    complete(p, c, i, colsDone[c], d);
+                if (candCount[c] > 0 && p.refOk[c]) {
+                    complete(p, c, i, PRUNE_COLS);
                 }
             }
             for (int j = 0; j < k; j++) {
-                int c = colsDone[j];
-                if (c < 0 || candCount[j] > 0 && j >= cand[i] && j <= cand[i + gl - 1]) {
+                if (!p.refOk[j] || candCount[j] > 0 && j >= cand[i] && j <= cand[i + gl - 1]) {
                     continue;
                 }
+                int c = PRUNE_COLS;
                 while (true) {
                     if (prune(p, j, i)) {
                         pruned++;
@@ -813,11 +807,10 @@ final class VectorDoubleKernel extends Kernel {
                     }
                     int c2 = Math.min(d, c + 2);
                     if (c2 == d || c >= PRUNE_LAST) {
-                        complete(p, j, i, c, d);
+                        complete(p, j, i, c);
                         break;
                     }
-                    mahalanobis(tg, p.uPacked, j * p.uPackedStride, j * d, j * BLOCK, i, i + gl, c, c2, false, 0,
-                            false);
+                    mahalanobis(p, j, tg, i, i + gl, c, c2, false, false);
                     c = c2;
                 }
             }
@@ -828,10 +821,8 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     /** Columns [c, d) of component j's sum for the group at i, then its log-density, then the group's max. */
-    private void complete(Params p, int j, int i, int c, int cTo) {
-        int gl = G * L;
-        mahalanobis(tg, p.uPacked, j * p.uPackedStride, j * d, j * BLOCK, i, i + gl, c, cTo, false, p.logConst[j],
-                true);
+    private void complete(Params p, int j, int i, int c) {
+        mahalanobis(p, j, tg, i, i + G * L, c, d, false, true);
         groupMax(j, i);
     }
 
@@ -873,15 +864,19 @@ final class VectorDoubleKernel extends Kernel {
     }
 
     /**
-     * Adds columns [cFrom, cTo) of ‖y + srcᵀU‖² (y from {@link #yStart} at {@code yo}) into lp from {@code lo}
-     * (into zero when {@code fresh}) for the samples [from, to); U's columns two at a time from {@code up}
-     * (packed by {@link Params#uPacked}: per column pair c, c+1 the rows r ≤ c as (U_rc, U_r,c+1), then
-     * U_c+1,c+1, so pair c starts at c(c+1)/2; a last odd column as U_rc), four vectors of samples at a time:
-     * the src loads serve both columns. cFrom is even; cTo is even or D. With {@code toLd}, the complete sum m is
-     * stored as the log-density logC − ½m.
+     * Adds columns [cFrom, cTo) of component j's ‖y + srcᵀUⱼ‖² (y from {@link #yStart}) into its row of lp
+     * (into zero when {@code fresh}) for the samples [from, to); Uⱼ's columns two at a time (packed by
+     * {@link Params#uPacked}: per column pair c, c+1 the rows r ≤ c as (U_rc, U_r,c+1), then U_c+1,c+1, so pair
+     * c starts at c(c+1)/2; a last odd column as U_rc), four vectors of samples at a time: the src loads serve
+     * both columns. cFrom is even; cTo is even or D. With {@code toLd}, the complete sum m is stored as the
+     * log-density logConstⱼ − ½m.
      */
-    private void mahalanobis(double[] src, double[] up, int u0, int yo, int lo, int from, int to, int cFrom,
-                             int cTo, boolean fresh, double logC, boolean toLd) {
+    private void mahalanobis(Params p, int j, double[] src, int from, int to, int cFrom, int cTo, boolean fresh,
+                             boolean toLd) {
+        double[] up = p.uPacked;
+        int u0 = j * p.uPackedStride;
+        int yo = j * d;
+        int lo = j * BLOCK;
         for (int i = from; i < to; i += G * L) {
             int mo = lo + i;
             DoubleVector m0;
@@ -958,7 +953,7 @@ final class VectorDoubleKernel extends Kernel {
                 m3 = y3.fma(y3, m3);
             }
             if (toLd) { // as prune does
-                DoubleVector lc = DoubleVector.broadcast(S, logC);
+                DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
                 m0 = lc.sub(m0.mul(0.5));
                 m1 = lc.sub(m1.mul(0.5));
                 m2 = lc.sub(m2.mul(0.5));
