@@ -73,13 +73,19 @@ public final class TestBackends {
         return all().filter(b -> b.precision() == Precision.DOUBLE);
     }
 
-    /** @return the CPU backends: double with 1 thread and all threads, float with all threads */
+    /**
+     * @return the CPU backends: double with 1 thread and all threads, float with all threads (each on the Vector API
+     *     kernels where the JVM has them, else the plain-Java ones), and the plain-Java kernels in both precisions
+     */
     public static List<NamedBackend> cpuBackends() {
         return List.of(
                 new NamedBackend("cpu-double-1thread", Precision.DOUBLE, () -> new CpuBackend(1, Precision.DOUBLE)),
                 new NamedBackend("cpu-double-allthreads", Precision.DOUBLE,
                         () -> new CpuBackend(0, Precision.DOUBLE)),
-                new NamedBackend("cpu-float-allthreads", Precision.FLOAT, () -> new CpuBackend(0, Precision.FLOAT)));
+                new NamedBackend("cpu-float-allthreads", Precision.FLOAT, () -> new CpuBackend(0, Precision.FLOAT)),
+                new NamedBackend("cpu-double-plain", Precision.DOUBLE,
+                        () -> new CpuBackend(0, Precision.DOUBLE, false)),
+                new NamedBackend("cpu-float-plain", Precision.FLOAT, () -> new CpuBackend(0, Precision.FLOAT, false)));
     }
 
     // ------------------------------------------------------------------------------------------------------------

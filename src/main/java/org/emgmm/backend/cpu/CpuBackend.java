@@ -56,9 +56,11 @@ public final class CpuBackend implements Backend {
     /**
      * @param threads worker threads (0 means all available processors)
      * @param precision arithmetic precision of the per-sample pass
-     * @param vector whether to use the Vector API kernels (must be {@link #vectorAvailable() available})
+     * @param vector whether to use the Vector API kernels (must be {@link #vectorAvailable() available}); false
+     *     runs the plain-Java kernels, which give the same results within the precision's rounding
+     * @throws IllegalStateException when {@code vector} is asked for and the JVM lacks the Vector API
      */
-    CpuBackend(int threads, Precision precision, boolean vector) {
+    public CpuBackend(int threads, Precision precision, boolean vector) {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
         }

@@ -396,12 +396,28 @@ class CpuBackendTest {
         }
     }
 
+    /**
+     * Rounding bound of one weighted sum, in ulps of its magnitude (ReferencePass.magnitudes: the sum of the terms'
+     * absolute values about the origin, widened by the means' box, which bounds every term the kernels add about
+     * their reference point or the means). The kernels add at most 2·8 lanes per vector block, one block sum per
+     * 256-row chunk and at most n/256 chunk sums, and the shift from the reference to the means costs 3 more
+     * roundings of terms no larger than the magnitude: with n = 4096 at most ~40 roundings stand between any term
+     * and the result, so 64 ulps of the magnitude bound the error whatever the vector width or summation order.
+     * The cut-off's own contribution (what it leaves out) is below 2^-60 of a component's weight, far inside it.
+     * Measured on the test below (2026-12-04, vector widths 128 to 512 bits): the largest error is 24 ulps (scalar
+     * S0) with the 2^-60 cut-off; with a 2^-30 cut-off (Params.negligible) the vector kernel's errors grow to about
+     * 7,900 ulps (S0) and 38,000 ulps (S1), and the test fails.
+     */
+    private static final double SUM_ULPS = 64;
+
     @Test
     void negligibleResponsibilitiesLeaveEverySumUnchanged() {
         // Two unit clusters 8 apart, rows sorted by cluster: responsibilities across clusters run from 1e-6 down
         // to 1e-40, on both sides of the kernels' cut-off 2^-60 φ ω̄ (below it a vector is left out of the sums).
-        // Each sum of each component must still match the exact reference to 1e-13 of its own value: the cross
-        // terms of component B alone add about 1e-12 of its weight, so a cut-off much above 2^-60 would show.
+        // Each sum of each component must still match the exact reference within the rounding bound SUM_ULPS of
+        // its magnitude: the cross terms of component B alone add about 1e-12 of its weight, so a cut-off much
+        // above 2^-60 shows. (A relative bound on the value is wrong here: S1 and the off-diagonal S2 entries are
+        // differences of much larger sums about the kernel's reference point, and cancel.)
         SplittableRandom rnd = new SplittableRandom(17);
         int n = 4096;
         int d = 2;
@@ -422,19 +438,21 @@ class CpuBackendTest {
                 }
                 Gaussians g = Gaussians.of(type, new double[] {0.5, 0.5}, new double[] {0.1, 0, 7.9, 2.1}, cov, 0);
                 SufficientStatistics ref = ReferencePass.accumulate(data, g);
+                SufficientStatistics mag = ReferencePass.magnitudes(data, g);
                 for (boolean vector : paths()) {
                     try (CpuBackend b = new CpuBackend(2, Precision.DOUBLE, vector)) {
                         SufficientStatistics st = run(b, data, g);
                         String what = type + (weighted ? " weighted" : "") + (vector ? " vector" : " scalar");
-                        assertEquals(ref.logLik, st.logLik, 1e-13 * Math.abs(ref.logLik), what + " logLik");
+                        assertEquals(ref.logLik, st.logLik, SUM_ULPS * 0x1p-52 * mag.logLik, what + " logLik");
                         double[][] refs = {ref.s0, ref.s1, ref.s2};
                         double[][] gots = {st.s0, st.s1, st.s2};
+                        double[][] mags = {mag.s0, mag.s1, mag.s2};
                         for (int t = 0; t < 3; t++) {
                             for (int i = 0; i < refs[t].length; i++) {
                                 if (t == 2 && type.needsOuterProducts() && (i / d) % d > i % d) {
                                     continue; // lower triangle: not part of the contract
                                 }
-                                assertEquals(refs[t][i], gots[t][i], 1e-13 * Math.abs(refs[t][i]) + 1e-300,
+                                assertEquals(refs[t][i], gots[t][i], SUM_ULPS * 0x1p-52 * mags[t][i] + 1e-300,
                                         what + " s" + t + "[" + i + "]");
                             }
                         }

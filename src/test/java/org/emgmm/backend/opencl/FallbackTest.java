@@ -54,7 +54,9 @@ class FallbackTest {
             "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.annotation.JsonProperty"};
         for (String name : needed) {
             try {
-                java.security.CodeSource cs = Class.forName(name).getProtectionDomain().getCodeSource();
+                // not initialised: initialising org.jocl.CL loads the native library, which throws without libOpenCL
+                java.security.CodeSource cs = Class.forName(name, false, FallbackTest.class.getClassLoader())
+                        .getProtectionDomain().getCodeSource();
                 if (cs != null && cs.getLocation() != null) {
                     parts.add(Paths.get(cs.getLocation().toURI()).toString());
                 }
