@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares .gpu/ (ignored by git) for bench/gpu-check.sh on a GPU machine that has no JDK:
 #   .gpu/jre/                 a jlink'ed Java runtime (the modules emgmm, JOCL, Jackson, JUnit and JMH need)
+#   .gpu/emgmm                the launcher (src/main/dist/emgmm; EMGMM_JAVA=.gpu/jre/bin/java)
 #   .gpu/emgmm.jar            the shaded jar built with the `bench` profile (includes the JMH benchmarks and JMH)
 #   .gpu/test-classes/        the compiled tests and their resources
 #   .gpu/junit-console.jar    JUnit's console launcher (junit-platform-console-standalone)
@@ -17,6 +18,8 @@ mkdir -p .gpu
 jlink --add-modules java.base,java.logging,java.sql,java.management,java.xml,java.naming,jdk.unsupported,jdk.incubator.vector,jdk.management \
       --strip-debug --no-header-files --no-man-pages --compress=2 --output .gpu/jre
 cp "$BUILD/emgmm.jar" .gpu/emgmm.jar
+cp src/main/dist/emgmm .gpu/emgmm && chmod 755 .gpu/emgmm   # the launcher: libjsig from .gpu/jre/lib preloaded
+test -f .gpu/jre/lib/libjsig.so || { echo "jlink dropped lib/libjsig.so" >&2; exit 1; }
 cp -r "$BUILD/test-classes" .gpu/test-classes
 cp "$BUILD/junit/junit-platform-console-standalone-$JUNIT_PLATFORM.jar" .gpu/junit-console.jar
 cp bench/gpu-check.sh .gpu/

@@ -8,5 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -Pbench -DbuildDir=target-jmh -DskipTests compile dependency:build-classpath \
     -Dmdep.outputFile=target-jmh/cp.txt
-exec java --add-modules jdk.incubator.vector -Xss8m -cp "target-jmh/classes:$(cat target-jmh/cp.txt)" \
+# through the launcher (src/main/dist/emgmm java ...): libjsig preloaded, so that the OpenCL runtime (PoCL's LLVM)
+# cannot replace the JVM's signal handlers and kill the CPU benchmark that runs after the OpenCL one
+exec src/main/dist/emgmm java -Xss8m -cp "target-jmh/classes:$(cat target-jmh/cp.txt)" \
     org.emgmm.jmh.RunBenchmarks "$@"

@@ -19,6 +19,7 @@ public final class GmmSettings {
     private final int threads;
     private final String device;
     private final long maxDeviceMemory;
+    private final boolean openClDiscovery;
 
     private GmmSettings(Builder b) {
         this.k = b.k;
@@ -35,6 +36,7 @@ public final class GmmSettings {
         this.threads = b.threads;
         this.device = b.device;
         this.maxDeviceMemory = b.maxDeviceMemory;
+        this.openClDiscovery = b.openClDiscovery;
     }
 
     /** @return a builder with the defaults: k = 1, full, tol 1e-3, regCovar 1e-6, maxIter 100, nInit 1 */
@@ -59,6 +61,7 @@ public final class GmmSettings {
         b.threads = threads;
         b.device = device;
         b.maxDeviceMemory = maxDeviceMemory;
+        b.openClDiscovery = openClDiscovery;
         return b;
     }
 
@@ -132,6 +135,14 @@ public final class GmmSettings {
         return maxDeviceMemory;
     }
 
+    /**
+     * @return whether {@link BackendKind#AUTO} may look for OpenCL devices (true by default); when false, auto runs
+     *     on the CPU without loading any OpenCL runtime
+     */
+    public boolean openClDiscovery() {
+        return openClDiscovery;
+    }
+
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
         private int k = 1;
@@ -148,6 +159,7 @@ public final class GmmSettings {
         private int threads = 0;
         private String device;
         private long maxDeviceMemory = 0;
+        private boolean openClDiscovery = true;
 
         private Builder() {
         }
@@ -240,6 +252,21 @@ public final class GmmSettings {
         /** @param v OpenCL device index or name fragment, null for the default @return this */
         public Builder device(String v) {
             device = v;
+            return this;
+        }
+
+        /**
+         * Whether {@link BackendKind#AUTO} may look for OpenCL devices (default true). Listing the devices loads every
+         * installed OpenCL runtime into the process, and runtimes that embed LLVM (PoCL, Oclgrind, ROCm, Intel's,
+         * Mesa's) replace the JVM's signal handlers unless the JVM was started with {@code libjsig} preloaded (see
+         * the README). With false, auto never loads an OpenCL runtime and runs on the CPU; an explicit
+         * {@link BackendKind#OPENCL} is not affected.
+         *
+         * @param v false to keep auto away from OpenCL
+         * @return this
+         */
+        public Builder openClDiscovery(boolean v) {
+            openClDiscovery = v;
             return this;
         }
 

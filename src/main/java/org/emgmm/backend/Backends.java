@@ -62,6 +62,9 @@ public final class Backends {
                     throw new IllegalStateException("the OpenCL backend failed: " + e.getMessage(), e);
                 }
             default:
+                if (!s.openClDiscovery()) {
+                    return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                }
                 try {
                     Backend b = openOpenCl(s, data, true);
                     if (b != null) {

@@ -126,7 +126,7 @@ class ReadmeTest {
     @Test
     void theTwoCommandsAreTheOnesCiRuns() throws Exception {
         String text = readme();
-        String main = "mvn -B -q package -DskipTests && java --add-modules jdk.incubator.vector -jar target/emgmm.jar fit";
+        String main = "mvn -B -q package -DskipTests && target/emgmm fit";
         assertTrue(text.contains(main), "main job");
         assertTrue(text.contains("```sh\nmvn -B test\n```"), "test command");
         Path ci = Path.of(".ci/run");

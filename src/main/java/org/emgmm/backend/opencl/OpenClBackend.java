@@ -66,6 +66,7 @@ public final class OpenClBackend implements Backend {
      * @throws OpenClException when the OpenCL library cannot be loaded or a query fails
      */
     public static List<DeviceInfo> devices() {
+        SignalChaining.warnOnceIfUnchained();
         try {
             return listDevices();
         } catch (LinkageError e) {

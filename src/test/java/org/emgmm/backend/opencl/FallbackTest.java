@@ -41,7 +41,7 @@ class FallbackTest {
      * The class path of this JVM, plus where the classes the probe needs came from (under a launcher with its own
      * class loader, such as JUnit's console launcher, java.class.path does not list them).
      */
-    private static String classPath() {
+    static String classPath() {
         java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
         String own = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         for (String p : own.split(java.io.File.pathSeparator)) {
