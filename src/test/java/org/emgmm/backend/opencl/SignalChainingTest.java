@@ -104,6 +104,19 @@ class SignalChainingTest {
     }
 
     @Test
+    void autoWithoutDiscoveryNeverLoadsOpenCl() throws Exception {
+        OpenClTestSupport.device();
+        // no libjsig, -Xcheck:jni: had OpenCL been loaded, HotSpot would report PoCL's handlers and emgmm would warn
+        Result r = run(probe(List.of(java(), "--add-modules", "jdk.incubator.vector", "-Xcheck:jni"),
+                "auto-no-discovery"));
+        String out = r.output();
+        assertEquals(0, r.exit(), out);
+        assertTrue(out.contains("auto-no-discovery backend=cpu events=0"), out);
+        assertFalse(handlerReplaced(out), out);
+        assertFalse(out.contains(WARNING), out);
+    }
+
+    @Test
     void mapsParsing() {
         assertTrue(SignalChaining.mapsListJsig(
                 "7f00-7f01 r-xp 00000000 fe:01 123 /usr/lib/jvm/java-17/lib/libjsig.so\n"));

@@ -19,6 +19,8 @@ import org.emgmm.data.ArrayDataset;
  *   <li>{@code auto}: {@code emgmm bench --backend auto} on a problem large enough for auto to look for a GPU;
  *   <li>{@code bench-opencl}: {@code emgmm bench --backend opencl} (kernels compiled and run);
  *   <li>{@code opencl}: a library fit on the OpenCL backend;
+ *   <li>{@code auto-no-discovery}: a library fit under auto with {@code openClDiscovery(false)}, on a problem large
+ *       enough for auto to look for a GPU otherwise;
  *   <li>{@code cpu=S}: CPU fits for S seconds, with a null dereference in compiled code (HotSpot's implicit null
  *       checks fault with SIGSEGV) and a full GC in every round; prints the number of rounds.
  * </ul>
@@ -49,6 +51,13 @@ public final class SignalProbe {
                 out.println(step + " exit=" + Main.run(out, err, "bench", "--backend", backend, "--n", "200000",
                         "--d", "4", "--k", "16", "--covariance", "diag", "--precision", "float", "--iters", "1",
                         "--warmup", "0", "--json"));
+            } else if (step.equals("auto-no-discovery")) {
+                // N·K·D = 1e6 · 4 · 4 = 1.6e7: above auto's threshold
+                ArrayDataset data = OpenClTestSupport.blobs(1_000_000, 4, 4, 0, 3);
+                GmmSettings s = GmmSettings.builder().k(4).covarianceType(CovarianceType.DIAG).maxIter(2)
+                        .openClDiscovery(false).build();
+                MixtureModel m = new GaussianMixture(s).fit(data);
+                out.println("auto-no-discovery backend=" + m.backend() + " events=" + m.events().size());
             } else if (step.equals("opencl")) {
                 MixtureModel m = fit(BackendKind.OPENCL, 0);
                 out.println("opencl backend=" + m.backend() + " iterations=" + m.nIter());
