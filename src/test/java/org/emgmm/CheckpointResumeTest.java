@@ -116,6 +116,37 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void reseedingAfterTheCutDrawsWhatTheUninterruptedFitDraws() {
+        // Rows of weight 0 far from the data: a component re-seeded onto one of them (re-seeding draws from all
+        // sampled rows) collapses again at the next iteration and is re-seeded again, so draws continue after
+        // early checkpoints, and only a generator put back where it was draws the same rows.
+        Dataset base = data();
+        int n = (int) base.rows();
+        double[] x = new double[2 * n * 2];
+        base.read(0, n, x, 0);
+        double[] w = new double[2 * n];
+        java.util.Arrays.fill(w, 0, n, 1.0);
+        for (int i = n; i < 2 * n; i++) {
+            x[2 * i] = 1000 + Math.sin(i);
+            x[2 * i + 1] = -1000 + Math.cos(i);
+        }
+        Dataset data = ArrayDataset.of(x, 2, w);
+        double[] means = {0, 0, 6, 1, 1000, -1000, 7, 8};
+        double[] cov = {1, 1, 1, 1, 1, 1, 1, 1};
+        GmmSettings s = settings(CovarianceType.DIAG).nInit(2).maxIter(8).tol(0).seed(3).start(
+                new StartParameters(new double[] {0.25, 0.25, 0.25, 0.25}, means, cov)).build();
+        List<FitState> states = assertResumesFromEveryCheckpoint("re-seeded again", data, s).stream()
+                .map(FitState::fromJson).collect(java.util.stream.Collectors.toList());
+        boolean drawsAfterACut = false;
+        for (int i = 0; i + 1 < states.size(); i++) {
+            FitState a = states.get(i);
+            FitState b = states.get(i + 1);
+            drawsAfterACut |= a.restart() == b.restart() && a.reseedDraws() > 0 && b.reseedDraws() > a.reseedDraws();
+        }
+        assertTrue(drawsAfterACut, "the premise: a restart draws again after a checkpoint that had drawn");
+    }
+
+    @Test
     void noIterationsStillCheckpointsAndResumes() {
         assertResumesFromEveryCheckpoint("max-iter 0", data(), settings(CovarianceType.TIED).maxIter(0).build());
     }
