@@ -156,9 +156,23 @@ final class FitCommand implements Callable<Integer> {
                     progress.event(choice.warning());
                 }
                 progress.backend(backend.name() + " (" + backend.device() + ")");
-                FitListener listener = checkpoint == null ? progress
+                CheckpointWriter saver = checkpoint == null ? null
                         : new CheckpointWriter(progress, checkpoint, checkpointEvery);
-                model = fit(settings, in.data(), backend, listener);
+                try {
+                    model = fit(settings, in.data(), backend, saver == null ? progress : saver);
+                } catch (RuntimeException e) {
+                    if (saver != null) {
+                        try {
+                            saver.close();
+                        } catch (IllegalStateException second) {
+                            e.addSuppressed(second);
+                        }
+                    }
+                    throw e;
+                }
+                if (saver != null) {
+                    saver.close(); // the last state is on disk before the summary
+                }
             } finally {
                 progress.finish();
             }

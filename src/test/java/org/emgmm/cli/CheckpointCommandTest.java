@@ -135,6 +135,7 @@ class CheckpointCommandTest {
         for (FitState st : states) {
             int before = w.saves();
             w.checkpoint(st);
+            w.flush();
             if (w.saves() > before) {
                 saved.add(st.iterations());
                 assertEquals(st.toJson(), Files.readString(ck));
