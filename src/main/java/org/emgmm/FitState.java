@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.emgmm.data.AtomicFiles;
 import org.emgmm.data.DataFingerprint;
+import org.emgmm.data.Dataset;
 import org.emgmm.em.EmLoop;
 
 /**
@@ -63,10 +65,10 @@ public final class FitState {
     private final int bestRestart;
     private final Map<String, String> settings;
     private final ObjectNode settingsJson;
-    private final DataFingerprint data;
+    private final Supplier<DataFingerprint> data;
 
     private FitState(MixtureModel current, int restart, int nInit, boolean restartDone, int reseedDraws,
-                     MixtureModel best, int bestRestart, ObjectNode settingsJson, DataFingerprint data) {
+                     MixtureModel best, int bestRestart, ObjectNode settingsJson, Supplier<DataFingerprint> data) {
         this.current = current;
         this.restart = restart;
         this.nInit = nInit;
@@ -90,11 +92,11 @@ public final class FitState {
      * @param settingsJson {@link #settingsOf} of the fit
      * @param backend backend name
      * @param device device in words
-     * @param data the data's fingerprint
+     * @param data the data's fingerprint, read when first needed ({@link #lazyFingerprint})
      * @return the state
      */
     static FitState of(EmLoop.Result loop, int restart, EmLoop.Result best, int bestRestart, GmmSettings s,
-                       ObjectNode settingsJson, String backend, String device, DataFingerprint data) {
+                       ObjectNode settingsJson, String backend, String device, Supplier<DataFingerprint> data) {
         MixtureModel cur = MixtureModel.fitted(loop.params, loop.converged, loop.iterations(), loop.lowerBound(),
                 loop.history, s, backend, device, loop.events);
         MixtureModel b = best == null ? null : MixtureModel.fitted(best.params, best.converged,
@@ -132,6 +134,27 @@ public final class FitState {
         return o;
     }
 
+    /**
+     * The fingerprint of a fit's data, read once, on first use: a fit whose listener does not save its states
+     * never pays for it (4,096 row reads, and a pass over the weights when there are weights).
+     *
+     * @param dataset the data
+     * @return a thread-safe memoising supplier
+     */
+    static Supplier<DataFingerprint> lazyFingerprint(Dataset dataset) {
+        return new Supplier<>() {
+            private DataFingerprint value;
+
+            @Override
+            public synchronized DataFingerprint get() {
+                if (value == null) {
+                    value = DataFingerprint.of(dataset);
+                }
+                return value;
+            }
+        };
+    }
+
     private static Map<String, String> textOf(JsonNode o) {
         Map<String, String> m = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = o.fields();
@@ -162,7 +185,7 @@ public final class FitState {
                         + (is == null ? "absent" : is) + " now");
             }
         }
-        diffs.addAll(data.differences(dataNow));
+        diffs.addAll(data.get().differences(dataNow));
         if (!diffs.isEmpty()) {
             throw new IllegalArgumentException("cannot resume: the checkpoint was made with other "
                     + (diffs.stream().allMatch(d -> d.startsWith("data ")) ? "data"
@@ -244,9 +267,12 @@ public final class FitState {
         return settings;
     }
 
-    /** @return the fingerprint of the data the fit ran on */
+    /**
+     * @return the fingerprint of the data the fit ran on; for a state a fit has just handed over, read from the
+     *         data on the first call on any state of that fit (so the data must still be open then)
+     */
     public DataFingerprint data() {
-        return data;
+        return data.get();
     }
 
     /** @return the checkpoint as model file text (see the class comment) */
@@ -260,12 +286,13 @@ public final class FitState {
         c.put("restart_done", restartDone);
         c.put("reseed_draws", reseedDraws);
         c.set("settings", settingsJson.deepCopy());
+        DataFingerprint fp = data.get();
         ObjectNode d = c.putObject("data");
-        d.put("rows", data.rows());
-        d.put("features", data.features());
-        d.put("weight_sum", data.weightSum());
-        d.put("sample_rows", data.sampleRows());
-        d.put("sample_checksum", data.sampleChecksum());
+        d.put("rows", fp.rows());
+        d.put("features", fp.features());
+        d.put("weight_sum", fp.weightSum());
+        d.put("sample_rows", fp.sampleRows());
+        d.put("sample_checksum", fp.sampleChecksum());
         if (best == null) {
             c.putNull("best_restart");
             c.putNull("best");
@@ -361,7 +388,7 @@ public final class FitState {
             throw new IllegalArgumentException("field \"checkpoint.restart_done\" must be true or false");
         }
         return new FitState(cur, restart, nInit, c.get("restart_done").asBoolean(), intField(c, "reseed_draws", 0),
-                best, bestRestart, (ObjectNode) s, fp);
+                best, bestRestart, (ObjectNode) s, () -> fp);
     }
 
     private static int intField(JsonNode c, String field, int min) {

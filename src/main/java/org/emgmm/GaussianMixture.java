@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.Pass;
@@ -110,10 +111,9 @@ public final class GaussianMixture {
         StartParameters start = s.start();
         FitState from = start == null ? null : start.resumeState();
         ObjectNode settingsKey = FitState.settingsOf(s, backend.name());
-        DataFingerprint[] fingerprint = {null}; // read once, when first needed
+        Supplier<DataFingerprint> fingerprint = FitState.lazyFingerprint(data);
         if (from != null) {
-            fingerprint[0] = DataFingerprint.of(data);
-            from.checkResumable(settingsKey, fingerprint[0]);
+            from.checkResumable(settingsKey, fingerprint.get());
             listener.event("resumed from a checkpoint: initialisation " + (from.restart() + 1) + " of " + s.nInit()
                     + (from.restartDone() ? " had finished" : " after " + from.iterations() + " iterations"));
         }
@@ -145,13 +145,10 @@ public final class GaussianMixture {
                 final int bestBeforeIndex = bestIndex;
                 EmLoop.Result res = EmLoop.run(pass, at, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd, listener,
                         state -> {
-                            if (fingerprint[0] == null) {
-                                fingerprint[0] = DataFingerprint.of(data);
-                            }
                             boolean better = state.done && isBetter(state, bestBefore);
                             listener.checkpoint(FitState.of(state, restart, better ? state : bestBefore,
                                     better ? restart : bestBeforeIndex, s, settingsKey, backend.name(), device,
-                                    fingerprint[0]));
+                                    fingerprint));
                         });
                 if (isBetter(res, best)) {
                     best = res;

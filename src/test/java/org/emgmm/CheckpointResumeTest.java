@@ -147,6 +147,32 @@ class CheckpointResumeTest {
     }
 
     @Test
+    void stoppedFitResumesFromItsLastCheckpoint() {
+        GmmSettings s = settings(CovarianceType.FULL).build();
+        String reference = new GaussianMixture(s).fit(data(), new FitListener() { }).toJson();
+        // A listener that stops the fit (as Ctrl-C does) in the second initialisation, keeping the last state.
+        FitState[] last = {null};
+        MixtureModel stopped = new GaussianMixture(s).fit(data(), new FitListener() {
+            @Override
+            public void checkpoint(FitState state) {
+                last[0] = FitState.fromJson(state.toJson());
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return last[0] != null && last[0].restart() == 1 && last[0].iterations() == 2;
+            }
+        });
+        assertNotNull(stopped);
+        assertEquals(1, last[0].restart());
+        assertEquals(2, last[0].iterations());
+        assertFalse(last[0].restartDone());
+        String resumed = new GaussianMixture(s.toBuilder().start(StartParameters.resume(last[0])).build())
+                .fit(data(), new FitListener() { }).toJson();
+        assertEquals(reference, resumed);
+    }
+
+    @Test
     void noIterationsStillCheckpointsAndResumes() {
         assertResumesFromEveryCheckpoint("max-iter 0", data(), settings(CovarianceType.TIED).maxIter(0).build());
     }
