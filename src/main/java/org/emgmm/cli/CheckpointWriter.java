@@ -1,6 +1,8 @@
 package org.emgmm.cli;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,10 +74,29 @@ final class CheckpointWriter implements FitListener, AutoCloseable {
 
     private synchronized void offer(FitState state) {
         throwIfFailed();
+        if (saves == 0) {
+            removeStaleTemporaries();
+        }
         pending = state;
         if (!busy) {
             busy = true;
             io.execute(this::drain);
+        }
+    }
+
+    /**
+     * A process killed while saving leaves its temporary file ({@code .NAME.*.tmp}, see AtomicFiles) beside the
+     * checkpoint; the fit that now owns the checkpoint removes such leftovers.
+     */
+    private void removeStaleTemporaries() {
+        Path abs = path.toAbsolutePath();
+        String prefix = "." + abs.getFileName() + ".";
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(abs.getParent(), prefix + "*.tmp")) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a leftover is untidy, not wrong
         }
     }
 

@@ -148,6 +148,17 @@ class CheckpointCommandTest {
     }
 
     @Test
+    void leftoverTemporaryOfAKilledSaveIsRemoved() throws Exception {
+        Path data = data();
+        Path ck = dir.resolve("ck.json");
+        Path stale = Files.writeString(dir.resolve(".ck.json.123456.tmp"), "{\"half\": ");
+        Path other = Files.writeString(dir.resolve(".other.json.1.tmp"), "not ours");
+        assertEquals(0, run(fitArgs(data, "--checkpoint", ck.toString())).code());
+        assertFalse(Files.exists(stale));
+        assertTrue(Files.exists(other));
+    }
+
+    @Test
     void helpListsTheOptions() {
         StringWriter out = new StringWriter();
         Main.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "fit", "--help");

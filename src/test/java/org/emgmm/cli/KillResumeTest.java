@@ -132,6 +132,8 @@ class KillResumeTest {
         assertTrue(log.contains("resumed from a checkpoint: initialisation " + (atKill.restart() + 1) + " of "
                 + nInit), log);
         assertTrue(FitState.load(ck).finished(), "the checkpoint ends finished");
+        assertEquals(List.of("ck.json", "killed.txt", "resumed.json", "resumed.txt", "x.npy"), Cli.listing(dir),
+                "no temporary file left, not even one of the killed process");
 
         List<String> refArgs = fitArgs(data, nInit, maxIter);
         refArgs.addAll(List.of("--quiet", "--output", dir.resolve("reference.json").toString()));
