@@ -24,7 +24,9 @@ import org.emgmm.em.Initializer;
  * MixtureModel m = new GaussianMixture(s).fit(ArrayDataset.of(rows, null));
  * }</pre>
  *
- * Settings are validated when built; the data and the start are checked before any work.
+ * Settings are validated when built; the data and the start are checked before any work. A fit hands its whole
+ * state to {@link FitListener#checkpoint} after every iteration; a fit started with
+ * {@link StartParameters#resume(FitState)} continues from such a state to the same bits as the uninterrupted fit.
  */
 public final class GaussianMixture {
     private final GmmSettings settings;
