@@ -36,6 +36,19 @@ public interface FitListener {
     default void event(String message) {
     }
 
+    /**
+     * The whole state of the fit after an EM iteration (after the convergence test): the running initialisation's
+     * parameters, iteration count and lower-bound history, which initialisation runs and the best finished one,
+     * the settings and the data's fingerprint. Called after every iteration of every initialisation, and once for
+     * an initialisation of no iterations ({@code maxIter} 0); the last call of a fit that was not stopped has
+     * {@link FitState#finished()} true. Save it ({@link FitState#save}) to resume the fit later with
+     * {@link StartParameters#resume(FitState)}, bit for bit. The default does nothing.
+     *
+     * @param state an immutable snapshot
+     */
+    default void checkpoint(FitState state) {
+    }
+
     /** @return true to stop the fit after the current iteration, keeping the best model so far */
     default boolean stopRequested() {
         return false;

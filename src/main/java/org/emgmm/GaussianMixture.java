@@ -1,12 +1,15 @@
 package org.emgmm;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.Pass;
 import org.emgmm.data.ArrayDataset;
+import org.emgmm.data.DataFingerprint;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.EmLoop;
 import org.emgmm.em.Gaussians;
@@ -21,7 +24,9 @@ import org.emgmm.em.Initializer;
  * MixtureModel m = new GaussianMixture(s).fit(ArrayDataset.of(rows, null));
  * }</pre>
  *
- * Settings are validated when built; the data and the start are checked before any work.
+ * Settings are validated when built; the data and the start are checked before any work. A fit hands its whole
+ * state to {@link FitListener#checkpoint} after every iteration; a fit started with
+ * {@link StartParameters#resume(FitState)} continues from such a state to the same bits as the uninterrupted fit.
  */
 public final class GaussianMixture {
     private final GmmSettings settings;
@@ -106,20 +111,50 @@ public final class GaussianMixture {
     private MixtureModel fit(Dataset data, Backend backend, FitListener listener, List<String> events) {
         GmmSettings s = settings;
         StartParameters start = s.start();
+        FitState from = start == null ? null : start.resumeState();
+        ObjectNode settingsKey = FitState.settingsOf(s, backend.name());
+        Supplier<DataFingerprint> fingerprint = FitState.lazyFingerprint(data);
+        if (from != null) {
+            from.checkResumable(settingsKey, fingerprint.get());
+            listener.event("resumed from a checkpoint: initialisation " + (from.restart() + 1) + " of " + s.nInit()
+                    + (from.restartDone() ? " had finished" : " after " + from.iterations() + " iterations"));
+        }
+        String device = backend.device();
         SplittableRandom root = new SplittableRandom(s.seed());
         Initializer init = new Initializer(data, s.seed());
-        EmLoop.Result best = null;
+        EmLoop.Result best = from == null ? null : from.bestResult();
+        int bestIndex = from == null ? -1 : from.bestRestart();
+        int first = from == null ? 0 : from.restart() + (from.restartDone() ? 1 : 0);
         try (Pass pass = backend.prepare(data, s.k(), s.covarianceType())) {
             for (int r = 0; r < s.nInit(); r++) {
-                SplittableRandom rnd = root.split();
+                SplittableRandom rnd = root.split(); // every initialisation's generator, in order
+                if (r < first) {
+                    continue;
+                }
                 listener.initStarted(r, s.nInit());
                 Gaussians g0 = init.initialize(s.k(), s.covarianceType(), s.init(), s.regCovar(),
                         start == null ? null : start.weights(), start == null ? null : start.means(),
                         start == null ? null : start.covariances(), rnd);
-                EmLoop.Result res = EmLoop.run(pass, g0, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd,
-                        listener);
-                if (best == null || res.lowerBound() > best.lowerBound()) {
+                EmLoop.Result at = EmLoop.Result.start(g0);
+                if (from != null && r == from.restart()) {
+                    at = from.loopState();
+                    for (int i = 0; i < at.reseedDraws; i++) {
+                        init.randomRow(rnd); // the generator as it was at the checkpoint
+                    }
+                }
+                final int restart = r;
+                final EmLoop.Result bestBefore = best;
+                final int bestBeforeIndex = bestIndex;
+                EmLoop.Result res = EmLoop.run(pass, at, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd, listener,
+                        state -> {
+                            boolean better = state.done && isBetter(state, bestBefore);
+                            listener.checkpoint(FitState.of(state, restart, better ? state : bestBefore,
+                                    better ? restart : bestBeforeIndex, s, settingsKey, backend.name(), device,
+                                    fingerprint));
+                        });
+                if (isBetter(res, best)) {
                     best = res;
+                    bestIndex = r;
                 }
                 if (res.stopped) {
                     break;
@@ -128,6 +163,11 @@ public final class GaussianMixture {
         }
         events.addAll(best.events);
         return MixtureModel.fitted(best.params, best.converged && !best.stopped, best.history.length,
-                best.lowerBound(), best.history, s, backend.name(), backend.device(), events);
+                best.lowerBound(), best.history, s, backend.name(), device, events);
+    }
+
+    /** The initialisation with the highest final lower bound wins; the first one when none has a lower bound. */
+    private static boolean isBetter(EmLoop.Result res, EmLoop.Result best) {
+        return best == null || res.lowerBound() > best.lowerBound();
     }
 }

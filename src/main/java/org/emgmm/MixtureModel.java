@@ -477,6 +477,11 @@ public final class MixtureModel {
 
     /** @return the model file text (DESIGN.md's format) */
     public String toJson() {
+        return writeJson(toJsonTree());
+    }
+
+    /** @return the model file as a JSON tree, to which a checkpoint adds its fields */
+    ObjectNode toJsonTree() {
         ObjectNode o = JSON.createObjectNode();
         o.put("format", FORMAT);
         o.put("version", VERSION);
@@ -526,6 +531,11 @@ public final class MixtureModel {
             ArrayNode ev = o.putArray("events");
             events.forEach(ev::add);
         }
+        return o;
+    }
+
+    /** @return the text of a JSON tree, indented, with a final newline */
+    static String writeJson(JsonNode o) {
         try {
             return JSON.writeValueAsString(o) + "\n";
         } catch (JsonProcessingException e) {
@@ -581,6 +591,15 @@ public final class MixtureModel {
      * @throws IllegalArgumentException naming the field when the content is not a valid model
      */
     public static MixtureModel fromJson(String text) {
+        return fromJsonTree(readJson(text));
+    }
+
+    /**
+     * @param text JSON text
+     * @return its tree, an object
+     * @throws IllegalArgumentException naming line and column when it is not JSON, or not an object
+     */
+    static JsonNode readJson(String text) {
         JsonNode o;
         try {
             o = JSON.readTree(text);
@@ -591,6 +610,15 @@ public final class MixtureModel {
         if (o == null || !o.isObject()) {
             throw new IllegalArgumentException("a model file must hold a JSON object");
         }
+        return o;
+    }
+
+    /**
+     * @param o a model file's JSON object
+     * @return the model
+     * @throws IllegalArgumentException naming the field when the content is not a valid model
+     */
+    static MixtureModel fromJsonTree(JsonNode o) {
         if (o.has("format") && !FORMAT.equals(o.get("format").asText())) {
             throw new IllegalArgumentException("field \"format\" is \"" + o.get("format").asText()
                     + "\", expected \"" + FORMAT + "\"");

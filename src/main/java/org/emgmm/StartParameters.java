@@ -6,11 +6,15 @@ package org.emgmm;
  *
  * <p>Shapes: weights K; means K×D row-major; covariances in the layout of {@link CovarianceType}: spherical K,
  * diag K×D, full K×D×D, tied D×D (row-major).
+ *
+ * <p>A start can also continue a fit from a checkpoint ({@link #resume(FitState)}, {@link #resumingFrom}): the fit
+ * then checks that its settings and data are those of the checkpoint and carries on where it stopped.
  */
 public final class StartParameters {
     private final double[] weights;
     private final double[] means;
     private final double[] covariances;
+    private final FitState resume;
 
     /**
      * @param weights K weights, or null
@@ -18,9 +22,51 @@ public final class StartParameters {
      * @param covariances covariances in the type's layout, or null
      */
     public StartParameters(double[] weights, double[] means, double[] covariances) {
+        this(weights, means, covariances, null);
+    }
+
+    private StartParameters(double[] weights, double[] means, double[] covariances, FitState resume) {
         this.weights = weights == null ? null : weights.clone();
         this.means = means == null ? null : means.clone();
         this.covariances = covariances == null ? null : covariances.clone();
+        this.resume = resume;
+    }
+
+    /**
+     * Continues a fit from a checkpoint (a state a {@link FitListener#checkpoint} received, or
+     * {@link FitState#load} read) of a fit that had no start parameters. The fit must have the same settings and
+     * data as the checkpointed one, else it throws {@link IllegalArgumentException} naming what differs before
+     * any work; it then ends with the same bits as the uninterrupted fit.
+     *
+     * <pre>{@code
+     * GmmSettings again = settings.toBuilder().start(StartParameters.resume(FitState.load(path))).build();
+     * MixtureModel m = new GaussianMixture(again).fit(data, listener);
+     * }</pre>
+     *
+     * @param state the checkpoint
+     * @return a start that resumes it
+     */
+    public static StartParameters resume(FitState state) {
+        return new StartParameters(null, null, null, null).resumingFrom(state);
+    }
+
+    /**
+     * The same start parameters, continuing a checkpoint of a fit that started from them (they still start the
+     * initialisations that had not begun, and must be those the checkpointed fit had).
+     *
+     * @param state the checkpoint
+     * @return a start with these parameters that resumes the checkpoint
+     */
+    public StartParameters resumingFrom(FitState state) {
+        if (state == null) {
+            throw new IllegalArgumentException("the state to resume from must not be null");
+        }
+        return new StartParameters(weights, means, covariances, state);
+    }
+
+    /** @return the checkpoint this start resumes, or null */
+    public FitState resumeState() {
+        return resume;
     }
 
     /**

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.emgmm.CovarianceType;
+import org.emgmm.FitListener;
+import org.emgmm.FitState;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
@@ -21,13 +23,18 @@ import picocli.CommandLine.Option;
         description = {"Fit a Gaussian mixture by expectation-maximisation.",
             "Without --input, fits the bundled Old Faithful data (272 eruptions x 2 features, k = 2).",
             "Ctrl-C stops between iterations; with --output the best model so far is saved, "
-                + "marked \"converged\": false."},
+                + "marked \"converged\": false.",
+            "With --checkpoint, the fit's state is saved as it goes; the same command with --resume continues "
+                + "a fit that was stopped or killed, to the same bits."},
         footer = {"", "Examples:",
             "  emgmm fit",
             "  emgmm fit --input data.csv --k 3 --covariance diag --output model.json",
             "  emgmm fit --input data.npy --k 8 --n-init 5 --seed 7 --backend opencl --precision float",
             "  emgmm fit --input data.f32 --dims 16 --k 4 --output model.json --plot fit.png",
-            "  emgmm fit --input data.csv --init-model start.json --output refined.json   (warm start)"})
+            "  emgmm fit --input data.csv --init-model start.json --output refined.json   (warm start)",
+            "  emgmm fit --input big.npy --k 16 --checkpoint fit.ckpt.json --checkpoint-every 60 --output m.json",
+            "  emgmm fit --input big.npy --k 16 --checkpoint fit.ckpt.json --checkpoint-every 60 --output m.json "
+                + "--resume fit.ckpt.json"})
 final class FitCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -54,6 +61,21 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Draw the fit as a PNG picture.")
     Path plot;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Save the fit's state after every iteration (or every --checkpoint-every seconds), "
+                    + "atomically: a model file of the running initialisation that --resume continues.")
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "0",
+            description = "At most one checkpoint per this many seconds; the first, the last and the one at "
+                    + "Ctrl-C are always saved; 0 = after every iteration (default: ${DEFAULT-VALUE}).")
+    double checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue the fit saved in this checkpoint, to the same bits as an uninterrupted fit; "
+                    + "give the data and options it had (they are checked).")
+    Path resume;
+
     @Mixin
     FitOptions fitOptions;
 
@@ -79,6 +101,15 @@ final class FitCommand implements Callable<Integer> {
         }
         Outputs.checkWritable(output, "--output");
         Outputs.checkWritable(plot, "--plot");
+        Outputs.checkWritable(checkpoint, "--checkpoint");
+        if (!(checkpointEvery >= 0) || Double.isInfinite(checkpointEvery)) {
+            throw new CommandLine.ParameterException(cl, "--checkpoint-every must be a finite number of seconds "
+                    + ">= 0, got " + checkpointEvery);
+        }
+        if (checkpointEvery > 0 && checkpoint == null) {
+            throw new CommandLine.ParameterException(cl, "--checkpoint-every needs --checkpoint FILE");
+        }
+        FitState resumed = resume == null ? null : loadCheckpoint();
         MixtureModel start = null;
         if (initModel != null) {
             start = MixtureModel.load(initModel);
@@ -92,7 +123,9 @@ final class FitCommand implements Callable<Integer> {
             }
             k = start.nComponents();
             type = start.covarianceType();
-            b.start(StartParameters.of(start));
+            b.start(resumed == null ? StartParameters.of(start) : StartParameters.of(start).resumingFrom(resumed));
+        } else if (resumed != null) {
+            b.start(StartParameters.resume(resumed));
         }
         if (k == null) {
             if (input != null) {
@@ -123,7 +156,23 @@ final class FitCommand implements Callable<Integer> {
                     progress.event(choice.warning());
                 }
                 progress.backend(backend.name() + " (" + backend.device() + ")");
-                model = new GaussianMixture(settings).fit(in.data(), backend, progress);
+                CheckpointWriter saver = checkpoint == null ? null
+                        : new CheckpointWriter(progress, checkpoint, checkpointEvery);
+                try {
+                    model = fit(settings, in.data(), backend, saver == null ? progress : saver);
+                } catch (RuntimeException e) {
+                    if (saver != null) {
+                        try {
+                            saver.close();
+                        } catch (IllegalStateException second) {
+                            e.addSuppressed(second);
+                        }
+                    }
+                    throw e;
+                }
+                if (saver != null) {
+                    saver.close(); // the last state is on disk before the summary
+                }
             } finally {
                 progress.finish();
             }
@@ -144,12 +193,38 @@ final class FitCommand implements Callable<Integer> {
                 if (plot != null) {
                     out.println("picture      " + plot);
                 }
-                if (output == null && stopped) {
+                if (output == null && stopped && checkpoint == null) {
                     err.println("stopped by Ctrl-C; no --output was given, so nothing was saved");
+                }
+                if (stopped && checkpoint != null) {
+                    err.println("stopped by Ctrl-C; the same command with --resume " + checkpoint + " continues");
                 }
                 out.flush();
             }
         }
         return stopped ? 130 : 0;
+    }
+
+    /** @return the --resume checkpoint; errors name the option and file */
+    private FitState loadCheckpoint() throws java.io.IOException {
+        String text = java.nio.file.Files.readString(resume, java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            return FitState.fromJson(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--resume '" + resume + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Fits; a checkpoint that does not match the settings or data is named as the --resume file. */
+    private MixtureModel fit(GmmSettings settings, org.emgmm.data.Dataset data, Backend backend,
+                             FitListener listener) {
+        try {
+            return new GaussianMixture(settings).fit(data, backend, listener);
+        } catch (IllegalArgumentException e) {
+            if (resume != null && e.getMessage() != null && e.getMessage().startsWith("cannot resume")) {
+                throw new IllegalArgumentException("--resume '" + resume + "': " + e.getMessage(), e);
+            }
+            throw e;
+        }
     }
 }

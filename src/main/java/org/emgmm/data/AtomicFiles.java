@@ -2,10 +2,13 @@ package org.emgmm.data;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -41,6 +44,23 @@ public final class AtomicFiles {
      * @throws IOException when writing or renaming fails; the temporary file is removed
      */
     public static void write(Path path, Writer writer) throws IOException {
+        write(path, writer, false);
+    }
+
+    /**
+     * As {@link #write(Path, byte[])}, and the content is also forced to the storage device before the rename
+     * (and the directory after it, where the platform allows), so that after a crash of the machine, not only of
+     * the process, the file holds the old content or the new one: for checkpoints.
+     *
+     * @param path destination
+     * @param bytes content
+     * @throws IOException when writing, syncing or renaming fails; the temporary file is removed
+     */
+    public static void writeSynced(Path path, byte[] bytes) throws IOException {
+        write(path, out -> out.write(bytes), true);
+    }
+
+    private static void write(Path path, Writer writer, boolean sync) throws IOException {
         Path abs = path.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
@@ -48,8 +68,13 @@ public final class AtomicFiles {
         tmp.toFile().deleteOnExit();
         boolean done = false;
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 OutputStream out = Channels.newOutputStream(ch)) {
                 writer.write(out);
+                out.flush();
+                if (sync) {
+                    ch.force(true);
+                }
             }
             keepPermissions(tmp, abs);
             try {
@@ -58,10 +83,22 @@ public final class AtomicFiles {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
             done = true;
+            if (sync) {
+                syncDirectory(dir);
+            }
         } finally {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /** Forces a directory's entries (the rename) to storage; not every platform can open a directory. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Windows cannot open a directory; the file itself was forced before the rename.
         }
     }
 

@@ -3,6 +3,7 @@ package org.emgmm.em;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
 import org.emgmm.backend.Pass;
@@ -17,7 +18,10 @@ public final class EmLoop {
     /** A component whose responsibility sum falls to this fraction of the total weight or below is re-seeded. */
     public static final double COLLAPSE_FRACTION = 1e-12;
 
-    /** The outcome of one initialisation. */
+    /**
+     * The outcome of one initialisation, and also the loop's state after an iteration: everything needed to
+     * continue it (with the generator replayed, see {@link #reseedDraws}).
+     */
     public static final class Result {
         /** Final parameters. */
         public final Gaussians params;
@@ -29,18 +33,58 @@ public final class EmLoop {
         public final boolean stopped;
         /** Re-seeding events. */
         public final List<String> events;
+        /**
+         * How many rows re-seeding has drawn from the initialisation's generator so far: replaying that many
+         * {@link Initializer#randomRow} calls after the initialisation puts the generator where it was.
+         */
+        public final int reseedDraws;
+        /** Whether the loop has ended by convergence or the iteration limit (not by a stop). */
+        public final boolean done;
 
-        Result(Gaussians params, double[] history, boolean converged, boolean stopped, List<String> events) {
+        Result(Gaussians params, double[] history, boolean converged, boolean stopped, List<String> events,
+               int reseedDraws, boolean done) {
             this.params = params;
             this.history = history;
             this.converged = converged;
             this.stopped = stopped;
-            this.events = events;
+            this.events = List.copyOf(events);
+            this.reseedDraws = reseedDraws;
+            this.done = done;
+        }
+
+        /**
+         * A state restored from a checkpoint, to continue with {@link EmLoop#run(Pass, Result, double, double,
+         * int, int, Initializer, SplittableRandom, FitListener, Consumer)}.
+         *
+         * @param params parameters after the last iteration
+         * @param history lower bound per iteration so far
+         * @param converged whether the last iteration met the tolerance
+         * @param events re-seeding events so far
+         * @param reseedDraws rows drawn for re-seeding so far
+         * @param done whether the loop had ended
+         * @return the state
+         */
+        public static Result restored(Gaussians params, double[] history, boolean converged, List<String> events,
+                                      int reseedDraws, boolean done) {
+            return new Result(params, history.clone(), converged, false, events, reseedDraws, done);
+        }
+
+        /**
+         * @param start starting parameters
+         * @return the state before the first iteration
+         */
+        public static Result start(Gaussians start) {
+            return new Result(start, new double[0], false, false, List.of(), 0, false);
         }
 
         /** @return the last lower bound, or NaN when no iteration ran */
         public double lowerBound() {
             return history.length == 0 ? Double.NaN : history[history.length - 1];
+        }
+
+        /** @return iterations run */
+        public int iterations() {
+            return history.length;
         }
     }
 
@@ -63,24 +107,58 @@ public final class EmLoop {
      */
     public static Result run(Pass pass, Gaussians start, double tol, double regCovar, int maxIter, int init,
                              Initializer reseed, SplittableRandom rnd, FitListener listener) {
-        Gaussians params = start;
-        double lb = Double.NEGATIVE_INFINITY;
+        return run(pass, Result.start(start), tol, regCovar, maxIter, init, reseed, rnd, listener, s -> { });
+    }
+
+    /**
+     * Runs EM from a start or continues it from a state after some iterations (a checkpoint): the iteration
+     * count, the lower-bound history (whose last value is the previous lower bound of the convergence test) and
+     * the events carry on, so a continued loop gives the same bits as one never interrupted, provided {@code rnd}
+     * is in the state it had then (see {@link Result#reseedDraws}).
+     *
+     * @param pass the backend pass over the data
+     * @param from the state to continue from ({@link Result#start} for a fresh start)
+     * @param tol convergence threshold
+     * @param regCovar regularisation
+     * @param maxIter iteration limit
+     * @param init initialisation index, for the listener
+     * @param reseed source of rows for re-seeding collapsed components
+     * @param rnd generator for re-seeding
+     * @param listener progress listener
+     * @param states receives the state after every iteration (after the convergence test, before a stop), and
+     *               once for a loop of no iterations
+     * @return the result
+     */
+    public static Result run(Pass pass, Result from, double tol, double regCovar, int maxIter, int init,
+                             Initializer reseed, SplittableRandom rnd, FitListener listener,
+                             Consumer<Result> states) {
+        Gaussians params = from.params;
         List<Double> history = new ArrayList<>();
-        List<String> events = new ArrayList<>();
-        boolean converged = false;
+        for (double v : from.history) {
+            history.add(v);
+        }
+        double lb = history.isEmpty() ? Double.NEGATIVE_INFINITY : history.get(history.size() - 1);
+        List<String> events = new ArrayList<>(from.events);
+        int[] draws = {from.reseedDraws};
+        boolean converged = from.converged;
         boolean stopped = false;
-        for (int iter = 1; iter <= maxIter; iter++) {
+        if (maxIter == 0 && history.isEmpty()) {
+            states.accept(new Result(params, new double[0], false, false, events, draws[0], true));
+        }
+        for (int iter = history.size() + 1; iter <= maxIter && !converged; iter++) {
             long t0 = System.nanoTime();
             double prev = lb;
             SufficientStatistics st = pass.accumulate(params);
             lb = st.logLik / st.weightSum;
             history.add(lb);
             params = MStep.apply(st, params.means, regCovar, iter);
-            params = reseedCollapsed(params, st, iter, regCovar, reseed, rnd, events, listener);
+            params = reseedCollapsed(params, st, iter, regCovar, reseed, rnd, draws, events, listener);
             double change = lb - prev;
             listener.iteration(init, iter, lb, iter == 1 ? Double.NaN : change, System.nanoTime() - t0);
-            if (Math.abs(change) < tol) {
-                converged = true;
+            converged = Math.abs(change) < tol;
+            states.accept(new Result(params, toArray(history), converged, false, events, draws[0],
+                    converged || iter == maxIter));
+            if (converged) {
                 break;
             }
             if (listener.stopRequested()) {
@@ -88,8 +166,11 @@ public final class EmLoop {
                 break;
             }
         }
-        double[] h = history.stream().mapToDouble(Double::doubleValue).toArray();
-        return new Result(params, h, converged, stopped, events);
+        return new Result(params, toArray(history), converged, stopped, events, draws[0], !stopped);
+    }
+
+    private static double[] toArray(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /**
@@ -97,8 +178,8 @@ public final class EmLoop {
      * equal share of weight (weights renormalised), and reports it.
      */
     private static Gaussians reseedCollapsed(Gaussians g, SufficientStatistics st, int iter, double regCovar,
-                                             Initializer reseed, SplittableRandom rnd, List<String> events,
-                                             FitListener listener) {
+                                             Initializer reseed, SplittableRandom rnd, int[] draws,
+                                             List<String> events, FitListener listener) {
         boolean any = false;
         for (int j = 0; j < g.k; j++) {
             any |= st.s0[j] <= COLLAPSE_FRACTION * st.weightSum;
@@ -114,6 +195,7 @@ public final class EmLoop {
         for (int j = 0; j < g.k; j++) {
             if (st.s0[j] <= COLLAPSE_FRACTION * st.weightSum) {
                 System.arraycopy(reseed.randomRow(rnd), 0, means, j * d, d);
+                draws[0]++;
                 if (g.type != CovarianceType.TIED) {
                     System.arraycopy(dataCov, 0, cov, j * dataCov.length, dataCov.length);
                 }
