@@ -7,6 +7,7 @@ import org.emgmm.CovarianceType;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
+import org.emgmm.ModelScorer;
 import org.emgmm.StartParameters;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
@@ -59,6 +60,9 @@ final class FitCommand implements Callable<Integer> {
 
     @Mixin
     InputArgs inputArgs;
+
+    /** Opens the backend (tests give a recording one). */
+    BackendOpener opener = BackendOpener.STANDARD;
 
     @Override
     public Integer call() throws Exception {
@@ -117,37 +121,43 @@ final class FitCommand implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install()) {
             Progress progress = new Progress(mode, err, stop, settings.nInit(), 1);
             long t0 = System.nanoTime();
-            Backends.Choice choice = Backends.open(settings, in.data());
+            Backends.Choice choice = opener.forFit(settings, in.data());
             try (Backend backend = choice.backend()) {
-                if (choice.warning() != null) {
-                    progress.event(choice.warning());
+                try {
+                    if (choice.warning() != null) {
+                        progress.event(choice.warning());
+                    }
+                    progress.backend(backend.name() + " (" + backend.device() + ")");
+                    model = new GaussianMixture(settings).fit(in.data(), backend, progress);
+                } finally {
+                    progress.finish();
                 }
-                progress.backend(backend.name() + " (" + backend.device() + ")");
-                model = new GaussianMixture(settings).fit(in.data(), backend, progress);
-            } finally {
-                progress.finish();
-            }
-            double wall = (System.nanoTime() - t0) / 1e9;
-            stopped = stop.requested();
-            if (output != null) {
-                model.save(output);
-            }
-            if (plot != null) {
-                Charts.writePng(Charts.model(model, in.data(), in.name(), in.featureNames()), plot, Charts.WIDTH, Charts.HEIGHT);
-            }
-            if (!fitOptions.quiet) {
-                out.print(Summary.of(model, in.data(), in.name(), in.featureNames(), wall, stopped,
-                        progress.events()));
+                double wall = (System.nanoTime() - t0) / 1e9;
+                stopped = stop.requested();
                 if (output != null) {
-                    out.println("model saved  " + output);
+                    model.save(output);
                 }
                 if (plot != null) {
-                    out.println("picture      " + plot);
+                    Charts.writePng(Charts.model(model, in.data(), in.name(), in.featureNames()), plot, Charts.WIDTH,
+                            Charts.HEIGHT);
                 }
-                if (output == null && stopped) {
-                    err.println("stopped by Ctrl-C; no --output was given, so nothing was saved");
+                if (!fitOptions.quiet) {
+                    // BIC and AIC from one scoring pass of the fit's backend (the lower bound is of the
+                    // parameters before the last M step, so it cannot serve)
+                    ModelScorer.Evaluation ev = new ModelScorer(model, backend).evaluate(in.data());
+                    out.print(Summary.of(model, ev, in.name(), in.featureNames(), wall, stopped,
+                            progress.events()));
+                    if (output != null) {
+                        out.println("model saved  " + output);
+                    }
+                    if (plot != null) {
+                        out.println("picture      " + plot);
+                    }
+                    if (output == null && stopped) {
+                        err.println("stopped by Ctrl-C; no --output was given, so nothing was saved");
+                    }
+                    out.flush();
                 }
-                out.flush();
             }
         }
         return stopped ? 130 : 0;
