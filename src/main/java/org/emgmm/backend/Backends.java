@@ -27,7 +27,11 @@ public final class Backends {
         private final Backend backend;
         private final String warning;
 
-        Choice(Backend backend, String warning) {
+        /**
+         * @param backend the opened backend
+         * @param warning the fallback warning, or null
+         */
+        public Choice(Backend backend, String warning) {
             this.backend = backend;
             this.warning = warning;
         }
