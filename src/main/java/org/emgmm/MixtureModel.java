@@ -256,43 +256,12 @@ public final class MixtureModel {
         return best;
     }
 
-    /** Visits every row of a dataset in blocks. */
-    private interface RowVisitor {
-        void visit(long row, double[] x, int off);
-    }
-
-    private void forEachRow(Dataset data, RowVisitor v) {
-        checkDims(data.dims(), "the data (" + data.describe() + ")");
-        int d = g.d;
-        int block = 4096;
-        double[] buf = new double[block * d];
-        for (long start = 0; start < data.rows(); start += block) {
-            int count = (int) Math.min(block, data.rows() - start);
-            data.read(start, count, buf, 0);
-            for (int i = 0; i < count; i++) {
-                v.visit(start + i, buf, i * d);
-            }
-        }
-    }
-
-    private static int rowsAsInt(Dataset data) {
-        if (data.rows() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(data.describe() + " has too many rows for one array; "
-                    + "stream it in parts");
-        }
-        return (int) data.rows();
-    }
-
     /**
      * @param data samples
-     * @return log p(xᵢ) per sample (scikit-learn's {@code score_samples})
+     * @return log p(xᵢ) per sample (scikit-learn's {@code score_samples}); a {@link ModelScorer} pass on the CPU
      */
     public double[] scoreSamples(Dataset data) {
-        double[] out = new double[rowsAsInt(data)];
-        double[] tmp = new double[g.d];
-        double[] lp = new double[g.k];
-        forEachRow(data, (row, x, off) -> out[(int) row] = g.logJoint(x, off, tmp, lp));
-        return out;
+        return ModelScorer.onCpu(this, s -> s.scoreSamples(data));
     }
 
     /**
@@ -300,16 +269,7 @@ public final class MixtureModel {
      * @return the weighted mean log-likelihood Σ ωᵢ log p(xᵢ) / Σ ωᵢ (scikit-learn's {@code score})
      */
     public double score(Dataset data) {
-        double[] tmp = new double[g.d];
-        double[] lp = new double[g.k];
-        double[] s = new double[2];
-        double[] w = new double[1];
-        forEachRow(data, (row, x, off) -> {
-            data.readWeights(row, 1, w, 0);
-            s[0] += w[0] * g.logJoint(x, off, tmp, lp);
-            s[1] += w[0];
-        });
-        return s[0] / s[1];
+        return ModelScorer.onCpu(this, s -> s.score(data));
     }
 
     /**
@@ -317,20 +277,7 @@ public final class MixtureModel {
      * @return the most probable component of each sample
      */
     public int[] predict(Dataset data) {
-        int[] out = new int[rowsAsInt(data)];
-        double[] lp = new double[g.k];
-        double[] tmp = new double[g.d];
-        forEachRow(data, (row, x, off) -> {
-            g.logJoint(x, off, tmp, lp);
-            int best = 0;
-            for (int j = 1; j < g.k; j++) {
-                if (lp[j] > lp[best]) {
-                    best = j;
-                }
-            }
-            out[(int) row] = best;
-        });
-        return out;
+        return ModelScorer.onCpu(this, s -> s.predict(data));
     }
 
     /**
@@ -338,29 +285,19 @@ public final class MixtureModel {
      * @return N rows of K responsibilities
      */
     public double[][] predictProba(Dataset data) {
-        double[][] out = new double[rowsAsInt(data)][];
-        double[] tmp = new double[g.d];
-        forEachRow(data, (row, x, off) -> {
-            double[] lp = new double[g.k];
-            double lse = g.logJoint(x, off, tmp, lp);
-            for (int j = 0; j < g.k; j++) {
-                lp[j] = Math.exp(lp[j] - lse);
-            }
-            out[(int) row] = lp;
-        });
-        return out;
+        return ModelScorer.onCpu(this, s -> s.predictProba(data));
     }
 
     /**
      * Bayesian information criterion, as scikit-learn: −2 · score · n + nParameters · log n, with n the total
-     * sample weight (the number of rows when unweighted).
+     * sample weight (the number of rows when unweighted). For BIC and AIC together, {@link ModelScorer#evaluate}
+     * gives both from one pass.
      *
      * @param data samples
      * @return the BIC (lower is better)
      */
     public double bic(Dataset data) {
-        double n = totalWeight(data);
-        return -2 * score(data) * n + nParameters() * Math.log(n);
+        return ModelScorer.onCpu(this, s -> s.evaluate(data).bic());
     }
 
     /**
@@ -370,24 +307,7 @@ public final class MixtureModel {
      * @return the AIC (lower is better)
      */
     public double aic(Dataset data) {
-        double n = totalWeight(data);
-        return -2 * score(data) * n + 2 * nParameters();
-    }
-
-    private static double totalWeight(Dataset data) {
-        if (!data.hasWeights()) {
-            return data.rows();
-        }
-        double s = 0;
-        double[] w = new double[4096];
-        for (long start = 0; start < data.rows(); start += w.length) {
-            int count = (int) Math.min(w.length, data.rows() - start);
-            data.readWeights(start, count, w, 0);
-            for (int i = 0; i < count; i++) {
-                s += w[i];
-            }
-        }
-        return s;
+        return ModelScorer.onCpu(this, s -> s.evaluate(data).aic());
     }
 
     /** Samples drawn from a model with their component labels. */

@@ -325,7 +325,8 @@ public final class ModelSelection {
         GmmSettings s = base.toBuilder().k(k).covarianceType(type).build();
         try {
             MixtureModel m = new GaussianMixture(s).fit(data, backend, listener);
-            return new Candidate(k, type, m, m.bic(data), m.aic(data), null);
+            ModelScorer.Evaluation ev = new ModelScorer(m, backend).evaluate(data); // BIC and AIC from one pass
+            return new Candidate(k, type, m, ev.bic(), ev.aic(), null);
         } catch (NotPositiveDefiniteException e) {
             return new Candidate(k, type, null, Double.NaN, Double.NaN, e.getMessage());
         }

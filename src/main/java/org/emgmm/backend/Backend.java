@@ -31,6 +31,26 @@ public interface Backend extends AutoCloseable {
      */
     Pass prepare(Dataset data, int k, CovarianceType type);
 
+    /**
+     * Opens scoring passes over one dataset (score, predict, BIC and AIC after a fit), in this backend's precision.
+     * This default scores on the CPU backend ({@link org.emgmm.backend.cpu.CpuBackend}, all cores), which the
+     * returned scorer owns and closes; a backend with its own scoring pass overrides it.
+     *
+     * @param data the samples
+     * @param k number of components
+     * @param type covariance type
+     * @return the scorer, to be closed after use
+     */
+    default Scorer scorer(Dataset data, int k, CovarianceType type) {
+        org.emgmm.backend.cpu.CpuBackend cpu = new org.emgmm.backend.cpu.CpuBackend(0, precision());
+        try {
+            return new OwningScorer(cpu.scorer(data, k, type), cpu);
+        } catch (RuntimeException | Error e) {
+            cpu.close();
+            throw e;
+        }
+    }
+
     /** Releases the backend's resources. Never throws a checked exception. */
     @Override
     void close();

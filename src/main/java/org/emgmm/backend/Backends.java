@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
     private static final String OPENCL_CLASS = "org.emgmm.backend.opencl.OpenClBackend";
+    /** Under {@code auto}, a scoring pass goes to a GPU only from this N·K·D on (as the fit's threshold). */
+    private static final double AUTO_MIN_SCORING_WORK = 10_000_000;
 
     private Backends() {
     }
@@ -25,7 +27,11 @@ public final class Backends {
         private final Backend backend;
         private final String warning;
 
-        Choice(Backend backend, String warning) {
+        /**
+         * @param backend the opened backend
+         * @param warning the fallback warning, or null
+         */
+        public Choice(Backend backend, String warning) {
             this.backend = backend;
             this.warning = warning;
         }
@@ -71,6 +77,43 @@ public final class Backends {
                         return new Choice(b, null);
                     }
                     return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                } catch (RuntimeException | LinkageError e) {
+                    String warning = "OpenCL unavailable (" + oneLine(e) + "); using the CPU backend";
+                    LOG.warn(warning);
+                    return new Choice(new CpuBackend(s.threads(), s.precision()), warning);
+                }
+        }
+    }
+
+    /**
+     * Opens the backend for scoring passes only ({@link Backend#scorer}): as {@link #open}, but an OpenCL backend
+     * is opened without preparing a fit's pass, and {@code auto} picks a GPU only when the scoring work
+     * N·K·D reaches {@code OpenClBackend.AUTO_MIN_WORK}.
+     *
+     * @param s settings (backend kind, precision, threads, device, k and covariance type of the model)
+     * @param data the data to score
+     * @return the backend and any fallback warning
+     * @throws IllegalStateException when an explicit {@code opencl} backend cannot be opened
+     */
+    public static Choice openForScoring(GmmSettings s, Dataset data) {
+        switch (s.backend()) {
+            case CPU:
+                return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+            case OPENCL:
+                try {
+                    return new Choice(openOpenCl(s, null, false), null);
+                } catch (IllegalArgumentException e) {
+                    throw e;
+                } catch (RuntimeException | LinkageError e) {
+                    throw new IllegalStateException("the OpenCL backend failed: " + e.getMessage(), e);
+                }
+            default:
+                if ((double) data.rows() * s.k() * data.dims() < AUTO_MIN_SCORING_WORK) {
+                    return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                }
+                try {
+                    Backend b = openOpenCl(s, null, true);
+                    return new Choice(b != null ? b : new CpuBackend(s.threads(), s.precision()), null);
                 } catch (RuntimeException | LinkageError e) {
                     String warning = "OpenCL unavailable (" + oneLine(e) + "); using the CPU backend";
                     LOG.warn(warning);

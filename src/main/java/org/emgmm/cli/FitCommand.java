@@ -9,6 +9,7 @@ import org.emgmm.FitState;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
+import org.emgmm.ModelScorer;
 import org.emgmm.StartParameters;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
@@ -82,6 +83,9 @@ final class FitCommand implements Callable<Integer> {
     @Mixin
     InputArgs inputArgs;
 
+    /** Opens the backend (tests give a recording one). */
+    BackendOpener opener = BackendOpener.STANDARD;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
@@ -150,56 +154,63 @@ final class FitCommand implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install()) {
             Progress progress = new Progress(mode, err, stop, settings.nInit(), 1);
             long t0 = System.nanoTime();
-            Backends.Choice choice = Backends.open(settings, in.data());
+            Backends.Choice choice = opener.forFit(settings, in.data());
             try (Backend backend = choice.backend()) {
-                if (choice.warning() != null) {
-                    progress.event(choice.warning());
-                }
-                progress.backend(backend.name() + " (" + backend.device() + ")");
-                CheckpointWriter saver = checkpoint == null ? null
-                        : new CheckpointWriter(progress, checkpoint, checkpointEvery);
                 try {
-                    model = fit(settings, in.data(), backend, saver == null ? progress : saver);
-                } catch (RuntimeException e) {
-                    if (saver != null) {
-                        try {
-                            saver.close();
-                        } catch (IllegalStateException second) {
-                            e.addSuppressed(second);
-                        }
+                    if (choice.warning() != null) {
+                        progress.event(choice.warning());
                     }
-                    throw e;
+                    progress.backend(backend.name() + " (" + backend.device() + ")");
+                    CheckpointWriter saver = checkpoint == null ? null
+                            : new CheckpointWriter(progress, checkpoint, checkpointEvery);
+                    try {
+                        model = fit(settings, in.data(), backend, saver == null ? progress : saver);
+                    } catch (RuntimeException e) {
+                        if (saver != null) {
+                            try {
+                                saver.close();
+                            } catch (IllegalStateException second) {
+                                e.addSuppressed(second);
+                            }
+                        }
+                        throw e;
+                    }
+                    if (saver != null) {
+                        saver.close(); // the last state is on disk before the summary
+                    }
+                } finally {
+                    progress.finish();
                 }
-                if (saver != null) {
-                    saver.close(); // the last state is on disk before the summary
-                }
-            } finally {
-                progress.finish();
-            }
-            double wall = (System.nanoTime() - t0) / 1e9;
-            stopped = stop.requested();
-            if (output != null) {
-                model.save(output);
-            }
-            if (plot != null) {
-                Charts.writePng(Charts.model(model, in.data(), in.name(), in.featureNames()), plot, Charts.WIDTH, Charts.HEIGHT);
-            }
-            if (!fitOptions.quiet) {
-                out.print(Summary.of(model, in.data(), in.name(), in.featureNames(), wall, stopped,
-                        progress.events()));
+                double wall = (System.nanoTime() - t0) / 1e9;
+                stopped = stop.requested();
                 if (output != null) {
-                    out.println("model saved  " + output);
+                    model.save(output);
                 }
                 if (plot != null) {
-                    out.println("picture      " + plot);
+                    Charts.writePng(Charts.model(model, in.data(), in.name(), in.featureNames()), plot, Charts.WIDTH,
+                            Charts.HEIGHT);
                 }
-                if (output == null && stopped && checkpoint == null) {
-                    err.println("stopped by Ctrl-C; no --output was given, so nothing was saved");
+                if (!fitOptions.quiet) {
+                    // BIC and AIC from one scoring pass of the fit's backend (the lower bound is of the
+                    // parameters before the last M step, so it cannot serve)
+                    ModelScorer.Evaluation ev = new ModelScorer(model, backend).evaluate(in.data());
+                    out.print(Summary.of(model, ev, in.name(), in.featureNames(), wall, stopped,
+                            progress.events()));
+                    if (output != null) {
+                        out.println("model saved  " + output);
+                    }
+                    if (plot != null) {
+                        out.println("picture      " + plot);
+                    }
+                    if (output == null && stopped && checkpoint == null) {
+                        err.println("stopped by Ctrl-C; no --output was given, so nothing was saved");
+                    }
+                    if (stopped && checkpoint != null) {
+                        err.println("stopped by Ctrl-C; the same command with --resume " + checkpoint
+                                + " continues");
+                    }
+                    out.flush();
                 }
-                if (stopped && checkpoint != null) {
-                    err.println("stopped by Ctrl-C; the same command with --resume " + checkpoint + " continues");
-                }
-                out.flush();
             }
         }
         return stopped ? 130 : 0;

@@ -67,7 +67,14 @@ public final class Main implements Runnable {
      * @return the exit status
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = commandLine();
+        return run(out, err, BackendOpener.STANDARD, args);
+    }
+
+    /**
+     * As {@link #run(PrintWriter, PrintWriter, String...)} with the commands' backends opened by {@code opener}.
+     */
+    static int run(PrintWriter out, PrintWriter err, BackendOpener opener, String... args) {
+        CommandLine cl = commandLine(opener);
         cl.setOut(out);
         cl.setErr(err);
         int code;
@@ -84,8 +91,22 @@ public final class Main implements Runnable {
 
     /** @return the configured picocli command line */
     public static CommandLine commandLine() {
+        return commandLine(BackendOpener.STANDARD);
+    }
+
+    /**
+     * @param opener how fit, predict and score open their backends
+     * @return the configured picocli command line
+     */
+    static CommandLine commandLine(BackendOpener opener) {
         CommandLine cl = new CommandLine(new Main());
-        for (Object c : new Object[] {new FitCommand(), new PredictCommand(), new ScoreCommand(), new SampleCommand(),
+        FitCommand fit = new FitCommand();
+        fit.opener = opener;
+        PredictCommand predict = new PredictCommand();
+        predict.opener = opener;
+        ScoreCommand score = new ScoreCommand();
+        score.opener = opener;
+        for (Object c : new Object[] {fit, predict, score, new SampleCommand(),
             new SelectCommand(), new PlotCommand(), new DevicesCommand()}) {
             cl.addSubcommand(c);
         }

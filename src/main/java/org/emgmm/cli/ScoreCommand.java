@@ -3,13 +3,20 @@ package org.emgmm.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.emgmm.MixtureModel;
+import org.emgmm.ModelScorer;
+import org.emgmm.backend.Backend;
+import org.emgmm.backend.RowOutput;
+import org.emgmm.backend.ScoreBlock;
 import org.emgmm.data.Dataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code emgmm score}: the mean log-likelihood of data under a model, or each sample's. */
+/**
+ * {@code emgmm score}: the mean log-likelihood of data under a model, or each sample's, from one scoring pass of
+ * the backend.
+ */
 @Command(name = "score", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Mean log-likelihood of data under a model, or each sample's.",
             "Prints the (weighted) mean log-likelihood, as scikit-learn's score(X); with --per-sample writes",
@@ -30,22 +37,40 @@ final class ScoreCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (atomically), not to stdout.")
     Path output;
 
+    @Mixin
+    ScoringOptions scoring;
+
+    /** Opens the backend (tests give a recording one). */
+    BackendOpener opener = BackendOpener.STANDARD;
+
     @Override
     public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
         Outputs.checkWritable(output, "--output");
         ModelInput.Loaded loaded = modelInput.load();
         MixtureModel m = loaded.model();
         Dataset data = loaded.data().data();
-        if (perSample) {
-            Outputs.write(output, spec.commandLine().getOut(), w -> RowBlocks.forEach(data, m.nFeatures(),
-                    (i, x) -> {
-                        w.write(Outputs.num(m.scoreSample(x)));
-                        w.write('\n');
-                    }));
-        } else {
-            double s = m.score(data);
-            Outputs.write(output, spec.commandLine().getOut(), w -> w.write(Outputs.num(s) + "\n"));
+        try (Backend backend = ScoringRun.backend(opener.forScoring(scoring.settings(cl, m), data), cl.getErr(),
+                "score")) {
+            ModelScorer scorer = new ModelScorer(m, backend);
+            if (perSample) {
+                Outputs.write(output, cl.getOut(),
+                        w -> ScoringRun.write(scorer, data, RowOutput.LOG_PROB, ScoreCommand::logProbText, w));
+            } else {
+                double s = scorer.score(data);
+                Outputs.write(output, cl.getOut(), w -> w.write(Outputs.num(s) + "\n"));
+            }
         }
         return 0;
+    }
+
+    /** One log p(x) per line. */
+    static String logProbText(ScoreBlock b) {
+        double[] v = b.logProb();
+        StringBuilder sb = new StringBuilder(b.count() * 20);
+        for (int i = 0; i < b.count(); i++) {
+            sb.append(Outputs.num(v[i])).append('\n');
+        }
+        return sb.toString();
     }
 }

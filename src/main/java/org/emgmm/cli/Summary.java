@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.emgmm.CovarianceType;
 import org.emgmm.MixtureModel;
-import org.emgmm.data.Dataset;
+import org.emgmm.ModelScorer;
 
 /**
  * The readable report after a fit: per component its weight, mean and standard deviation per feature (and
@@ -37,7 +37,7 @@ public final class Summary {
 
     /**
      * @param model the fitted model
-     * @param data the data it was fitted on (for BIC and AIC)
+     * @param ev the model's score, BIC and AIC on the data it was fitted on (one scoring pass)
      * @param dataName what the data is, in words
      * @param featureNames names of the features, or null
      * @param wallSeconds wall time of the fit
@@ -45,7 +45,7 @@ public final class Summary {
      * @param events things worth reporting
      * @return the report, lines ending in newlines
      */
-    public static String of(MixtureModel model, Dataset data, String dataName, List<String> featureNames,
+    public static String of(MixtureModel model, ModelScorer.Evaluation ev, String dataName, List<String> featureNames,
                             double wallSeconds, boolean stopped, List<String> events) {
         StringBuilder sb = new StringBuilder();
         int k = model.nComponents();
@@ -56,7 +56,7 @@ public final class Summary {
             nameWidth = Math.max(nameWidth, s.length());
         }
         sb.append(String.format(Locale.ROOT, "Gaussian mixture: k = %d, %s covariance; data: %s, %d samples x %d "
-                + "features%n%n", k, model.covarianceType().jsonName(), dataName, data.rows(), d));
+                + "features%n%n", k, model.covarianceType().jsonName(), dataName, ev.totals().rows(), d));
         double[] w = model.weights();
         double[][] mu = model.means();
         for (int j = 0; j < k; j++) {
@@ -75,8 +75,8 @@ public final class Summary {
             }
             sb.append('\n');
         }
-        double bic = model.bic(data);
-        double aic = model.aic(data);
+        double bic = ev.bic();
+        double aic = ev.aic();
         sb.append(String.format(Locale.ROOT, "lower bound   %.10g  (mean log-likelihood per sample)%n",
                 model.lowerBound()));
         sb.append(String.format(Locale.ROOT, "BIC           %.6f%n", bic));

@@ -14,6 +14,7 @@ import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.Pass;
+import org.emgmm.backend.Scorer;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
@@ -125,6 +126,27 @@ public final class CpuBackend implements Backend {
         return new CpuPass(data, k, type);
     }
 
+    /**
+     * The scoring pass on this backend's threads and kernels (Vector API or plain Java, in its precision).
+     *
+     * @param data the samples
+     * @param k number of components
+     * @param type covariance type
+     * @return the scorer; closing it leaves this backend open
+     */
+    @Override
+    public Scorer scorer(Dataset data, int k, CovarianceType type) {
+        if (data == null || type == null) {
+            throw new IllegalArgumentException("data and covariance type must not be null");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        boolean f = precision == Precision.FLOAT;
+        return new CpuScorer(data, k, type, f && vector, pool, threads,
+                () -> vector ? VectorHolder.createScore(data, k, f) : new ScalarScoreKernel(data, k, f));
+    }
+
     @Override
     public void close() {
         if (pool != null) {
@@ -144,12 +166,14 @@ public final class CpuBackend implements Backend {
     private static final class VectorHolder {
         private static final Method CREATE;
         private static final Method DESCRIBE;
+        private static final Method CREATE_SCORE;
 
         static {
             try {
                 Class<?> c = Class.forName(VECTOR_CLASS);
                 CREATE = c.getDeclaredMethod("create", Dataset.class, int.class, boolean.class);
                 DESCRIBE = c.getDeclaredMethod("describe");
+                CREATE_SCORE = c.getDeclaredMethod("createScore", Dataset.class, int.class, boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot load the Vector API kernels", e);
             }
@@ -157,6 +181,10 @@ public final class CpuBackend implements Backend {
 
         static Kernel create(Dataset data, int k, boolean f) {
             return (Kernel) call(CREATE, data, k, f);
+        }
+
+        static ScoreKernel createScore(Dataset data, int k, boolean f) {
+            return (ScoreKernel) call(CREATE_SCORE, data, k, f);
         }
 
         static String describe() {

@@ -22,6 +22,16 @@ final class VectorKernels {
         return f ? new VectorFloatKernel(data, k) : new VectorDoubleKernel(data, k);
     }
 
+    /**
+     * @param data dataset
+     * @param k components
+     * @param f float (true) or double arithmetic
+     * @return a new scoring kernel
+     */
+    static ScoreKernel createScore(Dataset data, int k, boolean f) {
+        return f ? new VectorScoreKernelF(data, k) : new VectorScoreKernel(data, k);
+    }
+
     /** @return the preferred vector width, e.g. "256-bit (4 doubles, 8 floats)" */
     static String describe() {
         return DoubleVector.SPECIES_PREFERRED.vectorBitSize() + "-bit (" + DoubleVector.SPECIES_PREFERRED.length()

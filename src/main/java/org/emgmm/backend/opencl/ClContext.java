@@ -31,6 +31,8 @@ final class ClContext implements AutoCloseable {
     /** Serialises passes that share the queues. */
     final Object lock = new Object();
     private final Map<String, cl_program> programs = new LinkedHashMap<>();
+    /** Programs of other sources (the scoring pass's), per sources and options. */
+    private final Map<String, cl_program> otherPrograms = new LinkedHashMap<>();
     private boolean closed;
 
     private ClContext(DeviceInfo device, cl_context context, cl_command_queue queue, cl_command_queue transfer) {
@@ -88,6 +90,28 @@ final class ClContext implements AutoCloseable {
         if (p == null) {
             p = build("kernels/estep.cl", kernelSource(), options);
             programs.put(options, p);
+        }
+        return p;
+    }
+
+    /**
+     * A program of other kernel sources (e.g. {@link OpenClScorer#SOURCES}) built with these options, compiled on
+     * first use and cached like {@link #program(String)}.
+     *
+     * @param sources classpath resources, concatenated in order
+     * @param options build options
+     * @return the program (owned by this context)
+     * @throws OpenClException carrying the build log when compilation fails
+     */
+    synchronized cl_program program(String[] sources, String options) {
+        if (closed) {
+            throw new OpenClException("the OpenCL context of " + device.name() + " is closed", 0);
+        }
+        String key = String.join(",", sources) + " " + options;
+        cl_program p = otherPrograms.get(key);
+        if (p == null) {
+            p = build(sources[sources.length - 1].substring(1), kernelSource(sources), options);
+            otherPrograms.put(key, p);
         }
         return p;
     }
@@ -153,8 +177,16 @@ final class ClContext implements AutoCloseable {
 
     /** @return the concatenated kernel sources from the classpath */
     static String kernelSource() {
+        return kernelSource(SOURCES);
+    }
+
+    /**
+     * @param sources classpath resources
+     * @return their text, concatenated
+     */
+    static String kernelSource(String[] sources) {
         StringBuilder sb = new StringBuilder();
-        for (String s : SOURCES) {
+        for (String s : sources) {
             try (InputStream in = ClContext.class.getResourceAsStream(s)) {
                 if (in == null) {
                     throw new OpenClException("kernel source " + s + " is missing from the classpath", 0);
@@ -177,6 +209,10 @@ final class ClContext implements AutoCloseable {
             CL.clReleaseProgram(p);
         }
         programs.clear();
+        for (cl_program p : otherPrograms.values()) {
+            CL.clReleaseProgram(p);
+        }
+        otherPrograms.clear();
         CL.clReleaseCommandQueue(transfer);
         CL.clReleaseCommandQueue(queue);
         CL.clReleaseContext(context);

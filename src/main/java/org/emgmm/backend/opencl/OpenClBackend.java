@@ -11,6 +11,7 @@ import org.emgmm.GmmSettings;
 import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Pass;
+import org.emgmm.backend.Scorer;
 import org.emgmm.data.Dataset;
 import org.jocl.CL;
 import org.jocl.cl_device_id;
@@ -339,6 +340,19 @@ public final class OpenClBackend implements Backend {
         KernelPlan plan = KernelPlan.of(ctx.device, precision, data.rows(), data.dims(), k, type, data.hasWeights(),
                 maxDeviceMemory);
         return new OpenClPass(ctx, plan, data);
+    }
+
+    /**
+     * The scoring pass on this device (kernels/score.cl), in this backend's precision.
+     *
+     * @param data the samples
+     * @param k number of components
+     * @param type covariance type
+     * @return the scorer; closing it leaves the shared context open
+     */
+    @Override
+    public Scorer scorer(Dataset data, int k, CovarianceType type) {
+        return new OpenClScorer(ctx, precision, data, k, type);
     }
 
     /**

@@ -1,0 +1,53 @@
+package org.emgmm.cli;
+
+import org.emgmm.BackendKind;
+import org.emgmm.GmmSettings;
+import org.emgmm.MixtureModel;
+import org.emgmm.Precision;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The backend options of the commands that evaluate a saved model ({@code predict}, {@code score}). */
+final class ScoringOptions {
+    @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
+            description = "auto (an OpenCL GPU when present and worth it, else CPU), cpu, opencl (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "double",
+            description = "Per-sample arithmetic: float or double (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "CPU backend threads; 0 = all cores (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--device", paramLabel = "DEV",
+            description = "OpenCL device: index or part of its name, as 'emgmm devices' lists them.")
+    String device;
+
+    /**
+     * @param cl the command, for error messages
+     * @param m the model (its k and covariance type)
+     * @return settings for opening the backend
+     * @throws CommandLine.ParameterException naming the option
+     */
+    GmmSettings settings(CommandLine cl, MixtureModel m) {
+        if (threads < 0) {
+            throw new CommandLine.ParameterException(cl, "--threads must be >= 0 (0 = all cores), got " + threads);
+        }
+        BackendKind b;
+        try {
+            b = BackendKind.parse(backend);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--backend: " + e.getMessage());
+        }
+        Precision p;
+        try {
+            p = Precision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, "--precision: " + e.getMessage());
+        }
+        return GmmSettings.builder().k(m.nComponents()).covarianceType(m.covarianceType()).backend(b).precision(p)
+                .threads(threads).device(device).build();
+    }
+}

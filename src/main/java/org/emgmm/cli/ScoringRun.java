@@ -1,0 +1,72 @@
+package org.emgmm.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.EnumSet;
+import java.util.function.Function;
+import org.emgmm.ModelScorer;
+import org.emgmm.backend.Backend;
+import org.emgmm.backend.Backends;
+import org.emgmm.backend.RowOutput;
+import org.emgmm.backend.ScoreBlock;
+import org.emgmm.backend.ScoreSink;
+import org.emgmm.backend.ScoreTotals;
+import org.emgmm.data.Dataset;
+
+/**
+ * Streams per-row results of a scoring pass to text output: each block is formatted on the pass's workers and
+ * written in row order, so the output is the same bytes at any thread count and only the blocks in flight are in
+ * memory.
+ */
+final class ScoringRun {
+    private ScoringRun() {
+    }
+
+    /**
+     * @param scorer the model on its backend
+     * @param data the samples
+     * @param output what to compute per row
+     * @param format one block as text (runs on a worker)
+     * @param w where the text goes, in row order
+     * @return the pass's totals
+     * @throws IOException when writing fails
+     */
+    static ScoreTotals write(ModelScorer scorer, Dataset data, RowOutput output, Function<ScoreBlock, String> format,
+                             Writer w) throws IOException {
+        try {
+            return scorer.stream(data, EnumSet.of(output), new ScoreSink<String>() {
+                @Override
+                public String convert(ScoreBlock block) {
+                    return format.apply(block);
+                }
+
+                @Override
+                public void accept(String text) {
+                    try {
+                        w.write(text);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Opens the scoring backend, printing an {@code auto} fallback warning to {@code err}.
+     *
+     * @param choice the opened backend and its warning
+     * @param err standard error
+     * @param command the command's name for the warning
+     * @return the backend
+     */
+    static Backend backend(Backends.Choice choice, java.io.PrintWriter err, String command) {
+        if (choice.warning() != null) {
+            err.println("emgmm " + command + ": warning: " + choice.warning());
+        }
+        return choice.backend();
+    }
+}
