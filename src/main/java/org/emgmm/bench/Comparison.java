@@ -22,6 +22,11 @@ import org.emgmm.backend.opencl.DeviceLimits;
  * be used, the comparison has CPU rows only and {@link ComparisonReport#openClReason()} says why.
  */
 public final class Comparison {
+    /** Rows of the untimed run that compiles the CPU kernels of a problem shape. */
+    static final int PRIME_ROWS = 50_000;
+    /** Iterations of that run. */
+    static final int PRIME_ITERS = 10;
+
     private final Settings settings;
 
     /** @param settings what to compare */
@@ -65,7 +70,13 @@ public final class Comparison {
             }
         }
         List<ComparisonReport.Run> rows = new ArrayList<>();
+        Problem primed = null;
         for (Problem pr : s.problems) {
+            if (primed == null || !primed.shape().equals(pr.shape())) {
+                primed = pr;
+                progress.accept("compiling the CPU kernels for " + pr.shape() + " (untimed)");
+                prime(pr, targets, s);
+            }
             for (Target t : targets) {
                 progress.accept(String.format(Locale.ROOT, "%s N=%d D=%d K=%d: %s %s", pr.covariance.jsonName(),
                         pr.n, pr.d, pr.k, t.label, t.precision.name().toLowerCase(Locale.ROOT)));
@@ -73,6 +84,28 @@ public final class Comparison {
             }
         }
         return new ComparisonReport(s, targets, rows, reason);
+    }
+
+    /**
+     * Runs each CPU target {@value #PRIME_ITERS} iterations on at most {@value #PRIME_ROWS} rows of a shape, untimed,
+     * so that the JIT has compiled its kernels before the first timed run (else the smallest N of a sweep would time
+     * the compiler; a process's first iteration takes seconds). OpenCL targets compile their kernels when opened,
+     * outside the timed part anyway.
+     */
+    private static void prime(Problem pr, List<Target> targets, Settings s) {
+        for (Target t : targets) {
+            if (t.kind != BackendKind.CPU) {
+                continue;
+            }
+            BenchRunner.Spec spec = BenchRunner.Spec.builder().backend(t.kind).n(Math.min(pr.n, PRIME_ROWS))
+                    .d(pr.d).k(Math.min(pr.k, Math.min(pr.n, PRIME_ROWS))).covariance(pr.covariance)
+                    .precision(t.precision).iters(PRIME_ITERS).warmup(0).seed(s.seed).threads(s.threads).build();
+            try {
+                new BenchRunner(spec).run();
+            } catch (RuntimeException e) {
+                // the timed run of the same target will fail and report it
+            }
+        }
     }
 
     private static void addDevice(List<Target> targets, DeviceLimits l, Settings s) {
