@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
                 + "backend start-up and warm-up iterations are not timed.",
             "With --compare: every backend found (CPU double and float, each OpenCL device in double where it has "
                 + "fp64, and float) over the sweep of --n, --d, --k and --covariance (each a comma-separated "
-                + "list), with the speed-up over the CPU backend and the % of each backend's limit by a roofline "
+                + "list), with the speed-up over the CPU backend and the %% of each backend's limit by a roofline "
                 + "model (see README, 'GPU against CPU')."},
         footer = {"", "Examples:",
             "  emgmm bench --n 1000000 --d 16 --k 16 --covariance diag --iters 5",
