@@ -120,7 +120,7 @@ public final class Comparison {
             String how = String.format(Locale.ROOT, "model: %d units x %.4g lanes x 2 x %d MHz", d.computeUnits(),
                     lanes, l.clockMhz());
             targets.add(override(new Target(label, BackendKind.OPENCL, Integer.toString(d.index()), p, d.describe(),
-                    gflops, how, l.copyGbs(), Double.isNaN(l.copyGbs()) ? "not measured"
+                    gflops, how, l.copyGbs(), Double.isNaN(l.copyGbs()) ? "unknown: copy not measured or failed"
                     : "measured: device-to-device copy"), s));
         }
     }

@@ -50,15 +50,23 @@ public final class DeviceLimits {
 
     /**
      * @param d a listed device
-     * @param measureCopy whether to measure its copy bandwidth
+     * @param measureCopy whether to measure its copy bandwidth (NaN when the copy fails)
      * @return its limits
-     * @throws OpenClException when a query or the copy fails
+     * @throws OpenClException when a query fails
      */
     public static DeviceLimits of(DeviceInfo d, boolean measureCopy) {
         int clock = Cl.deviceInt(d.deviceId, CL.CL_DEVICE_MAX_CLOCK_FREQUENCY);
         int wf = Cl.deviceInt(d.deviceId, CL.CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT);
         int wd = Cl.deviceInt(d.deviceId, CL.CL_DEVICE_NATIVE_VECTOR_WIDTH_DOUBLE);
-        return new DeviceLimits(d, clock, wf, wd, measureCopy ? measureCopyGbs(d) : Double.NaN);
+        double copy = Double.NaN;
+        if (measureCopy) {
+            try {
+                copy = measureCopyGbs(d);
+            } catch (OpenClException e) {
+                copy = Double.NaN; // a device that cannot copy still gets its rows; its bandwidth stays unknown
+            }
+        }
+        return new DeviceLimits(d, clock, wf, wd, copy);
     }
 
     /** @return the device */
