@@ -84,10 +84,11 @@ class SignalChainingTest {
     @Test
     void launcherSurvivesOpenClKernelsThenSignals() throws Exception {
         OpenClTestSupport.device();
-        Result r = run(probe(launcher(), "opencl", "bench-opencl", "cpu=4"));
+        Result r = run(probe(launcher(), "opencl", "bench-opencl", "compare", "cpu=4"));
         String out = r.output();
         assertEquals(0, r.exit(), out);
         assertTrue(out.contains("opencl backend=opencl") && out.contains("bench-opencl exit=0")
+                && out.contains("compare exit=0")
                 && out.contains("cpu rounds=") && out.contains("\ndone"), out);
         assertFalse(out.contains(WARNING), out);
     }

@@ -18,6 +18,7 @@ import org.emgmm.data.ArrayDataset;
  *   <li>{@code devices}: {@code emgmm devices} (lists the platforms: loads every installed runtime);
  *   <li>{@code auto}: {@code emgmm bench --backend auto} on a problem large enough for auto to look for a GPU;
  *   <li>{@code bench-opencl}: {@code emgmm bench --backend opencl} (kernels compiled and run);
+ *   <li>{@code compare}: {@code emgmm bench --compare} (every backend, OpenCL devices included, one small shape);
  *   <li>{@code opencl}: a library fit on the OpenCL backend;
  *   <li>{@code auto-no-discovery}: a library fit under auto with {@code openClDiscovery(false)}, on a problem large
  *       enough for auto to look for a GPU otherwise;
@@ -51,6 +52,9 @@ public final class SignalProbe {
                 out.println(step + " exit=" + Main.run(out, err, "bench", "--backend", backend, "--n", "200000",
                         "--d", "4", "--k", "16", "--covariance", "diag", "--precision", "float", "--iters", "1",
                         "--warmup", "0", "--json"));
+            } else if (step.equals("compare")) {
+                out.println("compare exit=" + Main.run(out, err, "bench", "--compare", "--n", "20000", "--d", "4",
+                        "--k", "4", "--iters", "1", "--warmup", "1"));
             } else if (step.equals("auto-no-discovery")) {
                 // N·K·D = 1e6 · 4 · 4 = 1.6e7: above auto's threshold
                 ArrayDataset data = OpenClTestSupport.blobs(1_000_000, 4, 4, 0, 3);
