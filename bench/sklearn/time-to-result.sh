@@ -4,6 +4,7 @@
 #
 #   bench/sklearn/time-to-result.sh            # 3 repetitions of each case (about 10 minutes on 2 idle cores)
 #   REPS=1 bench/sklearn/time-to-result.sh     # quicker
+#   BASELINE_JAR=old/emgmm.jar bench/sklearn/time-to-result.sh   # also times another build (plain flags), alternately
 #
 # Cases: diag N=1,000,000 D=16 K=16 and full N=200,000 D=16 K=16; data and start from bench/sklearn/ttr_data.py
 # (the synthetic mixture of sklearn_bench.py, saved as .npy; the start: K rows as means, the data's variances).
@@ -63,7 +64,9 @@ run_emgmm() {
   local log t0 t1
   log="$(mktemp)"
   t0=$(now)
-  LD_PRELOAD="$JSIG" /usr/bin/time -f "CPU %U %S" -o "$log.time" "${EMGMM[@]}" "$@" >"$log" 2>/dev/null
+  local cmd=("${EMGMM[@]}")
+  if [ -n "${EMGMM_CMD:-}" ]; then read -r -a cmd <<< "$EMGMM_CMD"; fi
+  LD_PRELOAD="$JSIG" /usr/bin/time -f "CPU %U %S" -o "$log.time" "${cmd[@]}" "$@" >"$log" 2>/dev/null
   t1=$(now)
   "$PY" - "$t0" "$t1" "$log" "$log.time" <<'PYEOF'
 import json, re, sys
@@ -90,7 +93,14 @@ for rep in $(seq 1 "$REPS"); do
     echo "rep $rep: $case emgmm fit --quiet --output, and --max-iter 0 ..." >&2
     q=$(run_emgmm fit --input "$x" --init-model "$st" --max-iter 20 --tol 0 --quiet --output "$DATA/out.json")
     z=$(run_emgmm fit --input "$x" --init-model "$st" --max-iter 0)
+    b=null
+    if [ -n "${BASELINE_JAR:-}" ]; then
+      echo "rep $rep: $case baseline $BASELINE_JAR ..." >&2
+      b=$(EMGMM_CMD="java --add-modules jdk.incubator.vector -jar $BASELINE_JAR" \
+          run_emgmm fit --input "$x" --init-model "$st" --max-iter 20 --tol 0)
+    fi
     echo "{\"rep\": $rep, \"case\": \"$case\", \"emgmm\": $e, \"emgmm_quiet\": $q, \"emgmm_iter0\": $z," \
+         "\"emgmm_baseline\": $b," \
          "\"sklearn\": $s, \"sklearn_process_s\": $(awk "BEGIN{print $t1 - $t0}")}" >> "$RAW"
   done
 done
@@ -123,6 +133,8 @@ for cov, n in (("diag", 1000000), ("full", 200000)):
         "sklearn_process_s": [r["sklearn_process_s"] for r in rs],
         "ratios": ratios, "median_ratio": statistics.median(ratios),
         "quiet_ratios": [s / r["emgmm_quiet"]["s"] for s, r in zip(sk, rs)],
+        "baseline_process_s": [r["emgmm_baseline"]["s"] for r in rs if r.get("emgmm_baseline")],
+        "baseline_ratios": [s / r["emgmm_baseline"]["s"] for s, r in zip(sk, rs) if r.get("emgmm_baseline")],
         "lower_bound_emgmm": rs[0]["emgmm"]["lower_bound"],
         "lower_bound_sklearn": rs[0]["sklearn"]["lower_bound"],
     })
@@ -160,6 +172,11 @@ for c in cases:
         c["covariance"], c["n"], f2(c["emgmm_process_s"]), f2(c["sklearn_load_fit_s"]), c["median_ratio"],
         c["target_ratio"], f2(c["emgmm_quiet_output_process_s"]), f2(c["emgmm_max_iter_0_process_s"]),
         f2(c["sklearn_process_s"])))
+if any(c["baseline_process_s"] for c in cases):
+    md += ["", "Baseline build (`BASELINE_JAR`, run with --add-modules jdk.incubator.vector only), in the same "
+           "loop: " + "; ".join("%s %s s, ratio %.1f×" % (c["covariance"], f2(c["baseline_process_s"]),
+                                                         statistics.median(c["baseline_ratios"]))
+                              for c in cases) + "."]
 md += ["", "Lower bounds after 20 iterations (emgmm / scikit-learn): " + "; ".join(
     "%s %.10f / %.10f" % (c["covariance"], c["lower_bound_emgmm"], c["lower_bound_sklearn"]) for c in cases) + ".",
     "", "emgmm: the whole `emgmm fit --input x.npy --init-model start.json --max-iter 20 --tol 0` process, wall "

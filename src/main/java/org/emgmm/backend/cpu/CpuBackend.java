@@ -195,10 +195,7 @@ public final class CpuBackend implements Backend {
             meanWeight = data.hasWeights() ? meanWeight(data) : 1.0;
             if (Warmup.worthIt(n, data.dims(), k, type)) {
                 Kernel kern = newKernel(data, k);
-                long ns = Warmup.run(kern, vector, k, type, precision == Precision.FLOAT, meanWeight);
-                if (Boolean.getBoolean("emgmm.warmup.debug")) {
-                    System.err.printf("warm-up %.0f ms%n", ns / 1e6);
-                }
+                Warmup.run(kern, vector, k, type, precision == Precision.FLOAT, meanWeight);
                 kernels.add(kern);
             }
         }

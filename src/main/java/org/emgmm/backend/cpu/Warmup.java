@@ -26,7 +26,8 @@ import org.emgmm.em.SufficientStatistics;
  * sample: the sparse sums and, for full, the pruning) and very tight ones (components far from the reference, summed
  * about their own means). Covering every branch keeps C2 from compiling a path away and deoptimising when the real
  * data takes it. The rounds stop once their time has fallen well below the first round's and stays level (the
- * compiled code is in use), or after {@value #MAX_NANOS} ns.
+ * compiled code is in use) and the JIT compiler threads have been idle for a moment, or after {@value #MAX_NANOS} ns
+ * (on a busy machine the compiler may get too little CPU to finish; the real pass then runs while it does).
  *
  * <p>Determinism: the warm-up's results are thrown away, and a kernel's results do not depend on whether its code
  * runs interpreted or compiled (its exp uses basic IEEE operations only and its sums have a fixed order), so the
@@ -41,7 +42,7 @@ final class Warmup {
     /** The smallest pass worth a warm-up, in per-sample, per-component multiply-adds (N·K·D, or N·K·D² full). */
     static final double MIN_WORK = 5e7;
     /** Give up after this long: the compiler has been too slow, and the real pass compiles the rest. */
-    static final long MAX_NANOS = 4_000_000_000L;
+    static final long MAX_NANOS = 2_500_000_000L;
     /**
      * The rounds stop when the median of the last {@value} is within {@link #LEVEL} of the fastest so far (a median,
      * so that a round slowed by another process on the machine does not count) ...
@@ -127,10 +128,6 @@ final class Warmup {
             if (rounds.level() && jit.quietFor(QUIET_NANOS)) {
                 break;
             }
-        }
-        if (Boolean.getBoolean("emgmm.warmup.debug")) {
-            System.err.println("warm-up rounds " + rounds.count + " first " + rounds.first / 1000 + " us best "
-                    + rounds.best / 1000 + " us, jit ticks " + JitActivity.compilerTicks());
         }
         return System.nanoTime() - t0;
     }
