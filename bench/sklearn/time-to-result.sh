@@ -66,7 +66,7 @@ run_emgmm() {
   t0=$(now)
   local cmd=("${EMGMM[@]}")
   if [ -n "${EMGMM_CMD:-}" ]; then read -r -a cmd <<< "$EMGMM_CMD"; fi
-  LD_PRELOAD="$JSIG" /usr/bin/time -f "CPU %U %S" -o "$log.time" "${cmd[@]}" "$@" >"$log" 2>/dev/null
+  LD_PRELOAD="$JSIG" /usr/bin/time -f "CPU %U %S" -o "$log.time" "${cmd[@]}" "$@" >"$log" 2>"$log.err"
   t1=$(now)
   "$PY" - "$t0" "$t1" "$log" "$log.time" <<'PYEOF'
 import json, re, sys
@@ -74,10 +74,12 @@ t0, t1, log, tm = sys.argv[1:5]
 out = open(log).read()
 m = re.search(r"lower bound\s+(-?[0-9.eE+-]+)", out)
 u, s = open(tm).read().split()[-2:]
+# progress lines on stderr (not a terminal: the first iteration, then at most one a second): ms per iteration
+its = [(int(a), float(b)) for a, b in re.findall(r"iter\s+(\d+)\s.*?([0-9.]+) ms/iter", open(log + ".err").read())]
 print(json.dumps({"s": float(t1) - float(t0), "cpu_s": float(u) + float(s),
-                  "lower_bound": float(m.group(1)) if m else None}))
+                  "lower_bound": float(m.group(1)) if m else None, "iteration_ms": its}))
 PYEOF
-  rm -f "$log" "$log.time"
+  rm -f "$log" "$log.time" "$log.err"
 }
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -126,6 +128,8 @@ for cov, n in (("diag", 1000000), ("full", 200000)):
         "target_ratio": 8,
         "emgmm_process_s": em,
         "emgmm_cpu_s": [r["emgmm"]["cpu_s"] for r in rs],
+        "emgmm_iteration_ms": [r["emgmm"]["iteration_ms"] for r in rs],
+        "baseline_iteration_ms": [r["emgmm_baseline"]["iteration_ms"] for r in rs if r.get("emgmm_baseline")],
         "emgmm_quiet_output_process_s": [r["emgmm_quiet"]["s"] for r in rs],
         "emgmm_max_iter_0_process_s": [r["emgmm_iter0"]["s"] for r in rs],
         "sklearn_load_fit_s": sk,
@@ -177,6 +181,14 @@ if any(c["baseline_process_s"] for c in cases):
            "loop: " + "; ".join("%s %s s, ratio %.1f×" % (c["covariance"], f2(c["baseline_process_s"]),
                                                          statistics.median(c["baseline_ratios"]))
                               for c in cases) + "."]
+def its(v):
+    return "; ".join(", ".join("%d: %.0f" % (i, ms) for i, ms in run) for run in v)
+md += ["", "Milliseconds of the iterations emgmm reported on stderr (the first, then at most one a second; "
+       "iteration: ms), per repetition: " + " | ".join("%s: %s" % (c["covariance"], its(c["emgmm_iteration_ms"]))
+                                                      for c in cases) + "."]
+if any(c["baseline_iteration_ms"] for c in cases):
+    md += ["Baseline build, the same: " + " | ".join("%s: %s" % (c["covariance"], its(c["baseline_iteration_ms"]))
+                                                    for c in cases) + "."]
 md += ["", "Lower bounds after 20 iterations (emgmm / scikit-learn): " + "; ".join(
     "%s %.10f / %.10f" % (c["covariance"], c["lower_bound_emgmm"], c["lower_bound_sklearn"]) for c in cases) + ".",
     "", "emgmm: the whole `emgmm fit --input x.npy --init-model start.json --max-iter 20 --tol 0` process, wall "
