@@ -37,7 +37,7 @@ import org.emgmm.em.SufficientStatistics;
  * sums), and only for a pass big enough that the time it takes is small beside what it saves.
  */
 final class Warmup {
-    /** Rows per round: a few blocks, so one round is short even before compilation. */
+    /** Rows per parameter set and round: one block, so that a round is short even before compilation. */
     static final int ROWS = Kernel.BLOCK;
     /** The smallest pass worth a warm-up, in per-sample, per-component multiply-adds (N·K·D, or N·K·D² full). */
     static final double MIN_WORK = 5e7;
