@@ -16,6 +16,9 @@ cd "$(dirname "$0")/../.."
 BUILD="${EMGMM_BENCH_BUILD_DIR:-target-bench}"
 REPS="${REPS:-3}"
 PY=/usr/bin/python3
+# scikit-learn at its best: this machine's environment sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE to an older
+# kernel; they are unset for scikit-learn's command alone (threadpoolctl in its JSON says which kernel ran).
+SKL=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY")
 OUT=bench/results
 mkdir -p "$OUT"
 RAW="$(mktemp)"
@@ -34,7 +37,7 @@ for rep in $(seq 1 "$REPS"); do
     e=$("${JAVA[@]}" bench --backend cpu --n "$n" --d 16 --k 16 --covariance "$cov" --precision double \
          --iters 12 --warmup 3 --seed "$rep" --json 2>/dev/null | tail -1)
     echo "rep $rep: $cov N=$n scikit-learn ..." >&2
-    s=$("$PY" bench/sklearn/sklearn_bench.py --n "$n" --d 16 --k 16 --covariance "$cov" --iters 3 --warmup 1 \
+    s=$("${SKL[@]}" bench/sklearn/sklearn_bench.py --n "$n" --d 16 --k 16 --covariance "$cov" --iters 3 --warmup 1 \
          --seed "$rep" | tail -1)
     echo "{\"rep\": $rep, \"emgmm\": $e, \"sklearn\": $s}" >> "$RAW"
   done
@@ -84,6 +87,7 @@ result = {
     },
     "java": rows[0]["emgmm"]["java"],
     "sklearn": rows[0]["sklearn"]["version"], "numpy": rows[0]["sklearn"]["numpy"],
+    "sklearn_blas": rows[0]["sklearn"].get("blas"),
     "python": platform.python_version(),
     "timed": {"emgmm": "emgmm bench: backend fused pass + host M step; steady: median of iterations 11-15 "
                        "of a run, early: median of iterations 4-8",

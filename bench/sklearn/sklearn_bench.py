@@ -35,6 +35,16 @@ def synthetic(n, d, k, seed):
     return means[labels] + scales[labels] * rng.standard_normal((n, d))
 
 
+def blas():
+    """The BLAS libraries numpy uses and the kernel each chose (threadpoolctl), or why unknown."""
+    try:
+        from threadpoolctl import threadpool_info
+        return [{k: i.get(k) for k in ("internal_api", "version", "architecture", "num_threads")}
+                for i in threadpool_info() if i.get("user_api") == "blas"]
+    except ImportError:
+        return "threadpoolctl not installed"
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--n", type=int, default=1_000_000)
@@ -66,7 +76,7 @@ def main():
         "n": a.n, "d": a.d, "k": a.k, "covariance": a.covariance, "precision": "double",
         "iters": a.iters, "warmup": a.warmup,
         "ms_per_iter": statistics.median(times), "ms_min": min(times), "ms_mean": statistics.mean(times),
-        "python": platform.python_version(),
+        "python": platform.python_version(), "blas": blas(),
     }))
 
 

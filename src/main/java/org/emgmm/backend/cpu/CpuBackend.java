@@ -223,6 +223,11 @@ public final class CpuBackend implements Backend {
                 chunkStart[c] = Math.min(n, (blocks * c / chunks) * Kernel.BLOCK);
             }
             meanWeight = data.hasWeights() ? meanWeight(data) : 1.0;
+            if (Warmup.worthIt(n, data.dims(), k, type)) {
+                Kernel kern = newKernel(data, k);
+                Warmup.run(kern, vector, k, type, precision == Precision.FLOAT, meanWeight);
+                kernels.add(kern);
+            }
         }
 
         /** Σω / N, read once per prepared pass, in row order. */

@@ -1,0 +1,282 @@
+package org.emgmm.backend.cpu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.emgmm.CovarianceType;
+import org.emgmm.data.Dataset;
+import org.emgmm.em.Gaussians;
+import org.emgmm.em.SufficientStatistics;
+
+/**
+ * Gets a kernel's hot methods compiled by the JIT's optimising compiler (C2) before the first real pass, so that
+ * the first EM iteration of a process runs at about the speed of the later ones. Until C2 has compiled them, the
+ * Vector API kernels run interpreted or under C1, where every vector operation is a call and an allocation: a
+ * first pass over 10⁶ rows then takes seconds instead of tens of milliseconds.
+ *
+ * <p>How: the kernel runs over the first {@value #ROWS} rows of the real dataset (so the profile sees the real
+ * {@link Dataset} class and row layout), round after round, with three synthetic parameter sets built from those
+ * rows: broad components (every sample shares every component: the dense sums), tight ones (a few components per
+ * sample: the sparse sums and, for full, the pruning) and very tight ones (components far from the reference, summed
+ * about their own means). Covering every branch keeps C2 from compiling a path away and deoptimising when the real
+ * data takes it. The rounds stop once their time has fallen well below the first round's and stays level (the
+ * compiled code is in use) and the JIT compiler threads have been idle for a moment, or after {@value #MAX_NANOS} ns
+ * (on a busy machine the compiler may get too little CPU to finish; the real pass then runs while it does).
+ *
+ * <p>Determinism: the warm-up's results are thrown away, and a kernel's results do not depend on whether its code
+ * runs interpreted or compiled (its exp uses basic IEEE operations only and its sums have a fixed order), so the
+ * fit is the same bits with or without a warm-up, however long it takes.
+ *
+ * <p>It runs once per JVM for each kind of kernel (vector or plain, float or double, diagonal or outer-product
+ * sums), and only for a pass big enough that the time it takes is small beside what it saves.
+ */
+final class Warmup {
+    /** Rows per parameter set and round: one block, so that a round is short even before compilation. */
+    static final int ROWS = Kernel.BLOCK;
+    /** The smallest pass worth a warm-up, in per-sample, per-component multiply-adds (N·K·D, or N·K·D² full). */
+    static final double MIN_WORK = 5e7;
+    /** Give up after this long: the compiler has been too slow, and the real pass compiles the rest. */
+    static final long MAX_NANOS = 2_500_000_000L;
+    /**
+     * The rounds stop when the median of the last {@value} is within {@link #LEVEL} of the fastest so far (a median,
+     * so that a round slowed by another process on the machine does not count) ...
+     */
+    private static final int LEVEL_ROUNDS = 9;
+    private static final double LEVEL = 1.3;
+    /**
+     * ... the fastest round is this many times faster than the first (interpreted) one: the Vector API kernels run
+     * some hundred times faster compiled by C2 than interpreted, and only some ten times faster under C1, so this
+     * tells C2's code from C1's; the plain-Java kernels gain less ...
+     */
+    private static final double SPEED_UP_VECTOR = 40;
+    private static final double SPEED_UP_PLAIN = 4;
+    /** ... and, where the JIT's threads can be watched, they have used no CPU for this long. */
+    private static final long QUIET_NANOS = 150_000_000L;
+    /** Covariance scales of the three parameter sets, relative to the rows' own variances. */
+    private static final double[] SCALES = {1, 1e-2, 1e-5};
+
+    /** The kinds of kernel this JVM has warmed up already. */
+    private static final Set<String> DONE = ConcurrentHashMap.newKeySet();
+
+    private Warmup() {
+    }
+
+    /**
+     * Whether a pass of this size is worth a warm-up.
+     *
+     * @param rows samples
+     * @param d features
+     * @param k components
+     * @param type covariance type
+     * @return whether to warm up
+     */
+    static boolean worthIt(long rows, int d, int k, CovarianceType type) {
+        double perSample = type.needsOuterProducts() ? (double) d * d : d;
+        return rows >= 16 * ROWS && rows * (double) k * perSample >= MIN_WORK;
+    }
+
+    /**
+     * Warms up the kind of kernel {@code kernel} is, unless this JVM already did.
+     *
+     * @param kernel a kernel over the real dataset (used here, then free to be used for the real passes)
+     * @param vector whether it is a Vector API kernel
+     * @param k components
+     * @param type covariance type
+     * @param withFloat whether the kernel reads the float parameters
+     * @param meanWeight the data's mean sample weight
+     * @return the nanoseconds spent (0 when skipped)
+     */
+    static long run(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
+                    double meanWeight) {
+        String kind = kernel.getClass().getName() + "/" + type.needsOuterProducts();
+        if (!DONE.add(kind)) {
+            return 0;
+        }
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, MAX_NANOS);
+    }
+
+    /**
+     * The warm-up rounds themselves, every time it is called.
+     *
+     * @param maxNanos the most time to spend
+     * @return the nanoseconds spent
+     */
+    static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
+                         double meanWeight, long maxNanos) {
+        long t0 = System.nanoTime();
+        Params[] sets = new Params[SCALES.length];
+        for (int i = 0; i < SCALES.length; i++) {
+            sets[i] = new Params(synthetic(kernel.data, k, type, SCALES[i]), withFloat, meanWeight);
+        }
+        SufficientStatistics st = new SufficientStatistics(k, kernel.d, type);
+        int rows = (int) Math.min(ROWS, kernel.data.rows());
+        Rounds rounds = new Rounds(vector ? SPEED_UP_VECTOR : SPEED_UP_PLAIN);
+        JitActivity jit = new JitActivity();
+        while (System.nanoTime() - t0 < maxNanos) {
+            long r0 = System.nanoTime();
+            for (Params p : sets) {
+                st.clear();
+                kernel.run(p, 0, rows, st);
+            }
+            rounds.add(System.nanoTime() - r0);
+            if (rounds.level() && jit.quietFor(QUIET_NANOS)) {
+                break;
+            }
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /** The times of the warm-up rounds. */
+    private static final class Rounds {
+        private final double speedUp;
+        private final long[] last = new long[LEVEL_ROUNDS];
+        private int count;
+        private long first;
+        private long best = Long.MAX_VALUE;
+
+        Rounds(double speedUp) {
+            this.speedUp = speedUp;
+        }
+
+        void add(long nanos) {
+            if (count == 0) {
+                first = nanos;
+            }
+            best = Math.min(best, nanos);
+            last[count++ % LEVEL_ROUNDS] = nanos;
+        }
+
+        /** Whether the rounds have become fast and stay level. */
+        boolean level() {
+            if (count < LEVEL_ROUNDS || first < speedUp * best) {
+                return false;
+            }
+            long[] sorted = last.clone();
+            Arrays.sort(sorted);
+            return sorted[LEVEL_ROUNDS / 2] <= LEVEL * best;
+        }
+    }
+
+    /**
+     * The CPU time of the JIT compiler threads, read on Linux from {@code /proc/self/task/TID/stat} of the threads
+     * named "C1 CompilerThre…" and "C2 CompilerThre…" (in clock ticks). Elsewhere it is never known, and
+     * {@link #quietFor} is always true.
+     */
+    static final class JitActivity {
+        private static final Path TASKS = Paths.get("/proc/self/task");
+        private long lastTicks = -1;
+        private long lastChange;
+        private long lastPoll;
+        /** At most one look at /proc per this many nanoseconds. */
+        private static final long POLL_NANOS = 10_000_000L;
+
+        /**
+         * @param nanos a span of wall time
+         * @return whether the compiler threads have used no CPU time for at least that long (or cannot be watched)
+         */
+        boolean quietFor(long nanos) {
+            long now = System.nanoTime();
+            if (lastTicks >= 0 && now - lastPoll < POLL_NANOS) {
+                return false;
+            }
+            lastPoll = now;
+            long ticks = compilerTicks();
+            if (ticks < 0) {
+                return true;
+            }
+            if (ticks != lastTicks) {
+                lastTicks = ticks;
+                lastChange = now;
+                return false;
+            }
+            return now - lastChange >= nanos;
+        }
+
+        /** @return the compiler threads' CPU time in clock ticks, or -1 when it cannot be read */
+        static long compilerTicks() {
+            if (!Files.isDirectory(TASKS)) {
+                return -1;
+            }
+            long sum = 0;
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+                for (Path t : tasks) {
+                    sum += ticksIfCompiler(t);
+                }
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+            return sum;
+        }
+
+        private static long ticksIfCompiler(Path task) {
+            try {
+                String name = new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.US_ASCII);
+                if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
+                    return 0;
+                }
+                String stat = new String(Files.readAllBytes(task.resolve("stat")), StandardCharsets.US_ASCII);
+                // fields after the command name in parentheses: state is field 3, utime 14, stime 15
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            } catch (IOException | RuntimeException e) {
+                return 0; // the thread ended (a compiler thread the JVM stopped): its time no longer changes
+            }
+        }
+    }
+
+    /**
+     * Parameters for the warm-up: equal weights, the means spread over the first rows, and covariances the rows'
+     * per-feature variances (diagonal) times {@code scale}.
+     */
+    static Gaussians synthetic(Dataset data, int k, CovarianceType type, double scale) {
+        int d = data.dims();
+        int n = (int) Math.min(ROWS, data.rows());
+        double[] x = new double[n * d];
+        data.read(0, n, x, 0);
+        double[] var = new double[d];
+        for (int a = 0; a < d; a++) {
+            double m = 0;
+            for (int i = 0; i < n; i++) {
+                m += x[i * d + a];
+            }
+            m /= n;
+            double v = 0;
+            for (int i = 0; i < n; i++) {
+                double e = x[i * d + a] - m;
+                v += e * e;
+            }
+            v /= n;
+            var[a] = (v > 0 && Double.isFinite(v) ? v : 1) * scale + 1e-6;
+        }
+        double[] weights = new double[k];
+        double[] means = new double[k * d];
+        for (int j = 0; j < k; j++) {
+            weights[j] = 1.0 / k;
+            System.arraycopy(x, (int) ((long) j * n / k) * d, means, j * d, d);
+        }
+        double[] cov = new double[Gaussians.covarianceLength(type, k, d)];
+        int blocks = type == CovarianceType.TIED ? 1 : k;
+        for (int j = 0; j < blocks; j++) {
+            for (int a = 0; a < d; a++) {
+                switch (type) {
+                    case FULL:
+                    case TIED:
+                        cov[j * d * d + a * d + a] = var[a];
+                        break;
+                    case DIAG:
+                        cov[j * d + a] = var[a];
+                        break;
+                    default:
+                        cov[j] += var[a] / d;
+                }
+            }
+        }
+        return Gaussians.of(type, weights, means, cov, 0);
+    }
+}

@@ -1,0 +1,110 @@
+package org.emgmm.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.emgmm.CovarianceType;
+import org.emgmm.data.ArrayDataset;
+import org.emgmm.data.Dataset;
+import org.emgmm.em.Gaussians;
+import org.emgmm.em.SufficientStatistics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The kernel warm-up ({@link Warmup}) leaves nothing behind: a kernel that ran the warm-up rounds gives the same bits
+ * as a fresh one, for every kernel (vector and plain, float and double) and covariance type, with and without sample
+ * weights; its synthetic parameters are valid for any data, a constant feature included.
+ */
+class WarmupTest {
+
+    static Stream<Arguments> kernels() {
+        List<Arguments> a = new ArrayList<>();
+        List<Boolean> vector = CpuBackend.vectorAvailable() ? List.of(false, true) : List.of(false);
+        for (CovarianceType type : CovarianceType.values()) {
+            for (boolean v : vector) {
+                for (boolean f : List.of(false, true)) {
+                    a.add(Arguments.of(type, v, f, type.ordinal() % 2 == 0));
+                }
+            }
+        }
+        return a.stream();
+    }
+
+    private static Kernel kernel(Dataset data, int k, boolean vector, boolean f) {
+        if (vector) {
+            return VectorKernels.create(data, k, f);
+        }
+        return f ? new ScalarFloatKernel(data, k) : new ScalarDoubleKernel(data, k);
+    }
+
+    @ParameterizedTest(name = "{0} vector={1} float={2} weights={3}")
+    @MethodSource("kernels")
+    void aWarmedKernelGivesTheBitsOfAFreshOne(CovarianceType type, boolean vector, boolean f, boolean weights) {
+        int n = 3 * Kernel.BLOCK + 37;
+        int d = 6;
+        int k = 5;
+        CpuBackendTest.Problem pr = CpuBackendTest.problem(11, n, d, k, type, weights);
+        double meanWeight = meanWeight(pr.data);
+        Params p = new Params(pr.params, f, meanWeight);
+
+        SufficientStatistics fresh = new SufficientStatistics(k, d, type);
+        kernel(pr.data, k, vector, f).run(p, 0, n, fresh);
+
+        Kernel warmed = kernel(pr.data, k, vector, f);
+        long ns = Warmup.exercise(warmed, vector, k, type, f, meanWeight, 20_000_000L);
+        assertTrue(ns > 0);
+        SufficientStatistics after = new SufficientStatistics(k, d, type);
+        warmed.run(p, 0, n, after);
+        CpuBackendTest.assertBitwise(fresh, after, type + " after the warm-up");
+    }
+
+    @Test
+    void syntheticParametersAreValidWithAConstantFeature() {
+        int n = 300;
+        int d = 3;
+        double[] x = new double[n * d];
+        for (int i = 0; i < n; i++) {
+            x[i * d] = i % 17;
+            x[i * d + 1] = 5; // constant
+            x[i * d + 2] = Math.sin(i);
+        }
+        Dataset data = ArrayDataset.of(x, d, null);
+        for (CovarianceType type : CovarianceType.values()) {
+            for (double scale : new double[] {1, 1e-5}) {
+                Gaussians g = Warmup.synthetic(data, 7, type, scale);
+                assertEquals(7, g.k);
+                for (double c : g.logConst) {
+                    assertTrue(Double.isFinite(c), type + " " + scale);
+                }
+            }
+        }
+    }
+
+    @Test
+    void onlyPassesWorthTheTimeAreWarmedUp() {
+        assertTrue(Warmup.worthIt(200_000, 16, 16, CovarianceType.FULL));
+        assertTrue(Warmup.worthIt(1_000_000, 16, 16, CovarianceType.DIAG));
+        assertFalse(Warmup.worthIt(272, 2, 2, CovarianceType.FULL)); // the bundled data
+        assertFalse(Warmup.worthIt(100_000, 2, 3, CovarianceType.DIAG));
+    }
+
+    private static double meanWeight(Dataset data) {
+        if (!data.hasWeights()) {
+            return 1;
+        }
+        double[] w = new double[(int) data.rows()];
+        data.readWeights(0, w.length, w, 0);
+        double s = 0;
+        for (double v : w) {
+            s += v;
+        }
+        return s / w.length;
+    }
+}
