@@ -11,6 +11,8 @@ import org.emgmm.data.Dataset;
 import org.emgmm.em.EmLoop;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.Initializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fits a Gaussian mixture by expectation–maximisation (Dempster, Laird and Rubin 1977; Bishop, PRML §9.2),
@@ -24,6 +26,7 @@ import org.emgmm.em.Initializer;
  * Settings are validated when built; the data and the start are checked before any work.
  */
 public final class GaussianMixture {
+    private static final Logger LOG = LoggerFactory.getLogger(GaussianMixture.class);
     private final GmmSettings settings;
 
     /** @param settings validated settings */
@@ -56,7 +59,9 @@ public final class GaussianMixture {
     }
 
     /**
-     * Fits with a backend chosen by the settings (opened and closed here).
+     * Fits with a backend chosen by the settings (opened and closed here). Under {@link BackendKind#AUTO}, a float
+     * fit that fails with {@link NotPositiveDefiniteException} is refitted in double precision, with a warning
+     * and an event in the model (see {@link #fit(Dataset, Backends.Choice, FitListener)}).
      *
      * @param data the samples
      * @param listener progress listener
@@ -68,17 +73,59 @@ public final class GaussianMixture {
         checkInputs(data);
         Backends.Choice choice = Backends.open(settings, data);
         try (Backend backend = choice.backend()) {
-            List<String> events = new ArrayList<>();
-            if (choice.warning() != null) {
-                events.add(choice.warning());
-                listener.event(choice.warning());
-            }
-            return fit(data, backend, listener, events);
+            return fit(data, choice, listener);
         }
     }
 
     /**
-     * Fits on a backend the caller owns (and closes), so one backend serves many fits.
+     * Fits on a backend chosen by {@link Backends#open} for these settings (the caller closes it); its fallback
+     * warning, if any, becomes an event. Under {@link BackendKind#AUTO}, when the backend computes in float and
+     * the fit fails with {@link NotPositiveDefiniteException}, the whole fit is run again in double precision on
+     * a backend opened (and closed) here; the failure is logged as a warning and reported as an event, to the
+     * listener and in {@link MixtureModel#events()}. An explicit backend is never retried: the error says that
+     * float could not represent the covariance and suggests double.
+     *
+     * @param data the samples
+     * @param choice the opened backend and its warning
+     * @param listener progress listener
+     * @return the fitted model
+     * @throws NotPositiveDefiniteException naming component and iteration (and float precision where it applies)
+     */
+    public MixtureModel fit(Dataset data, Backends.Choice choice, FitListener listener) {
+        checkInputs(data);
+        List<String> events = new ArrayList<>();
+        if (choice.warning() != null) {
+            events.add(choice.warning());
+            listener.event(choice.warning());
+        }
+        try {
+            return fit(data, choice.backend(), listener, events);
+        } catch (NotPositiveDefiniteException e) {
+            if (settings.backend() != BackendKind.AUTO || !e.floatPrecision()) {
+                throw e;
+            }
+            String msg = "float precision could not represent a covariance ("
+                    + (e.component() < 0 ? "tied" : "component " + e.component()) + ", EM iteration "
+                    + e.iteration() + "); refitted in double precision";
+            LOG.warn(msg);
+            events.add(msg);
+            listener.event(msg);
+            GmmSettings ds = settings.toBuilder().precision(Precision.DOUBLE).build();
+            Backends.Choice dc = Backends.open(ds, data);
+            try (Backend db = dc.backend()) {
+                if (dc.warning() != null) {
+                    events.add(dc.warning());
+                    listener.event(dc.warning());
+                }
+                return new GaussianMixture(ds).fit(data, db, listener, events);
+            }
+        }
+    }
+
+    /**
+     * Fits on a backend the caller owns (and closes), so one backend serves many fits. Never retried: a float
+     * failure throws {@link NotPositiveDefiniteException} with {@link NotPositiveDefiniteException#floatPrecision()}
+     * set.
      *
      * @param data the samples
      * @param backend the backend
@@ -116,8 +163,12 @@ public final class GaussianMixture {
                 Gaussians g0 = init.initialize(s.k(), s.covarianceType(), s.init(), s.regCovar(),
                         start == null ? null : start.weights(), start == null ? null : start.means(),
                         start == null ? null : start.covariances(), rnd);
-                EmLoop.Result res = EmLoop.run(pass, g0, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd,
-                        listener);
+                EmLoop.Result res;
+                try {
+                    res = EmLoop.run(pass, g0, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd, listener);
+                } catch (NotPositiveDefiniteException e) {
+                    throw backend.precision() == Precision.FLOAT ? e.inFloat() : e;
+                }
                 if (best == null || res.lowerBound() > best.lowerBound()) {
                     best = res;
                 }

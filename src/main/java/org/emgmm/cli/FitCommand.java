@@ -119,11 +119,9 @@ final class FitCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Backends.Choice choice = Backends.open(settings, in.data());
             try (Backend backend = choice.backend()) {
-                if (choice.warning() != null) {
-                    progress.event(choice.warning());
-                }
                 progress.backend(backend.name() + " (" + backend.device() + ")");
-                model = new GaussianMixture(settings).fit(in.data(), backend, progress);
+                // reports the choice's warning; under --backend auto, refits in double when float fails
+                model = new GaussianMixture(settings).fit(in.data(), choice, progress);
             } finally {
                 progress.finish();
             }
