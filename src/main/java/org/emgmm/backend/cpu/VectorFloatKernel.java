@@ -10,8 +10,9 @@ import org.emgmm.data.Dataset;
 import org.emgmm.em.SufficientStatistics;
 
 /**
- * The Vector API kernel in float. Per-sample arithmetic in float (data read as float); each block's partial sums
- * in float, then added into the double statistics about the double means ({@link Kernel#addShifted}). Lanes run
+ * The Vector API kernel in float. Per-sample arithmetic in float (data read as float) up to the responsibilities;
+ * each block's partial sums (diag, spherical: in float; full, tied: in double from the float values, see
+ * {@link #sumsFull}) added into the double statistics about the double means ({@link Kernel#addShifted}). Lanes run
  * over samples (the block is feature-major), so log-densities, log-sum-exp and responsibilities are all lane-wise
  * with no horizontal reductions; each group of {@value #G} vectors keeps independent accumulators in registers.
  * <ul>
@@ -19,8 +20,10 @@ import org.emgmm.em.SufficientStatistics;
  *       reference (one centred copy of the block and its square serve every component: two fma per sample, feature and
  *       component), shifted exactly to each mean, except for a component far from the block relative to its
  *       spread ({@link Kernel#MAX_REFERENCE_SPREAD}), summed about its own mean;</li>
- *   <li>full, tied: (x − μ)ᵀU two columns at a time, the upper triangle of the weighted outer products two rows at
- *       a time, over the compacted vectors where the component's responsibility is not 0.</li>
+ *   <li>full, tied: (x − μ)ᵀU two columns at a time in float; the weighted outer products in double (exact
+ *       products of the float values), two rows and four columns at a time, over the samples gathered one by one
+ *       whose responsibility is at least {@link Params#negligible} (issue 14: a float S2 made covariances whose
+ *       reg_covar is below 1e-7 of their largest variance indefinite).</li>
  * </ul>
  * {@code exp} is computed here from IEEE basic operations only (Cody–Waite reduction, degree-7 Taylor
  * polynomial, power-of-two scaling in the exponent bits), never by an intrinsic, so the same inputs give the same
