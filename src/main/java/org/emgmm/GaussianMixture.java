@@ -14,6 +14,8 @@ import org.emgmm.data.Dataset;
 import org.emgmm.em.EmLoop;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.Initializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fits a Gaussian mixture by expectation–maximisation (Dempster, Laird and Rubin 1977; Bishop, PRML §9.2),
@@ -29,6 +31,7 @@ import org.emgmm.em.Initializer;
  * {@link StartParameters#resume(FitState)} continues from such a state to the same bits as the uninterrupted fit.
  */
 public final class GaussianMixture {
+    private static final Logger LOG = LoggerFactory.getLogger(GaussianMixture.class);
     private final GmmSettings settings;
 
     /** @param settings validated settings */
@@ -61,7 +64,9 @@ public final class GaussianMixture {
     }
 
     /**
-     * Fits with a backend chosen by the settings (opened and closed here).
+     * Fits with a backend chosen by the settings (opened and closed here). Under {@link BackendKind#AUTO}, a float
+     * fit that fails with {@link NotPositiveDefiniteException} is refitted in double precision, with a warning
+     * and an event in the model (see {@link #fit(Dataset, Backends.Choice, FitListener)}).
      *
      * @param data the samples
      * @param listener progress listener
@@ -73,17 +78,64 @@ public final class GaussianMixture {
         checkInputs(data);
         Backends.Choice choice = Backends.open(settings, data);
         try (Backend backend = choice.backend()) {
-            List<String> events = new ArrayList<>();
-            if (choice.warning() != null) {
-                events.add(choice.warning());
-                listener.event(choice.warning());
-            }
-            return fit(data, backend, listener, events);
+            return fit(data, choice, listener);
         }
     }
 
     /**
-     * Fits on a backend the caller owns (and closes), so one backend serves many fits.
+     * Fits on a backend chosen by {@link Backends#open} for these settings (the caller closes it); its fallback
+     * warning, if any, becomes an event. Under {@link BackendKind#AUTO}, when the backend computes in float and
+     * the fit fails with {@link NotPositiveDefiniteException}, the whole fit is run again in double precision on
+     * a backend opened (and closed) here; the failure is logged as a warning and reported as an event, to the
+     * listener and in {@link MixtureModel#events()}. An explicit backend is never retried: the error says that
+     * float could not represent the covariance and suggests double.
+     *
+     * @param data the samples
+     * @param choice the opened backend and its warning
+     * @param listener progress listener
+     * @return the fitted model
+     * @throws NotPositiveDefiniteException naming component and iteration (and float precision where it applies)
+     */
+    public MixtureModel fit(Dataset data, Backends.Choice choice, FitListener listener) {
+        checkInputs(data);
+        List<String> events = new ArrayList<>();
+        if (choice.warning() != null) {
+            events.add(choice.warning());
+            listener.event(choice.warning());
+        }
+        try {
+            return fit(data, choice.backend(), listener, events);
+        } catch (NotPositiveDefiniteException e) {
+            if (settings.backend() != BackendKind.AUTO || !e.floatPrecision()) {
+                throw e;
+            }
+            String msg = "float precision could not represent a covariance ("
+                    + (e.component() < 0 ? "tied" : "component " + e.component()) + ", EM iteration "
+                    + e.iteration() + "); refitted in double precision";
+            LOG.warn(msg);
+            events.add(msg);
+            listener.event(msg);
+            // a float checkpoint does not continue in double: the double fit starts over from the user's start
+            StartParameters st = settings.start();
+            StartParameters fresh = st == null || st.resumeState() == null ? st
+                    : st.weights() == null && st.means() == null && st.covariances() == null ? null
+                    : new StartParameters(st.weights(), st.means(), st.covariances());
+            GmmSettings ds = settings.toBuilder().precision(Precision.DOUBLE).start(fresh).build();
+            Backends.Choice dc = Backends.open(ds, data);
+            try (Backend db = dc.backend()) {
+                if (dc.warning() != null) {
+                    events.add(dc.warning());
+                    listener.event(dc.warning());
+                }
+                return new GaussianMixture(ds).fit(data, db, listener, events);
+            }
+        }
+    }
+
+    /**
+     * Fits on a backend the caller owns (and closes), so one backend serves many fits. Never retried: a float
+     * failure throws {@link NotPositiveDefiniteException} with {@link NotPositiveDefiniteException#floatPrecision()}
+     * set.
      *
      * @param data the samples
      * @param backend the backend
@@ -145,13 +197,18 @@ public final class GaussianMixture {
                 final int restart = r;
                 final EmLoop.Result bestBefore = best;
                 final int bestBeforeIndex = bestIndex;
-                EmLoop.Result res = EmLoop.run(pass, at, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd, listener,
-                        state -> {
-                            boolean better = state.done && isBetter(state, bestBefore);
-                            listener.checkpoint(FitState.of(state, restart, better ? state : bestBefore,
-                                    better ? restart : bestBeforeIndex, s, settingsKey, backend.name(), device,
-                                    fingerprint));
-                        });
+                EmLoop.Result res;
+                try {
+                    res = EmLoop.run(pass, at, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd, listener,
+                            state -> {
+                                boolean better = state.done && isBetter(state, bestBefore);
+                                listener.checkpoint(FitState.of(state, restart, better ? state : bestBefore,
+                                        better ? restart : bestBeforeIndex, s, settingsKey, backend.name(), device,
+                                        fingerprint));
+                            });
+                } catch (NotPositiveDefiniteException e) {
+                    throw backend.precision() == Precision.FLOAT ? e.inFloat() : e;
+                }
                 if (isBetter(res, best)) {
                     best = res;
                     bestIndex = r;

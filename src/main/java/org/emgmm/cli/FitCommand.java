@@ -157,14 +157,12 @@ final class FitCommand implements Callable<Integer> {
             Backends.Choice choice = opener.forFit(settings, in.data());
             try (Backend backend = choice.backend()) {
                 try {
-                    if (choice.warning() != null) {
-                        progress.event(choice.warning());
-                    }
                     progress.backend(backend.name() + " (" + backend.device() + ")");
                     CheckpointWriter saver = checkpoint == null ? null
                             : new CheckpointWriter(progress, checkpoint, checkpointEvery);
                     try {
-                        model = fit(settings, in.data(), backend, saver == null ? progress : saver);
+                        // reports the choice's warning; under --backend auto, refits in double when float fails
+                        model = fit(settings, in.data(), choice, saver == null ? progress : saver);
                     } catch (RuntimeException e) {
                         if (saver != null) {
                             try {
@@ -227,10 +225,10 @@ final class FitCommand implements Callable<Integer> {
     }
 
     /** Fits; a checkpoint that does not match the settings or data is named as the --resume file. */
-    private MixtureModel fit(GmmSettings settings, org.emgmm.data.Dataset data, Backend backend,
+    private MixtureModel fit(GmmSettings settings, org.emgmm.data.Dataset data, Backends.Choice choice,
                              FitListener listener) {
         try {
-            return new GaussianMixture(settings).fit(data, backend, listener);
+            return new GaussianMixture(settings).fit(data, choice, listener);
         } catch (IllegalArgumentException e) {
             if (resume != null && e.getMessage() != null && e.getMessage().startsWith("cannot resume")) {
                 throw new IllegalArgumentException("--resume '" + resume + "': " + e.getMessage(), e);

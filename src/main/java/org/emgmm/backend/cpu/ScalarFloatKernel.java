@@ -4,8 +4,9 @@ import org.emgmm.data.Dataset;
 import org.emgmm.em.SufficientStatistics;
 
 /**
- * The plain-Java kernel in float: per-sample arithmetic in float (data read as float), each block's partial sums
- * in float then added into the double statistics about the double means ({@link Kernel#addShifted}); the block
+ * The plain-Java kernel in float: per-sample arithmetic in float (data read as float) up to the responsibilities;
+ * each block's weighted sums in double from those float values (products of two floats are exact in double), then
+ * added into the statistics about the double means ({@link Kernel#addShifted}); the block
  * algorithm of {@link Kernel} with scalar loops over contiguous samples (which the JIT may auto-vectorise). Used
  * when the JVM has no Vector API, or when it is switched off. Per block: log-densities (Mahalanobis through the
  * precision factors, summed over features in order, as {@link org.emgmm.em.Gaussians#mahalanobis}), log-sum-exp
@@ -19,7 +20,9 @@ final class ScalarFloatKernel extends Kernel {
     private final double[] wd;
     private final float[] lp;
     private final float[] t;
-    private final float[] rt;
+    /** Full path: the listed samples' x − μ and ωw·(x − μ), in double. */
+    private final double[] td;
+    private final double[] vd;
     private final float[] y;
     private final float[] m;
     private final int[] idx;
@@ -34,7 +37,8 @@ final class ScalarFloatKernel extends Kernel {
         wd = new double[BLOCK];
         lp = new float[k * BLOCK];
         t = new float[d * BLOCK];
-        rt = new float[d * BLOCK];
+        td = new double[d * BLOCK];
+        vd = new double[d * BLOCK];
         y = new float[BLOCK];
         m = new float[BLOCK];
         idx = new int[BLOCK];
@@ -174,19 +178,19 @@ final class ScalarFloatKernel extends Kernel {
 
     private void sumsDiag(Params p, int j, int cnt, SufficientStatistics st) {
         int o = j * BLOCK;
-        float s0 = 0;
+        double s0 = 0;
         for (int q = 0; q < cnt; q++) {
             s0 += lp[o + idx[q]];
         }
         for (int a = 0; a < d; a++) {
-            float c = p.meansF[j * d + a];
+            double c = p.meansF[j * d + a];
             int xo = a * BLOCK;
-            float s1 = 0;
-            float s2 = 0;
+            double s1 = 0;
+            double s2 = 0;
             for (int q = 0; q < cnt; q++) {
                 int i = idx[q];
-                float tv = x[xo + i] - c;
-                float v = lp[o + i] * tv;
+                double tv = x[xo + i] - c;
+                double v = lp[o + i] * tv;
                 s1 += v;
                 s2 += v * tv;
             }
@@ -196,22 +200,27 @@ final class ScalarFloatKernel extends Kernel {
         addShifted(p, j, p.meansFD, j * d, s0, bs1, bs2, st);
     }
 
+    /**
+     * The weighted sums in double from the float values (x − μ and ωw widened, so ωw·tₐ is exact and ωw·tₐ·t_b
+     * rounded once in double): a consistent S0, S1, S2 whose covariance is positive semi-definite up to double
+     * rounding, as {@link VectorFloatKernel}'s.
+     */
     private void sumsFull(Params p, int j, int cnt, SufficientStatistics st) {
         int o = j * BLOCK;
-        float s0 = 0;
+        double s0 = 0;
         for (int q = 0; q < cnt; q++) {
             s0 += lp[o + idx[q]];
         }
         for (int a = 0; a < d; a++) {
-            float c = p.meansF[j * d + a];
+            double c = p.meansF[j * d + a];
             int xo = a * BLOCK;
-            float s1 = 0;
+            double s1 = 0;
             for (int q = 0; q < cnt; q++) {
                 int i = idx[q];
-                float tv = x[xo + i] - c;
-                float v = lp[o + i] * tv;
-                t[xo + q] = tv;
-                rt[xo + q] = v;
+                double tv = x[xo + i] - c;
+                double v = lp[o + i] * tv;
+                td[xo + q] = tv;
+                vd[xo + q] = v;
                 s1 += v;
             }
             bs1[a] = s1;
@@ -220,9 +229,9 @@ final class ScalarFloatKernel extends Kernel {
             int ao = a * BLOCK;
             for (int b = a; b < d; b++) {
                 int bo = b * BLOCK;
-                float s2 = 0;
+                double s2 = 0;
                 for (int q = 0; q < cnt; q++) {
-                    s2 += rt[ao + q] * t[bo + q];
+                    s2 += vd[ao + q] * td[bo + q];
                 }
                 bs2[a * d + b] = s2;
             }

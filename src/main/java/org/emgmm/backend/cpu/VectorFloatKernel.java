@@ -1,5 +1,6 @@
 package org.emgmm.backend.cpu;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -9,8 +10,9 @@ import org.emgmm.data.Dataset;
 import org.emgmm.em.SufficientStatistics;
 
 /**
- * The Vector API kernel in float. Per-sample arithmetic in float (data read as float); each block's partial sums
- * in float, then added into the double statistics about the double means ({@link Kernel#addShifted}). Lanes run
+ * The Vector API kernel in float. Per-sample arithmetic in float (data read as float) up to the responsibilities;
+ * each block's partial sums (diag, spherical: in float; full, tied: in double from the float values, see
+ * {@link #sumsFull}) added into the double statistics about the double means ({@link Kernel#addShifted}). Lanes run
  * over samples (the block is feature-major), so log-densities, log-sum-exp and responsibilities are all lane-wise
  * with no horizontal reductions; each group of {@value #G} vectors keeps independent accumulators in registers.
  * <ul>
@@ -18,8 +20,10 @@ import org.emgmm.em.SufficientStatistics;
  *       reference (one centred copy of the block and its square serve every component: two fma per sample, feature and
  *       component), shifted exactly to each mean, except for a component far from the block relative to its
  *       spread ({@link Kernel#MAX_REFERENCE_SPREAD}), summed about its own mean;</li>
- *   <li>full, tied: (x − μ)ᵀU two columns at a time, the upper triangle of the weighted outer products two rows at
- *       a time, over the compacted vectors where the component's responsibility is not 0.</li>
+ *   <li>full, tied: (x − μ)ᵀU two columns at a time in float; the weighted outer products in double (exact
+ *       products of the float values), two rows and four columns at a time, over the samples gathered one by one
+ *       whose responsibility is at least {@link Params#negligible} (issue 14: a float S2 made covariances whose
+ *       reg_covar is below 1e-7 of their largest variance indefinite).</li>
  * </ul>
  * {@code exp} is computed here from IEEE basic operations only (Cody–Waite reduction, degree-7 Taylor
  * polynomial, power-of-two scaling in the exponent bits), never by an intrinsic, so the same inputs give the same
@@ -29,6 +33,9 @@ import org.emgmm.em.SufficientStatistics;
 final class VectorFloatKernel extends Kernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Doubles of the full path's sums: exact products of the float values, summed in double. */
+    private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+    private static final int LD = SD.length();
     /** Vectors per unrolled group (independent accumulators). */
     private static final int G = 4;
     private static final int VB = BLOCK / L;
@@ -54,6 +61,18 @@ final class VectorFloatKernel extends Kernel {
     private final double[] bsk1;
     private final double[] bsk2;
     private final int[] nzCount;
+    /** Per component, {@link Params#negligible} in float (at least the smallest float, so a 0 never counts). */
+    private final float[] cutF;
+    /** Full path: the gathered samples' x − μ (float values, as doubles), D rows of {@link #BLOCK}. */
+    private final double[] td;
+    /** Full path: their ωw·(x − μ), exact in double (a product of two floats). */
+    private final double[] vd;
+    /** Full path: the gathered samples' ωw, as doubles. */
+    private final double[] rd = new double[BLOCK];
+    /** Full path: the block indices of component j's samples at or above its cut. */
+    private final int[] idx = new int[BLOCK];
+    /** Lane scratch for double vectors, padded as {@link #lanes}. */
+    private final double[] lanesD = new double[LD + 2 * PAD];
 
     VectorFloatKernel(Dataset data, int k) {
         super(data, k);
@@ -76,6 +95,12 @@ final class VectorFloatKernel extends Kernel {
         bsk1 = new double[k * d];
         bsk2 = new double[k * d];
         nzCount = new int[k];
+        cutF = new float[k];
+        td = new double[d * BLOCK];
+        vd = new double[d * BLOCK];
+        if (LD * 2 != L) {
+            throw new IllegalStateException("float vectors of " + L + " lanes but double vectors of " + LD);
+        }
     }
 
     @Override
@@ -97,6 +122,9 @@ final class VectorFloatKernel extends Kernel {
             }
             w[i] = 0;
             wd[i] = 0;
+        }
+        for (int j = 0; j < k; j++) {
+            cutF[j] = Math.max(Float.MIN_VALUE, (float) p.negligible[j]);
         }
         if (p.full) {
             logDensitiesFull(p, np);
@@ -234,7 +262,8 @@ final class VectorFloatKernel extends Kernel {
 
     /**
      * Replaces the log-densities by ωᵢ·responsibility, adds the block's log-likelihood and weight, and lists, per
-     * component, the sample vectors where some responsibility is not 0. Three passes over the K×B buffer, none of
+     * component, the sample vectors where some responsibility is at least θⱼ = {@link Params#negligible} (what the
+     * others would add to the component's sums is below 2⁻⁶⁰ of its weight, as in the double kernel). Three passes over the K×B buffer, none of
      * which hands a vector to another method (a call C2 does not inline would box it).
      */
     private void responsibilities(int np, SufficientStatistics st) {
@@ -271,7 +300,7 @@ final class VectorFloatKernel extends Kernel {
             for (int j = 0; j < k; j++) {
                 FloatVector r = FloatVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
                 r.intoArray(lp, j * BLOCK + i);
-                if (r.compare(VectorOperators.NE, 0.0f).anyTrue()) {
+                if (r.compare(VectorOperators.GE, cutF[j]).anyTrue()) {
                     nz[j * VB + nzCount[j]++] = i;
                 }
             }
@@ -478,49 +507,82 @@ final class VectorFloatKernel extends Kernel {
         }
     }
 
+    /**
+     * S0, S1 and the upper triangle of S2 of component j over its samples at or above the cut θⱼ (gathered one by
+     * one, so the work follows the samples that matter, not the vectors that hold one), in double: the float values
+     * x − μ and ωw are widened, so every product ωw·tₐ is exact and ωw·tₐ·t_b is rounded once in double. The sums
+     * are then those of a consistent set of float values (a positive semi-definite S2 − S1S1ᵀ/S0 up to double
+     * rounding), whatever the spread of the features; a float S2 loses that at a relative 1e-7, which breaks the
+     * Cholesky factor of a covariance whose reg_covar is below 1e-7 of its largest variance (issue 14). The
+     * products stay in registers two rows and four columns at a time, as in the double kernel.
+     */
     private void sumsFull(Params p, int j, SufficientStatistics st) {
-        int cnt = nzCount[j];
         int base = j * VB;
         int o = j * BLOCK;
-        double s0 = s0(j);
+        float cut = cutF[j];
+        // the samples (not vectors) at or above the cut, without a branch per sample
+        int cnt = 0;
+        for (int q = 0; q < nzCount[j]; q++) {
+            int i0 = nz[base + q];
+            for (int l = 0; l < L; l++) {
+                idx[cnt] = i0 + l;
+                cnt += lp[o + i0 + l] >= cut ? 1 : 0;
+            }
+        }
+        int len = padded(cnt, LD);
+        for (int q = 0; q < cnt; q++) {
+            rd[q] = lp[o + idx[q]];
+        }
+        for (int q = cnt; q < len; q++) {
+            rd[q] = 0;
+        }
+        DoubleVector s0v = DoubleVector.zero(SD);
+        for (int q = 0; q < len; q += LD) {
+            s0v = s0v.add(DoubleVector.fromArray(SD, rd, q));
+        }
+        s0v.intoArray(lanesD, PAD);
+        double s0 = laneSumD();
         for (int a = 0; a < d; a++) {
-            FloatVector c = FloatVector.broadcast(S, p.meansF[j * d + a]);
-            FloatVector s1 = FloatVector.zero(S);
+            double c = p.meansF[j * d + a];
             int xo = a * BLOCK;
             for (int q = 0; q < cnt; q++) {
-                int i = nz[base + q];
-                FloatVector tv = FloatVector.fromArray(S, x, xo + i).sub(c);
-                FloatVector v = FloatVector.fromArray(S, lp, o + i).mul(tv);
-                tv.intoArray(t, xo + q * L);
-                v.intoArray(rt, xo + q * L);
-                s1 = s1.add(v);
+                double tv = x[xo + idx[q]] - c;
+                td[xo + q] = tv;
+                vd[xo + q] = rd[q] * tv;
             }
-            s1.intoArray(lanes, PAD);
-            bs1[a] = laneSum();
+            for (int q = cnt; q < len; q++) {
+                td[xo + q] = 0;
+                vd[xo + q] = 0;
+            }
+            DoubleVector s1 = DoubleVector.zero(SD);
+            for (int q = 0; q < len; q += LD) {
+                s1 = s1.add(DoubleVector.fromArray(SD, vd, xo + q));
+            }
+            s1.intoArray(lanesD, PAD);
+            bs1[a] = laneSumD();
         }
-        int len = cnt * L;
         int a = 0;
         for (; a + 1 < d; a += 2) {
             // rows a and a+1 together: the t loads serve both (element (a+1, a) is lower triangle, unused)
             int ao = a * BLOCK;
             int b = a;
             for (; b + 3 < d; b += 4) {
-                FloatVector e0 = FloatVector.zero(S);
-                FloatVector e1 = e0;
-                FloatVector e2 = e0;
-                FloatVector e3 = e0;
-                FloatVector f0 = e0;
-                FloatVector f1 = e0;
-                FloatVector f2 = e0;
-                FloatVector f3 = e0;
+                DoubleVector e0 = DoubleVector.zero(SD);
+                DoubleVector e1 = e0;
+                DoubleVector e2 = e0;
+                DoubleVector e3 = e0;
+                DoubleVector f0 = e0;
+                DoubleVector f1 = e0;
+                DoubleVector f2 = e0;
+                DoubleVector f3 = e0;
                 int bo = b * BLOCK;
-                for (int q = 0; q < len; q += L) {
-                    FloatVector ra = FloatVector.fromArray(S, rt, ao + q);
-                    FloatVector rb = FloatVector.fromArray(S, rt, ao + BLOCK + q);
-                    FloatVector t0 = FloatVector.fromArray(S, t, bo + q);
-                    FloatVector t1 = FloatVector.fromArray(S, t, bo + BLOCK + q);
-                    FloatVector t2 = FloatVector.fromArray(S, t, bo + 2 * BLOCK + q);
-                    FloatVector t3 = FloatVector.fromArray(S, t, bo + 3 * BLOCK + q);
+                for (int q = 0; q < len; q += LD) {
+                    DoubleVector ra = DoubleVector.fromArray(SD, vd, ao + q);
+                    DoubleVector rb = DoubleVector.fromArray(SD, vd, ao + BLOCK + q);
+                    DoubleVector t0 = DoubleVector.fromArray(SD, td, bo + q);
+                    DoubleVector t1 = DoubleVector.fromArray(SD, td, bo + BLOCK + q);
+                    DoubleVector t2 = DoubleVector.fromArray(SD, td, bo + 2 * BLOCK + q);
+                    DoubleVector t3 = DoubleVector.fromArray(SD, td, bo + 3 * BLOCK + q);
                     e0 = ra.fma(t0, e0);
                     e1 = ra.fma(t1, e1);
                     e2 = ra.fma(t2, e2);
@@ -532,48 +594,57 @@ final class VectorFloatKernel extends Kernel {
                 }
                 int i0 = a * d + b;
                 int i1 = i0 + d;
-                e0.intoArray(lanes, PAD);
-                bs2[i0] = laneSum();
-                e1.intoArray(lanes, PAD);
-                bs2[i0 + 1] = laneSum();
-                e2.intoArray(lanes, PAD);
-                bs2[i0 + 2] = laneSum();
-                e3.intoArray(lanes, PAD);
-                bs2[i0 + 3] = laneSum();
-                f0.intoArray(lanes, PAD);
-                bs2[i1] = laneSum();
-                f1.intoArray(lanes, PAD);
-                bs2[i1 + 1] = laneSum();
-                f2.intoArray(lanes, PAD);
-                bs2[i1 + 2] = laneSum();
-                f3.intoArray(lanes, PAD);
-                bs2[i1 + 3] = laneSum();
+                e0.intoArray(lanesD, PAD);
+                bs2[i0] = laneSumD();
+                e1.intoArray(lanesD, PAD);
+                bs2[i0 + 1] = laneSumD();
+                e2.intoArray(lanesD, PAD);
+                bs2[i0 + 2] = laneSumD();
+                e3.intoArray(lanesD, PAD);
+                bs2[i0 + 3] = laneSumD();
+                f0.intoArray(lanesD, PAD);
+                bs2[i1] = laneSumD();
+                f1.intoArray(lanesD, PAD);
+                bs2[i1 + 1] = laneSumD();
+                f2.intoArray(lanesD, PAD);
+                bs2[i1 + 2] = laneSumD();
+                f3.intoArray(lanesD, PAD);
+                bs2[i1 + 3] = laneSumD();
             }
             for (; b < d; b++) {
-                FloatVector e0 = FloatVector.zero(S);
-                FloatVector f0 = e0;
+                DoubleVector e0 = DoubleVector.zero(SD);
+                DoubleVector f0 = e0;
                 int bo = b * BLOCK;
-                for (int q = 0; q < len; q += L) {
-                    FloatVector t0 = FloatVector.fromArray(S, t, bo + q);
-                    e0 = FloatVector.fromArray(S, rt, ao + q).fma(t0, e0);
-                    f0 = FloatVector.fromArray(S, rt, ao + BLOCK + q).fma(t0, f0);
+                for (int q = 0; q < len; q += LD) {
+                    DoubleVector t0 = DoubleVector.fromArray(SD, td, bo + q);
+                    e0 = DoubleVector.fromArray(SD, vd, ao + q).fma(t0, e0);
+                    f0 = DoubleVector.fromArray(SD, vd, ao + BLOCK + q).fma(t0, f0);
                 }
-                e0.intoArray(lanes, PAD);
-                bs2[a * d + b] = laneSum();
-                f0.intoArray(lanes, PAD);
-                bs2[(a + 1) * d + b] = laneSum();
+                e0.intoArray(lanesD, PAD);
+                bs2[a * d + b] = laneSumD();
+                f0.intoArray(lanesD, PAD);
+                bs2[(a + 1) * d + b] = laneSumD();
             }
         }
         if (a < d) {
             int ao = a * BLOCK;
-            FloatVector e0 = FloatVector.zero(S);
-            for (int q = 0; q < len; q += L) {
-                e0 = FloatVector.fromArray(S, rt, ao + q).fma(FloatVector.fromArray(S, t, ao + q), e0);
+            DoubleVector e0 = DoubleVector.zero(SD);
+            for (int q = 0; q < len; q += LD) {
+                e0 = DoubleVector.fromArray(SD, vd, ao + q).fma(DoubleVector.fromArray(SD, td, ao + q), e0);
             }
-            e0.intoArray(lanes, PAD);
-            bs2[a * d + a] = laneSum();
+            e0.intoArray(lanesD, PAD);
+            bs2[a * d + a] = laneSumD();
         }
         addShifted(p, j, p.meansFD, j * d, s0, bs1, bs2, st);
+    }
+
+    /** @return the sum of {@code lanesD} in lane order (a fixed order, unlike a reduction) */
+    private double laneSumD() {
+        double s = lanesD[PAD];
+        for (int l = 1; l < LD; l++) {
+            s += lanesD[PAD + l];
+        }
+        return s;
     }
 
     private static final float MAGIC = 0x1.8p23f;
