@@ -172,7 +172,7 @@ public final class GaussianMixtureModel extends Model<GaussianMixtureModel>
         return -2 * evaluate(dataset).logLik + 2 * mixtureModel().nParameters();
     }
 
-    private SufficientStatistics evaluate(Dataset<?> dataset) {
+    SufficientStatistics evaluate(Dataset<?> dataset) {
         Schemas.checkInputs(dataset.schema(), getFeaturesCol(), getWeightCol());
         MixtureModel m = mixtureModel();
         Precision precision = Precision.parse(getPrecision());
