@@ -50,9 +50,12 @@ final class SparkEm {
             backends = pass.backends();
         }
         List<String> events = new ArrayList<>(best.events);
-        String name = backends.isEmpty() ? s.backend().toString().toLowerCase(java.util.Locale.ROOT)
-                : backends.stream().map(b -> b.substring(0, b.indexOf(' ') < 0 ? b.length() : b.indexOf(' ')))
-                .distinct().reduce((a, b) -> a + "+" + b).orElse("");
+        // "cpu", "opencl", or "cpu+opencl" when some tasks had a GPU and others not
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (String b : backends) {
+            names.add(b.split(" ", 2)[0]);
+        }
+        String name = names.isEmpty() ? "none" : String.join("+", names);
         String device = "Spark, " + data.partitions() + " partitions: " + String.join("; ", backends);
         return MixtureModel.fitted(best.params, best.converged && !best.stopped, best.history.length,
                 best.lowerBound(), best.history, s, name, device, events);

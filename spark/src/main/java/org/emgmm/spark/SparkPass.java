@@ -84,9 +84,9 @@ final class SparkPass implements Pass {
         if (!p.contributes()) {
             return new Messages.Stats(p.index, new SufficientStatistics(k, d, type), null);
         }
-        Object[] passAndName = TaskBackends.pass(fitId, p.index, p.dataset(), k, type, backend, precision);
-        SufficientStatistics st = ((Pass) passAndName[0]).accumulate(params.gaussians());
-        return new Messages.Stats(p.index, st, (String) passAndName[1]);
+        TaskBackends.Prepared prepared = TaskBackends.pass(fitId, p.index, p.dataset(), k, type, backend, precision);
+        SufficientStatistics st = prepared.accumulate(params.gaussians());
+        return new Messages.Stats(p.index, st, prepared.description);
     }
 
     /**

@@ -17,6 +17,8 @@ import org.emgmm.backend.Backends;
 import org.emgmm.backend.Pass;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.Dataset;
+import org.emgmm.em.Gaussians;
+import org.emgmm.em.SufficientStatistics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,7 +152,7 @@ final class TaskBackends {
      * @param precision precision param
      * @return the pass and the description of its backend
      */
-    static Object[] pass(String fitId, int index, Dataset data, int k, CovarianceType type, BackendKind requested,
+    static Prepared pass(String fitId, int index, Dataset data, int k, CovarianceType type, BackendKind requested,
                          Precision precision) {
         String key = fitId + "/" + index;
         Choice choice = choose(requested, taskGpus(), TaskBackends::openClGpus);
@@ -163,7 +165,33 @@ final class TaskBackends {
                 PASSES.put(key, p);
                 trim();
             }
-            return new Object[] {p, description};
+            return new Prepared(p, description, backend instanceof CpuBackend ? null : backend);
+        }
+    }
+
+    /**
+     * A prepared pass and its backend in words ("cpu (CPU, 1 thread, ...)"). Passes on one OpenCL device take turns
+     * (tasks sharing a device queue one after the other); CPU passes run side by side.
+     */
+    static final class Prepared {
+        final Pass pass;
+        final String description;
+        private final Object lock;
+
+        Prepared(Pass pass, String description, Object lock) {
+            this.pass = pass;
+            this.description = description;
+            this.lock = lock;
+        }
+
+        /** @param g parameters @return the statistics of this partition */
+        SufficientStatistics accumulate(Gaussians g) {
+            if (lock == null) {
+                return pass.accumulate(g);
+            }
+            synchronized (lock) {
+                return pass.accumulate(g);
+            }
         }
     }
 
