@@ -9,7 +9,8 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 OUT=${OUT:-$ROOT/bench/results/spark-vs-mllib.txt}
 # N and MLlib's two iteration counts (its iterations take seconds at 1e6; emgmm's are 3 and 13)
-SIZES="200000:2:7 1000000:1:3"
+# (SIZES="200000:2:7" bench/spark/compare.sh runs one size)
+SIZES=${SIZES:-"200000:2:7 1000000:1:3"}
 if [ "${1:-}" = "--quick" ]; then SIZES="20000:2:7 100000:2:7"; fi
 
 mvn -B -q install -DskipTests
