@@ -15,17 +15,19 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.emgmm.BackendKind;
 import org.emgmm.CovarianceType;
+import org.emgmm.FitListener;
 import org.emgmm.GmmSettings;
 import org.emgmm.bench.SyntheticMixture;
 import org.emgmm.data.ArrayDataset;
 
 /**
  * emgmm-spark against Spark MLlib's GaussianMixture (same Spark, same JVM, same cached DataFrame) and against the
- * single-machine emgmm CPU backend, full covariance, time per EM iteration. Each fit is timed at two iteration
- * counts with tol 0 (so every fit runs to its limit) and the time per iteration is the difference divided by the
- * difference of the counts: initialisation, caching and packing cancel out, and the early (JIT) iterations are not
- * counted; a first, untimed fit warms the JVM up (at the high count for emgmm, whose kernels the JIT compiles
- * in the first iterations; at the low count for MLlib, whose iterations take seconds). Arguments: N D K PARTITIONS [LOW HIGH for emgmm] [LOW HIGH for MLlib].
+ * single-machine emgmm CPU backend, full covariance, time per EM iteration. emgmm's two fits report each iteration's
+ * time (the pass and the M step; for Spark the whole job) to a listener: the median of iterations LOW+1..HIGH of a
+ * fit after an untimed warm-up fit. MLlib's iterations are timed by difference: (fit at its high count − fit at its
+ * low count) / the difference, tol 0, after an untimed warm-up fit at the low count, so its initialisation and
+ * caching cancel. Also prints Spark's own latency: the median time of a job of one trivial task per partition.
+ * Arguments: N D K PARTITIONS [LOW HIGH for emgmm] [LOW HIGH for MLlib].
  */
 public final class SparkBench {
     private SparkBench() {
@@ -48,12 +50,11 @@ public final class SparkBench {
 
         // Single machine, the CPU backend on both cores.
         GmmSettings.Builder s = GmmSettings.builder().k(k).covarianceType(CovarianceType.FULL).tol(0).seed(1)
-                .backend(BackendKind.CPU).threads(2);
-        double single = perIteration(hi, lo, hi,
-                it -> new org.emgmm.GaussianMixture(s.maxIter(it).build()).fit(data));
+                .maxIter(hi).backend(BackendKind.CPU).threads(2);
+        double single = medianIteration(lo, listener -> new org.emgmm.GaussianMixture(s.build()).fit(data, listener));
         // emgmm on Spark.
-        double sp = perIteration(hi, lo, hi, it -> new org.emgmm.spark.GaussianMixture().setK(k).setTol(0).setSeed(1)
-                .setMaxIter(it).setBackend("cpu").fit(df));
+        double sp = medianIteration(lo, listener -> new org.emgmm.spark.GaussianMixture().setK(k).setTol(0).setSeed(1)
+                .setMaxIter(hi).setBackend("cpu").fit(df, listener));
         // Spark MLlib.
         double ml = perIteration(mlLo, mlLo, mlHi, it -> new GaussianMixture().setK(k).setTol(0).setSeed(1)
                 .setMaxIter(it).fit(df));
@@ -62,6 +63,25 @@ public final class SparkBench {
                         + "emgmm-spark %.4f s/iter  mllib %.4f s/iter  speedup-vs-mllib %.1fx  overhead-vs-single "
                         + "%.2fx  spark-empty-job %.4f s%n", n, d, k, parts, single, sp, ml, ml / sp, sp / single, job);
         spark.stop();
+    }
+
+    /**
+     * emgmm reports each iteration's time (E step pass + M step) to its listener: after an untimed warm-up fit, the
+     * median over the iterations after {@code skip} of a second fit.
+     */
+    private static double medianIteration(int skip, java.util.function.Consumer<FitListener> fit) {
+        fit.accept(new FitListener() { });
+        List<Double> t = new ArrayList<>();
+        fit.accept(new FitListener() {
+            @Override
+            public void iteration(int init, int iteration, double lowerBound, double change, long nanos) {
+                if (iteration > skip) {
+                    t.add(nanos / 1e9);
+                }
+            }
+        });
+        t.sort(null);
+        return t.get(t.size() / 2);
     }
 
     private static double perIteration(int warm, int lo, int hi, java.util.function.IntConsumer fit) {

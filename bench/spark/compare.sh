@@ -12,6 +12,7 @@ OUT=${OUT:-$ROOT/bench/results/spark-vs-mllib.txt}
 # (SIZES="200000:2:7" bench/spark/compare.sh runs one size)
 SIZES=${SIZES:-"200000:2:7 1000000:1:3"}
 if [ "${1:-}" = "--quick" ]; then SIZES="20000:2:7 100000:2:7"; fi
+PARTS=${PARTS:-4}   # partitions of the cached DataFrame (both fits use the same)
 
 mvn -B -q install -DskipTests
 (cd spark && mvn -B -q package -DskipTests && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test \
@@ -37,6 +38,6 @@ JVM="-Xmx12g --add-modules=jdk.incubator.vector -XX:+IgnoreUnrecognizedVMOptions
   for size in $SIZES; do
     IFS=: read -r n mllo mlhi <<< "$size"
     # shellcheck disable=SC2086
-    java $JVM -cp "$BUILD:$CP" SparkBench "$n" 16 16 4 3 13 "$mllo" "$mlhi" 2>/dev/null | grep '^RESULT'
+    java $JVM -cp "$BUILD:$CP" SparkBench "$n" 16 16 "$PARTS" 3 13 "$mllo" "$mlhi" 2>/dev/null | grep '^RESULT'
   done
 } | tee "$OUT"
