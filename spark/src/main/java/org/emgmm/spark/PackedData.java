@@ -16,7 +16,7 @@ import org.emgmm.em.Initializer;
 
 /**
  * A DataFrame's feature (and weight) columns packed once per partition into {@link PackedPartition}s, cached
- * (memory and disk), and what the driver knows of them: rows, features, total weight and each partition's first
+ * (memory and disk) with their lineage cut, and what the driver knows of them: rows, features, total weight and each partition's first
  * global row. Packing checks every value; the first bad one is reported before any iteration.
  */
 final class PackedData implements AutoCloseable {
@@ -54,6 +54,14 @@ final class PackedData implements AutoCloseable {
         JavaRDD<PackedPartition> packed = rows.mapPartitionsWithIndex((index, it) ->
                 List.of(PackedPartition.pack(index, it, featuresCol, weightCol, asFloat)).iterator(), true);
         packed.persist(StorageLevel.MEMORY_AND_DISK());
+        // Cut the lineage (the query plan that made the rows), which every iteration's tasks would otherwise carry:
+        // to the checkpoint directory when one is set (fault tolerant), else in the executors' cache only (an
+        // executor lost during the fit then fails the fit).
+        if (packed.context().getCheckpointDir().isDefined()) {
+            packed.checkpoint();
+        } else {
+            packed.rdd().localCheckpoint();
+        }
         List<PackedPartition.Summary> sums;
         try {
             sums = new ArrayList<>(packed.map(PackedPartition.Summary::new).collect());
