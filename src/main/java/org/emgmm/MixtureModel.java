@@ -632,9 +632,21 @@ public final class MixtureModel {
     }
 
     /**
-     * The same parameters as a model loaded from a file with this backend/device description: used by the fitter.
+     * The model a fit produced, with its history and the backend/device it ran on: used by the fitter here and by
+     * fitters outside this package (the Spark estimator, which runs {@link org.emgmm.em.EmLoop} over a cluster).
+     *
+     * @param g final parameters (taken, not copied)
+     * @param converged whether the fit met its tolerance
+     * @param nIter EM iterations of the retained initialisation
+     * @param lowerBound final mean log-likelihood
+     * @param history lower bound after each iteration
+     * @param s the fit's settings (regCovar and tol are recorded)
+     * @param backend backend name
+     * @param device device in words
+     * @param events notable things that happened
+     * @return the model
      */
-    static MixtureModel fitted(Gaussians g, boolean converged, int nIter, double lowerBound, double[] history,
+    public static MixtureModel fitted(Gaussians g, boolean converged, int nIter, double lowerBound, double[] history,
                                GmmSettings s, String backend, String device, List<String> events) {
         return new MixtureModel(g, converged, nIter, lowerBound, history, s.regCovar(), s.tol(), backend, device,
                 events);

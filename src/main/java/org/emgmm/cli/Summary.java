@@ -47,6 +47,26 @@ public final class Summary {
      */
     public static String of(MixtureModel model, ModelScorer.Evaluation ev, String dataName, List<String> featureNames,
                             double wallSeconds, boolean stopped, List<String> events) {
+        return of(model, ev.totals().rows(), ev.bic(), ev.aic(), dataName, featureNames, wallSeconds, stopped,
+                events);
+    }
+
+    /**
+     * The same report for data evaluated elsewhere (a Spark cluster), from its row count and criteria.
+     *
+     * @param model the fitted model
+     * @param rows number of samples
+     * @param bic the model's BIC on the data
+     * @param aic the model's AIC on the data
+     * @param dataName what the data is, in words
+     * @param featureNames names of the features, or null
+     * @param wallSeconds wall time of the fit
+     * @param stopped whether Ctrl-C stopped it
+     * @param events things worth reporting
+     * @return the report, lines ending in newlines
+     */
+    public static String of(MixtureModel model, long rows, double bic, double aic, String dataName,
+                            List<String> featureNames, double wallSeconds, boolean stopped, List<String> events) {
         StringBuilder sb = new StringBuilder();
         int k = model.nComponents();
         int d = model.nFeatures();
@@ -56,7 +76,7 @@ public final class Summary {
             nameWidth = Math.max(nameWidth, s.length());
         }
         sb.append(String.format(Locale.ROOT, "Gaussian mixture: k = %d, %s covariance; data: %s, %d samples x %d "
-                + "features%n%n", k, model.covarianceType().jsonName(), dataName, ev.totals().rows(), d));
+                + "features%n%n", k, model.covarianceType().jsonName(), dataName, rows, d));
         double[] w = model.weights();
         double[][] mu = model.means();
         for (int j = 0; j < k; j++) {
@@ -75,8 +95,6 @@ public final class Summary {
             }
             sb.append('\n');
         }
-        double bic = ev.bic();
-        double aic = ev.aic();
         sb.append(String.format(Locale.ROOT, "lower bound   %.10g  (mean log-likelihood per sample)%n",
                 model.lowerBound()));
         sb.append(String.format(Locale.ROOT, "BIC           %.6f%n", bic));

@@ -1,0 +1,148 @@
+package org.emgmm.spark;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.emgmm.em.Initializer;
+
+/**
+ * A DataFrame's feature (and weight) columns packed once per partition into {@link PackedPartition}s, cached
+ * (memory and disk) with their lineage cut, and what the driver knows of them: rows, features, total weight and each partition's first
+ * global row. Packing checks every value; the first bad one is reported before any iteration.
+ */
+final class PackedData implements AutoCloseable {
+    final JavaRDD<PackedPartition> rdd;
+    final long rows;
+    final int dims;
+    final double weightSum;
+    final boolean weighted;
+    private final long[] offsets;
+
+    private PackedData(JavaRDD<PackedPartition> rdd, long rows, int dims, double weightSum, boolean weighted,
+                       long[] offsets) {
+        this.rdd = rdd;
+        this.rows = rows;
+        this.dims = dims;
+        this.weightSum = weightSum;
+        this.weighted = weighted;
+        this.offsets = offsets;
+    }
+
+    /**
+     * Packs and checks.
+     *
+     * @param df the data (columns already checked by {@link Schemas#checkInputs})
+     * @param featuresCol features column
+     * @param weightCol weight column or null
+     * @param asFloat store features as float (precision float)
+     * @return the packed, cached data
+     * @throws IllegalArgumentException naming column, partition and row of the first bad value, or for empty data
+     */
+    static PackedData pack(Dataset<?> df, String featuresCol, String weightCol, boolean asFloat) {
+        Column[] cols = weightCol == null ? new Column[] {functions.col(featuresCol)}
+                : new Column[] {functions.col(featuresCol), functions.col(weightCol).cast("double")};
+        JavaRDD<Row> rows = df.select(cols).toJavaRDD();
+        JavaRDD<PackedPartition> packed = rows.mapPartitionsWithIndex((index, it) ->
+                List.of(PackedPartition.pack(index, it, featuresCol, weightCol, asFloat)).iterator(), true);
+        packed.persist(StorageLevel.MEMORY_AND_DISK());
+        // Cut the lineage (the query plan that made the rows), which every iteration's tasks would otherwise carry:
+        // to the checkpoint directory when one is set (fault tolerant), else in the executors' cache only (an
+        // executor lost during the fit then fails the fit).
+        if (packed.context().getCheckpointDir().isDefined()) {
+            packed.checkpoint();
+        } else {
+            packed.rdd().localCheckpoint();
+        }
+        List<PackedPartition.Summary> sums;
+        try {
+            sums = new ArrayList<>(packed.map(PackedPartition.Summary::new).collect());
+        } catch (RuntimeException e) {
+            packed.unpersist(false);
+            throw e;
+        }
+        sums.sort(Comparator.comparingInt(s -> s.index));
+        try {
+            return summarise(packed, sums, featuresCol, weightCol);
+        } catch (RuntimeException e) {
+            packed.unpersist(false);
+            throw e;
+        }
+    }
+
+    private static PackedData summarise(JavaRDD<PackedPartition> packed, List<PackedPartition.Summary> sums,
+                                        String featuresCol, String weightCol) {
+        long n = 0;
+        int d = -1;
+        int dFrom = -1;
+        double wsum = 0;
+        long[] offsets = new long[sums.size()];
+        for (PackedPartition.Summary s : sums) {
+            if (s.error != null) {
+                throw new IllegalArgumentException(s.error);
+            }
+            offsets[s.index] = n;
+            if (s.rows > 0) {
+                if (d < 0) {
+                    d = s.dims;
+                    dFrom = s.index;
+                } else if (s.dims != d) {
+                    throw new IllegalArgumentException("mixed vector lengths in column '" + featuresCol + "': "
+                            + s.dims + " values at partition " + s.index + ", row 0, " + d + " at partition " + dFrom
+                            + ", row 0");
+                }
+            }
+            n += s.rows;
+            wsum += s.weightSum;
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("empty data: no rows in column '" + featuresCol + "'");
+        }
+        if (weightCol != null && !(wsum > 0)) {
+            throw new IllegalArgumentException("sample weights in column '" + weightCol + "' are all zero");
+        }
+        return new PackedData(packed, n, d, wsum, weightCol != null, offsets);
+    }
+
+    /** @return the number of Spark partitions */
+    int partitions() {
+        return offsets.length;
+    }
+
+    /**
+     * The core's initialiser over the same rows a single-machine fit of the same data (rows in partition order)
+     * would draw: the rows the core's sampling asks for are fetched from the partitions, so the start equals the
+     * single-machine one.
+     *
+     * @param seed random seed
+     * @return the initialiser
+     */
+    Initializer initializer(long seed) {
+        SampleRows.Recorder rec = new SampleRows.Recorder(rows, dims, weighted);
+        new Initializer(rec, seed);
+        long[] wanted = rec.wanted();
+        Broadcast<long[]> b = JavaSparkContext.fromSparkContext(rdd.context()).broadcast(wanted);
+        long[] off = offsets;
+        List<PackedPartition.SampledRow> got = rdd.flatMap(p -> p.rowsAt(off[p.index], b.value()).iterator())
+                .collect();
+        b.destroy();
+        TreeMap<Long, PackedPartition.SampledRow> byRow = new TreeMap<>();
+        for (PackedPartition.SampledRow r : got) {
+            byRow.put(r.row, r);
+        }
+        return new Initializer(new SampleRows.Served(rows, dims, weighted, byRow), seed);
+    }
+
+    @Override
+    public void close() {
+        rdd.unpersist(false);
+    }
+}

@@ -1,0 +1,361 @@
+package org.emgmm.spark;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.emgmm.MixtureModel;
+import org.emgmm.backend.Backends;
+import org.emgmm.cli.Progress;
+import org.emgmm.cli.StopSignal;
+import org.emgmm.cli.Summary;
+import org.emgmm.em.SufficientStatistics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spark-submit --class org.emgmm.spark.SparkFitMain}: fits a Parquet, CSV or ORC file's numeric columns
+ * on the cluster and writes the model file, with the options, progress lines and summary of {@code emgmm fit}.
+ * Errors are one line on stderr (exit 1; 2 for a bad command line), never a stack trace.
+ */
+@Command(name = "emgmm-spark fit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fit a Gaussian mixture by expectation-maximisation on a Spark cluster.",
+            "Each partition runs emgmm's backend (CPU, or OpenCL on a task's gpu resource); the result is the model "
+                + "file 'emgmm fit --output' writes."},
+        footer = {"", "Examples:",
+            "  spark-submit --jars emgmm.jar --class org.emgmm.spark.SparkFitMain emgmm-spark.jar \\",
+            "      --input hdfs:///data/points.parquet --columns x,y,z --k 8 --output hdfs:///models/gmm.json",
+            "  ... --input data.csv --k 3 --covariance diag --weight-column w --output model.json"})
+public final class SparkFitMain implements Callable<Integer> {
+    private static final Pattern ELEMENT = Pattern.compile("(NaN|-?Infinity) in column '" + Pattern.quote(
+            SparkFitMain.FEATURES) + "' \\(element (\\d+)\\)");
+    private static final String FEATURES = "__emgmm_features";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "PATH", required = true,
+            description = "Data: a Parquet, CSV or ORC file or directory (any Hadoop file system).")
+    String input;
+
+    @Option(names = "--format", paramLabel = "FMT",
+            description = "parquet, csv or orc (default: from the extension; parquet for a directory).")
+    String format;
+
+    @Option(names = "--columns", paramLabel = "A,B,...", split = ",",
+            description = "Feature columns (default: every numeric column but the weight column).")
+    List<String> columns;
+
+    @Option(names = "--weight-column", paramLabel = "COL", description = "Non-negative sample weights.")
+    String weightColumn;
+
+    @Option(names = "--no-header", description = "CSV without a header line (columns are _c0, _c1, ...).")
+    boolean noHeader;
+
+    @Option(names = {"-k", "--k"}, paramLabel = "K",
+            description = "Number of components (required, unless --init-model gives it).")
+    Integer k;
+
+    @Option(names = "--covariance", paramLabel = "TYPE",
+            description = "full, diag, spherical or tied (default: full, or the --init-model's).")
+    String covariance;
+
+    @Option(names = "--init-model", paramLabel = "FILE",
+            description = "Start from a saved model (warm start); its k and covariance type apply.")
+    String initModel;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Save the fitted model as JSON.")
+    String output;
+
+    @Option(names = "--tol", paramLabel = "T", defaultValue = "1e-3",
+            description = "Convergence threshold on the change of the mean log-likelihood (default: ${DEFAULT-VALUE}).")
+    double tol;
+
+    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "100",
+            description = "Maximum EM iterations per initialisation; 0 returns the initialisation (default: ${DEFAULT-VALUE}).")
+    int maxIter;
+
+    @Option(names = "--reg-covar", paramLabel = "R", defaultValue = "1e-6",
+            description = "Added to covariance diagonals for stability (default: ${DEFAULT-VALUE}).")
+    double regCovar;
+
+    @Option(names = "--n-init", paramLabel = "N", defaultValue = "1",
+            description = "Initialisations; the best lower bound wins (default: ${DEFAULT-VALUE}).")
+    int nInit;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--init", paramLabel = "METHOD", defaultValue = "kmeans++",
+            description = "Initialisation: kmeans++, random, random-from-data (default: ${DEFAULT-VALUE}).")
+    String init;
+
+    @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
+            description = "auto (OpenCL on a task's gpu resource, else CPU), cpu, opencl (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "double",
+            description = "Per-sample arithmetic: float or double; the M step is always double (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress and no summary; only errors.")
+    boolean quiet;
+
+    /**
+     * Runs the fit and exits with its status.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        int code = run(out, err, args);
+        SparkSession.getActiveSession().foreach(s -> {
+            s.stop();
+            return null;
+        });
+        System.exit(code);
+    }
+
+    /**
+     * Runs in-process (tests) without exiting; uses the active Spark session, or creates one.
+     *
+     * @param out standard output (summary)
+     * @param err standard error (progress, errors)
+     * @param args command-line arguments
+     * @return the exit status: 0, 1 for bad input or a failed fit, 2 for a bad command line
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new SparkFitMain());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": error: " + describe(e));
+            cmd.getErr().flush();
+            return 1;
+        });
+        cl.setParameterExceptionHandler((e, a) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName()
+                    + " --help' for the options and examples.");
+            cmd.getErr().flush();
+            return 2;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** One line: what went wrong, with the source column named for an assembled feature. */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof IllegalArgumentException) && !(t instanceof IllegalStateException)
+                && !(t instanceof org.apache.spark.sql.AnalysisException)) {
+            t = t.getCause();
+        }
+        String m = Backends.oneLine(t);
+        if (t instanceof java.io.IOException) {
+            m = "I/O error: " + m;
+        } else if (t instanceof org.emgmm.NotPositiveDefiniteException) {
+            m = m.replace("increase regCovar", "increase --reg-covar");
+        }
+        return m;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        checkOptions(cl);
+        PrintWriter out = cl.getOut();
+        PrintWriter err = cl.getErr();
+        SparkSession.Builder sb = SparkSession.builder().appName("emgmm fit");
+        if (SparkSession.getActiveSession().isEmpty() && !new org.apache.spark.SparkConf().contains("spark.master")) {
+            sb = sb.master("local[*]"); // run with plain java, not spark-submit: this machine's cores
+        }
+        SparkSession spark = sb.getOrCreate();
+        Dataset<Row> raw = read(spark);
+        List<String> cols = featureColumns(raw);
+        Dataset<Row> df = new VectorAssembler().setInputCols(cols.toArray(new String[0])).setOutputCol(FEATURES)
+                .setHandleInvalid("keep").transform(raw);
+        GaussianMixture gm = new GaussianMixture().setFeaturesCol(FEATURES).setTol(tol).setMaxIter(maxIter)
+                .setRegCovar(regCovar).setNInit(nInit).setSeed(seed).setInit(init).setBackend(backend)
+                .setPrecision(precision);
+        if (weightColumn != null) {
+            gm.setWeightCol(weightColumn);
+        }
+        if (initModel != null) {
+            gm.setInitialModelPath(initModel);
+        }
+        if (k != null) {
+            gm.setK(k);
+        }
+        if (covariance != null) {
+            gm.setCovarianceType(covariance.trim().toLowerCase(Locale.ROOT));
+        }
+        Progress.Mode mode = Progress.detect(quiet);
+        GaussianMixtureModel model;
+        boolean stopped;
+        try (StopSignal stop = StopSignal.install()) {
+            Progress progress = new Progress(mode, err, stop, nInit, 1);
+            long t0 = System.nanoTime();
+            progress.backend("spark " + spark.sparkContext().master() + ", backend " + backend);
+            try {
+                model = rewriteElement(() -> gm.fit(df, progress), cols);
+            } finally {
+                progress.finish();
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            stopped = stop.requested();
+            MixtureModel m = model.mixtureModel();
+            if (output != null) {
+                model.saveModelFile(output);
+            }
+            if (!quiet) {
+                SufficientStatistics st = model.setWeightCol(weightColumn == null ? "" : weightColumn)
+                        .evaluate(df);
+                double p = m.nParameters();
+                double bic = -2 * st.logLik + p * Math.log(st.weightSum);
+                double aic = -2 * st.logLik + 2 * p;
+                long rows = df.count();
+                out.print(Summary.of(m, rows, bic, aic, input, cols, wall, stopped, progress.events()));
+                if (output != null) {
+                    out.println("model saved  " + output);
+                }
+                if (output == null && stopped) {
+                    err.println("stopped by Ctrl-C; no --output was given, so nothing was saved");
+                }
+                out.flush();
+            }
+        }
+        return stopped ? 130 : 0;
+    }
+
+    private void checkOptions(CommandLine cl) {
+        if (!(tol >= 0) || Double.isInfinite(tol)) {
+            throw new CommandLine.ParameterException(cl, "--tol must be a finite number >= 0, got " + tol);
+        }
+        if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
+            throw new CommandLine.ParameterException(cl, "--reg-covar must be a finite number >= 0, got " + regCovar);
+        }
+        if (maxIter < 0) {
+            throw new CommandLine.ParameterException(cl, "--max-iter must be >= 0, got " + maxIter);
+        }
+        if (nInit < 1) {
+            throw new CommandLine.ParameterException(cl, "--n-init must be at least 1, got " + nInit);
+        }
+        if (k != null && k < 1) {
+            throw new CommandLine.ParameterException(cl, "--k must be at least 1, got " + k);
+        }
+        if (k == null && initModel == null) {
+            throw new CommandLine.ParameterException(cl, "--k is required with --input (or give --init-model)");
+        }
+        checkChoice(cl, "--covariance", covariance, "full", "diag", "spherical", "tied");
+        checkChoice(cl, "--init", init, "kmeans++", "random", "random-from-data");
+        checkChoice(cl, "--backend", backend, "auto", "cpu", "opencl");
+        checkChoice(cl, "--precision", precision, "float", "double");
+        checkChoice(cl, "--format", format, "parquet", "csv", "orc");
+        if (output != null && !output.contains("://")) {
+            Path parent = Path.of(output).toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                throw new CommandLine.ParameterException(cl, "--output: directory '" + parent + "' does not exist");
+            }
+        }
+    }
+
+    private static void checkChoice(CommandLine cl, String option, String value, String... allowed) {
+        if (value != null && !Arrays.asList(allowed).contains(value.trim().toLowerCase(Locale.ROOT))) {
+            throw new CommandLine.ParameterException(cl, option + ": unknown value '" + value + "'; expected one of "
+                    + String.join(", ", allowed));
+        }
+    }
+
+    private Dataset<Row> read(SparkSession spark) {
+        String fmt = format != null ? format.trim().toLowerCase(Locale.ROOT) : formatOf(input);
+        DataFrameReader r = spark.read().format(fmt);
+        if (fmt.equals("csv")) {
+            r = r.option("header", !noHeader).option("inferSchema", true);
+        }
+        return r.load(input);
+    }
+
+    static String formatOf(String path) {
+        String p = path.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+        if (p.endsWith(".csv") || p.endsWith(".csv.gz")) {
+            return "csv";
+        }
+        if (p.endsWith(".orc")) {
+            return "orc";
+        }
+        return "parquet";
+    }
+
+    private List<String> featureColumns(Dataset<Row> raw) {
+        List<String> names = Arrays.asList(raw.schema().fieldNames());
+        if (weightColumn != null && !names.contains(weightColumn)) {
+            throw new IllegalArgumentException("unknown column '" + weightColumn + "' (--weight-column); " + input
+                    + " has columns: " + String.join(", ", names));
+        }
+        List<String> cols = new ArrayList<>();
+        if (columns != null) {
+            for (String c : columns) {
+                String t = c.trim();
+                if (!names.contains(t)) {
+                    throw new IllegalArgumentException("unknown column '" + t + "' (--columns); " + input
+                            + " has columns: " + String.join(", ", names));
+                }
+                StructField f = raw.schema().apply(t);
+                if (!(f.dataType() instanceof NumericType)) {
+                    throw new IllegalArgumentException("column '" + t + "' of " + input + " is of type "
+                            + f.dataType().simpleString() + ", not numeric");
+                }
+                cols.add(t);
+            }
+        } else {
+            for (StructField f : raw.schema().fields()) {
+                if (f.dataType() instanceof NumericType && !f.name().equals(weightColumn)) {
+                    cols.add(f.name());
+                }
+            }
+            if (cols.isEmpty()) {
+                throw new IllegalArgumentException(input + " has no numeric column; its columns: "
+                        + String.join(", ", names));
+            }
+        }
+        return cols;
+    }
+
+    /** Runs the fit, naming the source column where the message names an element of the assembled vector. */
+    private static GaussianMixtureModel rewriteElement(java.util.function.Supplier<GaussianMixtureModel> fit,
+                                                       List<String> cols) {
+        try {
+            return fit.get();
+        } catch (IllegalArgumentException e) {
+            Matcher m = ELEMENT.matcher(e.getMessage());
+            if (m.find()) {
+                String col = cols.get(Integer.parseInt(m.group(2)));
+                String what = m.group(1).equals("NaN") ? "null or NaN" : m.group(1);
+                throw new IllegalArgumentException(m.replaceFirst(Matcher.quoteReplacement(what + " in column '" + col
+                        + "'")), e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.emgmm.spark;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.emgmm.BackendKind;
+import org.emgmm.CovarianceType;
+import org.emgmm.Precision;
+import org.emgmm.backend.Pass;
+import org.emgmm.em.Gaussians;
+import org.emgmm.em.SufficientStatistics;
+import scala.Tuple2;
+
+/**
+ * One EM pass over a cluster, as a core {@link Pass}, so the core's {@link org.emgmm.em.EmLoop} runs unchanged:
+ * the parameters are broadcast, every task runs emgmm's backend pass over its cached partition and returns
+ * {@link SufficientStatistics}, and the partitions' statistics are added in partition order (directly on the
+ * driver up to {@link #FAN_IN} partitions, else first in groups of consecutive partitions on the executors), so
+ * the sum does not depend on which task finishes first. Never N×K: a task holds its partition and one set of
+ * statistics.
+ */
+final class SparkPass implements Pass {
+    /** Up to this many partial sums are added on the driver; more are first added in groups on the executors. */
+    static final int FAN_IN = 64;
+
+    private final PackedData data;
+    private final int k;
+    private final CovarianceType type;
+    private final BackendKind backend;
+    private final Precision precision;
+    private final String fitId = UUID.randomUUID().toString();
+    private final TreeSet<String> backends = new TreeSet<>();
+    private final int fanIn;
+
+    /**
+     * @param data packed, cached data
+     * @param k components
+     * @param type covariance type
+     * @param backend backend param of the tasks
+     * @param precision precision param
+     * @param fanIn partial sums added on the driver at most ({@link #FAN_IN}; smaller in tests)
+     */
+    SparkPass(PackedData data, int k, CovarianceType type, BackendKind backend, Precision precision, int fanIn) {
+        this.data = data;
+        this.k = k;
+        this.type = type;
+        this.backend = backend;
+        this.precision = precision;
+        this.fanIn = Math.max(2, fanIn);
+    }
+
+    @Override
+    public SufficientStatistics accumulate(Gaussians params) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.rdd.context());
+        Broadcast<Messages.Params> b = jsc.broadcast(new Messages.Params(params));
+        try {
+            String id = fitId;
+            int kk = k;
+            int d = data.dims;
+            CovarianceType t = type;
+            BackendKind bk = backend;
+            Precision pr = precision;
+            JavaRDD<Messages.Stats> per = data.rdd.map(p -> partition(p, b.value(), id, kk, d, t, bk, pr));
+            Messages.Stats total = sumInOrder(per, fanIn);
+            backends.addAll(total.backends);
+            return total.toStatistics();
+        } finally {
+            b.destroy();
+        }
+    }
+
+    /** @return the backends the tasks used so far, in words */
+    List<String> backends() {
+        return new ArrayList<>(backends);
+    }
+
+    private static Messages.Stats partition(PackedPartition p, Messages.Params params, String fitId, int k, int d,
+                                            CovarianceType type, BackendKind backend, Precision precision) {
+        if (!p.contributes()) {
+            return new Messages.Stats(p.index, new SufficientStatistics(k, d, type), null);
+        }
+        TaskBackends.Prepared prepared = TaskBackends.pass(fitId, p.index, p.dataset(), k, type, backend, precision);
+        SufficientStatistics st = prepared.accumulate(params.gaussians());
+        return new Messages.Stats(p.index, st, prepared.description);
+    }
+
+    /**
+     * Adds per-partition statistics in partition order.
+     *
+     * @param per one element per partition
+     * @param fanIn most partial sums added on the driver
+     * @return the total
+     */
+    static Messages.Stats sumInOrder(JavaRDD<Messages.Stats> per, int fanIn) {
+        int parts = per.getNumPartitions();
+        List<Messages.Stats> partial;
+        if (parts <= fanIn) {
+            partial = per.collect();
+        } else {
+            int groupSize = (parts + fanIn - 1) / fanIn;
+            int groups = (parts + groupSize - 1) / groupSize;
+            partial = per.mapToPair(s -> new Tuple2<>(s.index / groupSize, s)).groupByKey(groups)
+                    .map(g -> mergeSorted(g._2())).collect();
+        }
+        return mergeSorted(partial);
+    }
+
+    private static Messages.Stats mergeSorted(Iterable<Messages.Stats> in) {
+        List<Messages.Stats> list = new ArrayList<>();
+        in.forEach(list::add);
+        list.sort(Comparator.comparingInt(s -> s.index));
+        Messages.Stats total = list.get(0);
+        for (int i = 1; i < list.size(); i++) {
+            total.merge(list.get(i));
+        }
+        return total;
+    }
+
+    /** Releases the prepared passes of this fit on the executors that hold the cached partitions. */
+    @Override
+    public void close() {
+        String id = fitId;
+        data.rdd.foreachPartition(it -> TaskBackends.release(id));
+    }
+}

@@ -1,0 +1,256 @@
+package org.emgmm.spark;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.emgmm.BackendKind;
+import org.emgmm.CovarianceType;
+import org.emgmm.GmmSettings;
+import org.emgmm.Precision;
+import org.emgmm.backend.Backend;
+import org.emgmm.backend.Backends;
+import org.emgmm.backend.Pass;
+import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.data.Dataset;
+import org.emgmm.em.Gaussians;
+import org.emgmm.em.SufficientStatistics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which emgmm backend a Spark task uses, and the executor-wide cache of backends and prepared passes.
+ *
+ * <p>A task that holds Spark's {@code gpu} resource ({@code spark.task.resource.gpu.amount}) runs the OpenCL
+ * backend on the device its address names: an integer address N is the N-th GPU among the OpenCL devices as
+ * {@code emgmm devices} lists them (the order the vendor's ICD reports, which for NVIDIA follows the CUDA ordinals
+ * Spark's discovery script prints); any other address is matched as part of a device name. Without a gpu resource
+ * {@code auto} runs the CPU backend with the task's cores ({@code spark.task.cpus}); {@code opencl} uses OpenCL's
+ * default device. Under {@code auto} a GPU that fails to open falls back to the CPU with a warning.
+ */
+final class TaskBackends {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskBackends.class);
+    /** Prepared passes an executor keeps at most (a backstop; a fit releases its own at the end). */
+    static final int MAX_PASSES = 256;
+
+    private static final Map<String, Backend> BACKENDS = new ConcurrentHashMap<>();
+    private static final Map<String, Pass> PASSES = new LinkedHashMap<>(16, 0.75f, true);
+
+    private TaskBackends() {
+    }
+
+    /** What one task should open: a backend kind and, for OpenCL, a device (null = the default). */
+    static final class Choice {
+        final BackendKind kind;
+        final String device;
+        final String warning;
+        /** Whether a failure to open OpenCL is an error (backend opencl) rather than a fall-back to the CPU. */
+        final boolean strict;
+
+        Choice(BackendKind kind, String device, String warning, boolean strict) {
+            this.kind = kind;
+            this.device = device;
+            this.warning = warning;
+            this.strict = strict;
+        }
+
+        @Override
+        public String toString() {
+            return kind + (device == null ? "" : " device " + device) + (warning == null ? "" : " (" + warning + ")");
+        }
+    }
+
+    /**
+     * The mapping from a task's resources to a backend, without touching any device.
+     *
+     * @param requested the estimator's backend param
+     * @param gpuAddresses the task's gpu resource addresses (empty when it has none)
+     * @param gpuIndices the global indices (as {@code emgmm devices} numbers them) of the OpenCL GPUs, in order;
+     *     only consulted when a gpu address is an integer
+     * @return the choice
+     */
+    static Choice choose(BackendKind requested, List<String> gpuAddresses, java.util.function.Supplier<List<Integer>>
+            gpuIndices) {
+        if (requested == BackendKind.CPU) {
+            return new Choice(BackendKind.CPU, null, null, true);
+        }
+        if (gpuAddresses.isEmpty()) {
+            return requested == BackendKind.OPENCL ? new Choice(BackendKind.OPENCL, null, null, true)
+                    : new Choice(BackendKind.CPU, null, null, true);
+        }
+        String address = gpuAddresses.get(0).trim();
+        String device = address;
+        if (address.matches("\\d+")) {
+            int n = Integer.parseInt(address);
+            List<Integer> gpus;
+            try {
+                gpus = gpuIndices.get();
+            } catch (RuntimeException | LinkageError e) {
+                return fail(requested, "gpu " + address + ": OpenCL unavailable (" + Backends.oneLine(e) + ")");
+            }
+            if (n >= gpus.size()) {
+                return fail(requested, "gpu " + address + " of this task has no OpenCL device: OpenCL lists "
+                        + gpus.size() + " GPU" + (gpus.size() == 1 ? "" : "s"));
+            }
+            device = Integer.toString(gpus.get(n));
+        }
+        return new Choice(BackendKind.OPENCL, device, null, requested == BackendKind.OPENCL);
+    }
+
+    private static Choice fail(BackendKind requested, String why) {
+        if (requested == BackendKind.OPENCL) {
+            throw new IllegalStateException(why);
+        }
+        return new Choice(BackendKind.CPU, null, why + "; using the CPU backend", false);
+    }
+
+    /** @return the gpu addresses the running task holds (empty outside a task or without one) */
+    static List<String> taskGpus() {
+        TaskContext tc = TaskContext.get();
+        if (tc == null) {
+            return List.of();
+        }
+        ResourceInformation gpu = tc.resourcesJMap().get("gpu");
+        return gpu == null ? List.of() : List.of(gpu.addresses());
+    }
+
+    /** @return the global indices of the OpenCL GPU devices, by reflection so a CPU run loads no JOCL class */
+    @SuppressWarnings("unchecked")
+    static List<Integer> openClGpus() {
+        try {
+            Class<?> c = Class.forName("org.emgmm.backend.opencl.OpenClBackend");
+            List<?> all = (List<?>) c.getMethod("devices").invoke(null);
+            List<Integer> out = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                Object d = all.get(i);
+                Method isGpu = d.getClass().getMethod("isGpu");
+                if ((Boolean) isGpu.invoke(d)) {
+                    out.add(i);
+                }
+            }
+            return out;
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw Backends.unchecked(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the OpenCL backend is not part of this build", e);
+        }
+    }
+
+    /**
+     * The prepared pass for one partition of one fit, opened on first use and kept for the fit's iterations.
+     *
+     * @param fitId the fit
+     * @param index partition index
+     * @param data the partition's rows
+     * @param k components
+     * @param type covariance type
+     * @param requested backend param
+     * @param precision precision param
+     * @return the pass and the description of its backend
+     */
+    static Prepared pass(String fitId, int index, Dataset data, int k, CovarianceType type, BackendKind requested,
+                         Precision precision) {
+        String key = fitId + "/" + index;
+        Choice choice = choose(requested, taskGpus(), TaskBackends::openClGpus);
+        Backend backend = backend(choice, precision);
+        String description = backend.name() + " (" + backend.device() + ")";
+        synchronized (PASSES) {
+            Pass p = PASSES.get(key);
+            if (p == null) {
+                p = backend.prepare(data, k, type);
+                PASSES.put(key, p);
+                trim();
+            }
+            return new Prepared(p, description, backend instanceof CpuBackend ? null : backend);
+        }
+    }
+
+    /**
+     * A prepared pass and its backend in words ("cpu (CPU, 1 thread, ...)"). Passes on one OpenCL device take turns
+     * (tasks sharing a device queue one after the other); CPU passes run side by side.
+     */
+    static final class Prepared {
+        final Pass pass;
+        final String description;
+        private final Object lock;
+
+        Prepared(Pass pass, String description, Object lock) {
+            this.pass = pass;
+            this.description = description;
+            this.lock = lock;
+        }
+
+        /** @param g parameters @return the statistics of this partition */
+        SufficientStatistics accumulate(Gaussians g) {
+            if (lock == null) {
+                return pass.accumulate(g);
+            }
+            synchronized (lock) {
+                return pass.accumulate(g);
+            }
+        }
+    }
+
+    /** Closes and forgets the passes of one fit on this executor. */
+    static void release(String fitId) {
+        synchronized (PASSES) {
+            PASSES.entrySet().removeIf(e -> {
+                if (e.getKey().startsWith(fitId + "/")) {
+                    e.getValue().close();
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
+    private static void trim() {
+        var it = PASSES.entrySet().iterator();
+        while (PASSES.size() > MAX_PASSES && it.hasNext()) {
+            it.next().getValue().close();
+            it.remove();
+        }
+    }
+
+    private static Backend backend(Choice choice, Precision precision) {
+        int threads = TaskContext.get() == null ? 1 : Math.max(1, TaskContext.get().cpus());
+        String key = choice.kind + "/" + choice.device + "/" + precision + "/" + threads;
+        Backend b = BACKENDS.get(key);
+        if (b != null) {
+            return b;
+        }
+        synchronized (BACKENDS) {
+            b = BACKENDS.get(key);
+            if (b == null) {
+                b = open(choice, precision, threads);
+                BACKENDS.put(key, b);
+            }
+            return b;
+        }
+    }
+
+    private static Backend open(Choice choice, Precision precision, int threads) {
+        if (choice.warning != null) {
+            LOG.warn(choice.warning);
+        }
+        if (choice.kind == BackendKind.CPU) {
+            return new CpuBackend(threads, precision);
+        }
+        GmmSettings s = GmmSettings.builder().backend(BackendKind.OPENCL).precision(precision).device(choice.device)
+                .build();
+        try {
+            return Backends.open(s, null).backend();
+        } catch (RuntimeException | LinkageError e) {
+            if (choice.strict) {
+                throw e;
+            }
+            LOG.warn("OpenCL device " + choice.device + " unavailable (" + Backends.oneLine(e)
+                    + "); using the CPU backend");
+            return new CpuBackend(threads, precision);
+        }
+    }
+}

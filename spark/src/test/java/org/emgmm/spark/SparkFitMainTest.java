@@ -1,0 +1,109 @@
+package org.emgmm.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.emgmm.BackendKind;
+import org.emgmm.CovarianceType;
+import org.emgmm.GmmSettings;
+import org.emgmm.MixtureModel;
+import org.emgmm.bench.SyntheticMixture;
+import org.emgmm.data.ArrayDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark-submit main: fits a file's columns like {@code emgmm fit}, with its messages. */
+class SparkFitMainTest {
+    @TempDir
+    Path dir;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void session() {
+        TestData.spark();
+    }
+
+    private String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SparkFitMain.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    /** 600 rows: columns a, b (features), w (weight), label (a string). */
+    private ArrayDataset writeParquet(Path path) {
+        ArrayDataset data = SyntheticMixture.generate(600, 2, 2, 17, false);
+        double[] x = data.doubleArray();
+        List<Row> rows = new ArrayList<>();
+        double[] w = new double[600];
+        for (int i = 0; i < 600; i++) {
+            w[i] = 1 + (i % 3);
+            rows.add(RowFactory.create(x[2 * i], x[2 * i + 1], w[i], "r" + i));
+        }
+        StructType schema = new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.DoubleType)
+                .add("w", DataTypes.DoubleType).add("label", DataTypes.StringType);
+        TestData.frame(rows, schema, 2).write().parquet(path.toString());
+        return data.withWeights(w);
+    }
+
+    @Test
+    void fitsParquetColumnsAndWritesTheModelFile() throws Exception {
+        Path in = dir.resolve("points.parquet");
+        ArrayDataset data = writeParquet(in);
+        Path model = dir.resolve("model.json");
+        String[] r = run("--input", in.toString(), "--columns", "a,b", "--weight-column", "w", "--k", "2",
+                "--covariance", "diag", "--seed", "4", "--backend", "cpu", "--output", model.toString());
+        assertEquals("0", r[0], r[2]);
+        MixtureModel m = MixtureModel.load(model);
+        MixtureModel ref = new org.emgmm.GaussianMixture(GmmSettings.builder().k(2).covarianceType(CovarianceType.DIAG)
+                .seed(4).backend(BackendKind.CPU).build()).fit(data);
+        EqualityTest.assertSameFit(ref, m, EqualityTest.PARAM_TOL, EqualityTest.BOUND_TOL);
+        assertTrue(r[1].startsWith("Gaussian mixture: k = 2, diag covariance; data: " + in + ", 600 samples x 2 "
+                + "features"), r[1]);
+        assertTrue(r[1].contains(String.format(java.util.Locale.ROOT, "BIC           %.6f%n", ref.bic(data))),
+                r[1]);
+        assertTrue(r[1].contains("model saved  " + model), r[1]);
+    }
+
+    @Test
+    void errorsAreOneLine() throws Exception {
+        Path in = dir.resolve("p.parquet");
+        writeParquet(in);
+        String[] r = run("--input", in.toString(), "--columns", "a,q", "--k", "2");
+        assertEquals("1", r[0]);
+        assertEquals("emgmm-spark fit: error: unknown column 'q' (--columns); " + in + " has columns: a, b, w, label",
+                r[2].trim());
+        r = run("--input", in.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("emgmm-spark fit: --k is required with --input"), r[2]);
+        r = run("--input", in.toString(), "--k", "2", "--covariance", "round");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("emgmm-spark fit: --covariance: unknown value 'round'"), r[2]);
+    }
+
+    @Test
+    void csvWithAMissingValueNamesItsColumn() throws Exception {
+        Path csv = dir.resolve("d.csv");
+        StringBuilder sb = new StringBuilder("x,y\n");
+        for (int i = 0; i < 20; i++) {
+            sb.append(i).append(',').append(i == 13 ? "" : Integer.toString(i % 4)).append('\n');
+        }
+        Files.writeString(csv, sb.toString());
+        Path model = dir.resolve("m.json");
+        String[] r = run("--input", csv.toString(), "--k", "2", "--output", model.toString());
+        assertEquals("1", r[0]);
+        assertEquals("emgmm-spark fit: error: null or NaN in column 'y' at partition 0, row 13 (0-based, within the "
+                + "partition)", r[2].trim());
+        assertFalse(Files.exists(model));
+    }
+}
