@@ -5,15 +5,15 @@
 #   bench/oclgrind-counts.sh                 the three shapes of issue 10 (diag 16x16, full 16x16, full 32x32)
 #   SHAPES="diag:16:16 tied:8:4" bench/oclgrind-counts.sh
 #
-# Each shape runs at two sizes, N1 and N2 rows (default 4096 and 8192; org.emgmm.backend.opencl.OclgrindCounts,
+# Each shape runs at two sizes, N1 and N2 rows (default 8192 and 16384, so that both use the same number of work-groups; org.emgmm.backend.opencl.OclgrindCounts,
 # one pass after a CPU iteration gave it real parameters), and prints
 #   per row   (count(N2) - count(N1)) / (N2 - N1): what each further row costs, setup and per-group work removed;
 #   total/N2  everything counted at N2 divided by N2 (includes the dry launch at open and the per-work-group tails).
 # Needs Oclgrind (/usr/lib/oclgrind/liboclgrind-rt-icd.so) and a build (mvn -q test-compile). About a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N1=${N1:-4096}
-N2=${N2:-8192}
+N1=${N1:-8192}
+N2=${N2:-16384}
 SHAPES=${SHAPES:-"diag:16:16 full:16:16 full:32:32"}
 ICD=/usr/lib/oclgrind/liboclgrind-rt-icd.so
 [ -f "$ICD" ] || { echo "Oclgrind not found ($ICD): apt-get install oclgrind" >&2; exit 2; }

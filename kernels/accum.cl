@@ -15,13 +15,13 @@
  *     diagonal blocks also sum S1, the first block S0.
  * NTASK tasks per launch; with NTASK >= WGS each item owns APT of them (task lid + m WGS); with NTASK < WGS the
  * rows are split into NPH phases (item lid: task lid % NTASK, phase lid / NTASK takes the 4-row groups g with
- * g % NPH == phase), so no item idles when WGS is a multiple of NTASK (the host chooses WGS for that). Runs of one
- * tile are added into Kahan-compensated totals. Item writes partials[(group * NPH + phase) * ENTRIES + entry]; the
+ * g % NPH == phase), so no item idles when WGS is a multiple of NTASK (the host chooses WGS for that). Runs of FLUSH
+ * tiles are added into Kahan-compensated totals. Item writes partials[(group * NPH + phase) * ENTRIES + entry]; the
  * reduce kernel sums those rows in a fixed order. No atomics: the same bits on every run.
  *
  * Entries of component jj (PER = 1 + D + S2N): jj*PER S0, +1+a S1_a, +1+D+p S2 (diag: p = a; full/tied: the p-th
  * pair a <= b of the upper triangle, row-major).
- * Tuning parameters (-D, defaults here): KT, NTASK, APT, NPH, OFF_REF, OFF_MU (mu' = c - ref, KP x DP, zero-padded).
+ * Tuning parameters (-D, defaults here): KT, NTASK, APT, NPH, FLUSH, OFF_REF, OFF_MU (mu' = c - ref, KP x DP, zero-padded).
  */
 #if OUTER
 #define S2N (NDIM * (NDIM + 1) / 2)
@@ -35,6 +35,9 @@
 #define PER (1 + NDIM + S2N)
 #ifndef KT
 #define KT NCOMP
+#endif
+#ifndef FLUSH
+#define FLUSH 4                  /* tiles per run before it is added into the compensated totals */
 #endif
 #define ENTRIES (KT * PER)
 #if OUTER
@@ -90,6 +93,7 @@ void accum(__global const real* restrict x,
     real mu[APT][8];
     real4 g[APT][16], s1[APT][4], s0[APT];
     real gS[APT][16], gC[APT][16], s1S[APT][4], s1C[APT][4], s0S[APT], s0C[APT];
+    #pragma unroll
     for (int m = 0; m < APT; m++) {
         int tk = NTASK >= WGS ? lid + m * WGS : lid % NTASK;
         tk = tk < NTASK ? tk : 0;
@@ -99,13 +103,16 @@ void accum(__global const real* restrict x,
         while (blk >= NB - a) { blk -= NB - a; a++; }
         ab[m] = 4 * a;
         bb[m] = 4 * (a + blk);
+        #pragma unroll
         for (int i = 0; i < 4; i++) {
             mu[m][i] = params[OFF_MU + (j0 + jj[m]) * DP + ab[m] + i];
             mu[m][4 + i] = params[OFF_MU + (j0 + jj[m]) * DP + bb[m] + i];
         }
+        #pragma unroll
         for (int i = 0; i < 16; i++) {
             gS[m][i] = 0; gC[m][i] = 0;
         }
+        #pragma unroll
         for (int i = 0; i < 4; i++) {
             s1S[m][i] = 0; s1C[m][i] = 0;
         }
@@ -116,17 +123,21 @@ void accum(__global const real* restrict x,
     real mu[APT][8];
     real4 q1[APT][8], q2[APT][8], s0[APT][2];
     real q1S[APT][8], q1C[APT][8], q2S[APT][8], q2C[APT][8], s0S[APT][2], s0C[APT][2];
+    #pragma unroll
     for (int m = 0; m < APT; m++) {
         int tk = NTASK >= WGS ? lid + m * WGS : lid % NTASK;
         tk = tk < NTASK ? tk : 0;
         jj[m] = 2 * (tk / (DP / 4));
         ab[m] = 4 * (tk - (jj[m] / 2) * (DP / 4));
+        #pragma unroll
         for (int c = 0; c < 2; c++) {
+            #pragma unroll
             for (int i = 0; i < 4; i++) {
                 const int j = min(j0 + jj[m] + c, NCOMP - 1);
                 mu[m][4 * c + i] = params[OFF_MU + j * DP + ab[m] + i];
             }
         }
+        #pragma unroll
         for (int i = 0; i < 8; i++) {
             q1S[m][i] = 0; q1C[m][i] = 0; q2S[m][i] = 0; q2C[m][i] = 0;
         }
@@ -134,6 +145,22 @@ void accum(__global const real* restrict x,
     }
 #endif
 
+    /* the runs: sums of at most FLUSH tiles, four rows in the lanes, added into the Kahan totals after each run */
+#define ZERO_RUNS() \
+    _Pragma("unroll") for (int m = 0; m < APT; m++) { \
+        ZERO_RUN(m); \
+    }
+#if OUTER
+#define ZERO_RUN(m) do { \
+        _Pragma("unroll") for (int i = 0; i < 16; i++) { g[m][i] = (real4) 0; } \
+        _Pragma("unroll") for (int i = 0; i < 4; i++) { s1[m][i] = (real4) 0; } \
+        s0[m] = (real4) 0; } while (0)
+#else
+#define ZERO_RUN(m) do { \
+        _Pragma("unroll") for (int i = 0; i < 8; i++) { q1[m][i] = (real4) 0; q2[m][i] = (real4) 0; } \
+        s0[m][0] = (real4) 0; s0[m][1] = (real4) 0; } while (0)
+#endif
+    ZERO_RUNS();
     const int rowBase = grp * tilesPerGroup * TILE;
     for (int t = 0; t < tilesPerGroup; t++) {
         const int r0 = rowBase + t * TILE;
@@ -157,36 +184,22 @@ void accum(__global const real* restrict x,
         if (!active) {
             continue;
         }
-        for (int m = 0; m < APT; m++) {
-#if OUTER
-            for (int i = 0; i < 16; i++) {
-                g[m][i] = (real4) 0;
-            }
-            for (int i = 0; i < 4; i++) {
-                s1[m][i] = (real4) 0;
-            }
-            s0[m] = (real4) 0;
-#else
-            for (int i = 0; i < 8; i++) {
-                q1[m][i] = (real4) 0;
-                q2[m][i] = (real4) 0;
-            }
-            s0[m][0] = (real4) 0;
-            s0[m][1] = (real4) 0;
-#endif
-        }
         for (int s0r = 4 * phase; s0r < TILE; s0r += 4 * NPH) {
+            #pragma unroll
             for (int m = 0; m < APT; m++) {
 #if OUTER
                 const real4 r = vload4(0, rl + jj[m] * TS + s0r);
                 real4 da[4], db[4];
+                #pragma unroll
                 for (int i = 0; i < 4; i++) {
                     da[i] = vload4(0, xs + (ab[m] + i) * TS + s0r) - mu[m][i];
                     db[i] = vload4(0, xs + (bb[m] + i) * TS + s0r) - mu[m][4 + i];
                 }
+                #pragma unroll
                 for (int i = 0; i < 4; i++) {
                     const real4 rd = r * da[i];
                     s1[m][i] += rd;
+                    #pragma unroll
                     for (int c = 0; c < 4; c++) {
                         g[m][4 * i + c] = fma(rd, db[c], g[m][4 * i + c]);
                     }
@@ -194,11 +207,14 @@ void accum(__global const real* restrict x,
                 s0[m] += r;
 #else
                 real4 xv[4];
+                #pragma unroll
                 for (int i = 0; i < 4; i++) {
                     xv[i] = vload4(0, xs + (ab[m] + i) * TS + s0r);
                 }
+                #pragma unroll
                 for (int c = 0; c < 2; c++) {
                     const real4 r = vload4(0, rl + (jj[m] + c) * TS + s0r);
+                    #pragma unroll
                     for (int i = 0; i < 4; i++) {
                         const real4 d = xv[i] - mu[m][4 * c + i];
                         const real4 rd = r * d;
@@ -210,16 +226,23 @@ void accum(__global const real* restrict x,
 #endif
             }
         }
+        if ((t + 1) % FLUSH != 0 && t + 1 < tilesPerGroup && r0 + TILE < n) {
+            continue;                   /* uniform: the run goes on into the next tile */
+        }
+        #pragma unroll
         for (int m = 0; m < APT; m++) {
 #if OUTER
+            #pragma unroll
             for (int i = 0; i < 16; i++) {
                 KAHAN_ADD(gS[m][i], gC[m][i], HSUM(g[m][i]));
             }
+            #pragma unroll
             for (int i = 0; i < 4; i++) {
                 KAHAN_ADD(s1S[m][i], s1C[m][i], HSUM(s1[m][i]));
             }
             KAHAN_ADD(s0S[m], s0C[m], HSUM(s0[m]));
 #else
+            #pragma unroll
             for (int i = 0; i < 8; i++) {
                 KAHAN_ADD(q1S[m][i], q1C[m][i], HSUM(q1[m][i]));
                 KAHAN_ADD(q2S[m][i], q2C[m][i], HSUM(q2[m][i]));
@@ -228,6 +251,7 @@ void accum(__global const real* restrict x,
             KAHAN_ADD(s0S[m][1], s0C[m][1], HSUM(s0[m][1]));
 #endif
         }
+        ZERO_RUNS();
     }
 
     /* write this item's totals: row (group, phase) of the partials */
@@ -235,6 +259,7 @@ void accum(__global const real* restrict x,
         return;
     }
     __global real* restrict out = partials + (grp * NPH + phase) * ENTRIES;
+    #pragma unroll
     for (int m = 0; m < APT; m++) {
         if ((NTASK >= WGS ? lid + m * WGS : lid % NTASK) >= NTASK) {
             break;
@@ -244,8 +269,10 @@ void accum(__global const real* restrict x,
             continue;
         }
         __global real* restrict o = out + jj[m] * PER;
+        #pragma unroll
         for (int i = 0; i < 4; i++) {
             const int a = ab[m] + i;
+            #pragma unroll
             for (int c = 0; c < 4; c++) {
                 const int b = bb[m] + c;
                 if (a < NDIM && b < NDIM && a <= b) {
@@ -260,11 +287,13 @@ void accum(__global const real* restrict x,
             o[0] = s0S[m];
         }
 #else
+        #pragma unroll
         for (int c = 0; c < 2; c++) {
             if (jj[m] + c >= KT || j0 + jj[m] + c >= NCOMP) {
                 continue;
             }
             __global real* restrict o = out + (jj[m] + c) * PER;
+            #pragma unroll
             for (int i = 0; i < 4; i++) {
                 const int a = ab[m] + i;
                 if (a < NDIM) {

@@ -71,15 +71,23 @@ inline real4 logdens_full(__local const real* xs, const int s0, const int j, PAR
 #endif
     PARAM_SPACE real* m = params + OFF_M + j * DU;
     real4 q = (real4) 0;
+#if NDIM <= 64
+#pragma unroll
+#endif
     for (int c0 = 0; c0 < DU; c0 += COLS) {
         real4 y0[COLS / 4], y1[COLS / 4], y2[COLS / 4], y3[COLS / 4];   /* row r, columns c0 + 4v .. +3 */
+        #pragma unroll
         for (int v = 0; v < COLS / 4; v++) {
             const real4 mv = vload4(0, m + c0 + 4 * v);
             y0[v] = -mv; y1[v] = -mv; y2[v] = -mv; y3[v] = -mv;
         }
         const int aEnd = min(c0 + COLS, NDIM);         /* U is upper triangular: rows a <= last column */
+#if NDIM <= 64
+#pragma unroll
+#endif
         for (int a = 0; a < aEnd; a++) {
             const real4 xv = vload4(0, xs + a * TS + s0);
+            #pragma unroll
             for (int v = 0; v < COLS / 4; v++) {
                 const real4 uv = vload4(0, u + a * DU + c0 + 4 * v);
                 y0[v] = fma((real4) xv.x, uv, y0[v]);
@@ -88,6 +96,7 @@ inline real4 logdens_full(__local const real* xs, const int s0, const int j, PAR
                 y3[v] = fma((real4) xv.w, uv, y3[v]);
             }
         }
+        #pragma unroll
         for (int v = 0; v < COLS / 4; v++) {
             q += (real4) (dot(y0[v], y0[v]), dot(y1[v], y1[v]), dot(y2[v], y2[v]), dot(y3[v], y3[v]));
         }
@@ -148,6 +157,7 @@ void estep(__global const real* restrict x,
             const int s0 = 4 * g;
             const real4 c = vload4(0, params + OFF_C + j0);
             real4 l0 = c, l1 = c, l2 = c, l3 = c;
+            #pragma unroll 16
             for (int a = 0; a < NDIM; a++) {
                 const real4 av = vload4(0, params + OFF_A + a * KP + j0);
                 const real4 bv = vload4(0, params + OFF_B + a * KP + j0);
@@ -168,10 +178,12 @@ void estep(__global const real* restrict x,
         for (int s = lid; s < rows; s += WGS) {
             __local real* l = ls + s * KP;
             real mx = l[0];
+#pragma unroll 16
             for (int j = 1; j < NCOMP; j++) {
                 mx = fmax(mx, l[j]);
             }
             real sum = 0;
+#pragma unroll 16
             for (int j = 0; j < NCOMP; j++) {
                 const real e = exp(l[j] - mx);
                 l[j] = e;
@@ -184,6 +196,7 @@ void estep(__global const real* restrict x,
 #endif
             const real f = w / sum;
             __global real* restrict rr = resp + r0 + s;
+#pragma unroll 16
             for (int j = 0; j < NCOMP; j++) {
                 rr[j * ldr] = l[j] * f;
             }
