@@ -103,10 +103,11 @@ void accum(__global const real* restrict x,
         while (blk >= NB - a) { blk -= NB - a; a++; }
         ab[m] = 4 * a;
         bb[m] = 4 * (a + blk);
+        const int jm = min(j0 + jj[m], NCOMP - 1);     /* past the last component: never written out */
         #pragma unroll
         for (int i = 0; i < 4; i++) {
-            mu[m][i] = params[OFF_MU + (j0 + jj[m]) * DP + ab[m] + i];
-            mu[m][4 + i] = params[OFF_MU + (j0 + jj[m]) * DP + bb[m] + i];
+            mu[m][i] = params[OFF_MU + jm * DP + ab[m] + i];
+            mu[m][4 + i] = params[OFF_MU + jm * DP + bb[m] + i];
         }
         #pragma unroll
         for (int i = 0; i < 16; i++) {

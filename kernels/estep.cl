@@ -8,10 +8,11 @@
  *      (xs[a][s] = x[s][a] - ref[a]; rows past n and features past NDIM are 0);
  *   2. the log-densities L[s][j] = log phi_j N(x_s | mu_j, Sigma_j) of all K components, as register-tiled
  *      products (4 rows x 4 components, or 4 rows x COLS columns), parameters read from PARAM_SPACE:
- *        diag/spherical: L = C_j + sum_a x'_a (A_ja x'_a + B_ja), the expanded -1/2 sum p (x' - mu')^2 + lconst
- *          (A = -p/2, B = p mu', C = lconst - 1/2 sum p mu'^2, p the precision, mu' = mu - ref; host, double);
- *        full/tied: y = x'^T U_j - m_j (m_j = mu'_j^T U_j, host), L = lconst_j - 1/2 |y|^2, U_j upper triangular
- *          (Sigma_j^-1 = U_j U_j^T), each COLS-column block of y over the rows a <= its last column only;
+ *        diag/spherical: L = C_j + sum_a A_ja (x'_a - B_ja)^2 with A = -p/2 (p the precision), B = mu' = mu - ref,
+ *          C = lconst (the form about each component's own mean: the expanded sum p x^2 - 2 p mu x + c would cost
+ *          one operation less per pair but loses every digit in float when a component sits far from ref);
+ *        full/tied: y = (x' - mu'_j)^T U_j, L = lconst_j - 1/2 |y|^2, U_j upper triangular (Sigma_j^-1 = U_j U_j^T),
+ *          each COLS-column block of y over the rows a <= its last column only;
  *   3. one work-item per row: max, e_j = exp(L_j - max), sum, r_j = w e_j / sum written to resp[j * ldr + row]
  *      (a bounded per-launch scratch), and w log p(x) and w summed into the item's Kahan totals.
  *   At the end each work-group writes its sums of w log p(x) and of w (items in order) to ll[2 * group + 0/1].
@@ -19,7 +20,7 @@
  *
  * Tuning parameters (-D, defaults in common.cl and here): WGS, TILE, COLS (columns per register tile of the full
  * product, a multiple of 4, default 8), offsets into params: OFF_REF, OFF_A, OFF_B, OFF_C (diag/spherical),
- * OFF_U, OFF_M, OFF_LC (full/tied).
+ * OFF_U, OFF_LC, OFF_MU (full/tied).
  */
 #ifndef COLS
 #define COLS 8
@@ -40,11 +41,11 @@
 #ifndef OFF_U
 #define OFF_U (OFF_REF + DP)
 #endif
-#ifndef OFF_M
-#define OFF_M (OFF_U + NCOMP * NDIM * DU)
-#endif
 #ifndef OFF_LC
-#define OFF_LC (OFF_M + KP * DU)
+#define OFF_LC (OFF_U + NCOMP * NDIM * DU)
+#endif
+#ifndef OFF_MU
+#define OFF_MU (OFF_LC + KP)
 #endif
 
 #define LS_SIZE (TILE * KP > 2 * WGS ? TILE * KP : 2 * WGS)
@@ -61,7 +62,7 @@ inline void load_tile(__local real* xs, __global const real* restrict xt, const 
 }
 
 #if OUTER
-/* Log-densities of rows s0..s0+3 for component j: lconst_j - 1/2 |x'^T U_j - m_j|^2, four rows in the lanes. */
+/* Log-densities of rows s0..s0+3 for component j: lconst_j - 1/2 |(x' - mu'_j)^T U_j|^2, four rows in the lanes. */
 inline real4 logdens_full(__local const real* xs, const int s0, const int j, PARAM_SPACE real* params)
 {
 #if COV == COV_FULL
@@ -69,25 +70,24 @@ inline real4 logdens_full(__local const real* xs, const int s0, const int j, PAR
 #else
     PARAM_SPACE real* u = params + OFF_U;
 #endif
-    PARAM_SPACE real* m = params + OFF_M + j * DU;
+    PARAM_SPACE real* mu = params + OFF_MU + j * DP;
     real4 q = (real4) 0;
 #if NDIM <= 64
 #pragma unroll
 #endif
     for (int c0 = 0; c0 < DU; c0 += COLS) {
         real4 y0[COLS / 4], y1[COLS / 4], y2[COLS / 4], y3[COLS / 4];   /* row r, columns c0 + 4v .. +3 */
-        #pragma unroll
+#pragma unroll
         for (int v = 0; v < COLS / 4; v++) {
-            const real4 mv = vload4(0, m + c0 + 4 * v);
-            y0[v] = -mv; y1[v] = -mv; y2[v] = -mv; y3[v] = -mv;
+            y0[v] = (real4) 0; y1[v] = (real4) 0; y2[v] = (real4) 0; y3[v] = (real4) 0;
         }
         const int aEnd = min(c0 + COLS, NDIM);         /* U is upper triangular: rows a <= last column */
 #if NDIM <= 64
 #pragma unroll
 #endif
         for (int a = 0; a < aEnd; a++) {
-            const real4 xv = vload4(0, xs + a * TS + s0);
-            #pragma unroll
+            const real4 xv = vload4(0, xs + a * TS + s0) - mu[a];   /* x - mu_j of four rows */
+#pragma unroll
             for (int v = 0; v < COLS / 4; v++) {
                 const real4 uv = vload4(0, u + a * DU + c0 + 4 * v);
                 y0[v] = fma((real4) xv.x, uv, y0[v]);
@@ -96,7 +96,7 @@ inline real4 logdens_full(__local const real* xs, const int s0, const int j, PAR
                 y3[v] = fma((real4) xv.w, uv, y3[v]);
             }
         }
-        #pragma unroll
+#pragma unroll
         for (int v = 0; v < COLS / 4; v++) {
             q += (real4) (dot(y0[v], y0[v]), dot(y1[v], y1[v]), dot(y2[v], y2[v]), dot(y3[v], y3[v]));
         }
@@ -150,22 +150,25 @@ void estep(__global const real* restrict x,
             ls[(s0 + 3) * KP + j] = lp.w;
         }
 #else
-        /* tasks (4-row group, 4-component block): 16 log-densities in four vectors, two fma per feature each */
+        /* tasks (4-row group, 4-component block): 16 log-densities in four vectors; per feature and pair a
+           subtraction, a multiply and an fma (about each component's own mean: no cancellation in float) */
         for (int task = lid; task < TILE / 4 * (KP / 4); task += WGS) {
             const int g = task % (TILE / 4);
             const int j0 = 4 * (task / (TILE / 4));
             const int s0 = 4 * g;
             const real4 c = vload4(0, params + OFF_C + j0);
             real4 l0 = c, l1 = c, l2 = c, l3 = c;
-            #pragma unroll 16
+#pragma unroll 16
             for (int a = 0; a < NDIM; a++) {
                 const real4 av = vload4(0, params + OFF_A + a * KP + j0);
                 const real4 bv = vload4(0, params + OFF_B + a * KP + j0);
                 const real4 xv = vload4(0, xs + a * TS + s0);
-                l0 = fma((real4) xv.x, fma((real4) xv.x, av, bv), l0);
-                l1 = fma((real4) xv.y, fma((real4) xv.y, av, bv), l1);
-                l2 = fma((real4) xv.z, fma((real4) xv.z, av, bv), l2);
-                l3 = fma((real4) xv.w, fma((real4) xv.w, av, bv), l3);
+                const real4 d0 = (real4) xv.x - bv, d1 = (real4) xv.y - bv;
+                const real4 d2 = (real4) xv.z - bv, d3 = (real4) xv.w - bv;
+                l0 = fma(d0 * av, d0, l0);
+                l1 = fma(d1 * av, d1, l1);
+                l2 = fma(d2 * av, d2, l2);
+                l3 = fma(d3 * av, d3, l3);
             }
             vstore4(l0, 0, ls + (s0 + 0) * KP + j0);
             vstore4(l1, 0, ls + (s0 + 1) * KP + j0);
@@ -193,6 +196,7 @@ void estep(__global const real* restrict x,
             const real w = wts[xOff + r0 + s];
 #else
             const real w = 1;
+            (void) wts;
 #endif
             const real f = w / sum;
             __global real* restrict rr = resp + r0 + s;

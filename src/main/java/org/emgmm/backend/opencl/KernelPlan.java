@@ -69,7 +69,6 @@ final class KernelPlan {
     final int offB;
     final int offC;
     final int offU;
-    final int offM;
     final int offLc;
     final int offMu;
 
@@ -146,19 +145,17 @@ final class KernelPlan {
         this.accTile = at;
         this.maxGroups = Math.max(1, dev.computeUnits() * (dev.isGpu() ? 16 : 4));
 
-        // parameters: ref | A, B, C (diag/spherical) or U, m, lconst (full/tied) | mu'
+        // parameters: ref | A, B, C (diag/spherical) or U, lconst (full/tied) | mu'
         offRef = 0;
         int p = dp;
         if (outer) {
             offA = offB = offC = 0;
             offU = p;
             p += (type == CovarianceType.FULL ? k : 1) * d * du;
-            offM = p;
-            p += kp * du;
             offLc = p;
             p += kp;
         } else {
-            offU = offM = offLc = 0;
+            offU = offLc = 0;
             offA = p;
             p += d * kp;
             offB = p;
@@ -271,8 +268,8 @@ final class KernelPlan {
     /** @return build options of kernels/estep.cl */
     String estepOptions(boolean fp64) {
         return common(fp64, wgs, tile) + String.format(Locale.ROOT,
-                " -D COLS=%d -D OFF_REF=%d -D OFF_A=%d -D OFF_B=%d -D OFF_C=%d -D OFF_U=%d -D OFF_M=%d -D OFF_LC=%d",
-                cols, offRef, offA, offB, offC, offU, offM, offLc);
+                " -D COLS=%d -D OFF_REF=%d -D OFF_A=%d -D OFF_B=%d -D OFF_C=%d -D OFF_U=%d -D OFF_LC=%d -D OFF_MU=%d",
+                cols, offRef, offA, offB, offC, offU, offLc, offMu);
     }
 
     /** @return build options of kernels/accum.cl */

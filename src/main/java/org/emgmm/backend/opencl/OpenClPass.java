@@ -214,9 +214,9 @@ final class OpenClPass implements Pass {
     }
 
     /**
-     * The parameter block (KernelPlan offsets): ref = Σ φ_j μ_j, the data's shift; diag/spherical the expanded
-     * log-density coefficients about it, full/tied U_j, m_j = (μ_j − ref)ᵀU_j and log-constants; mu' = μ − ref as
-     * the accumulation shift. Everything in double here, rounded once.
+     * The parameter block (KernelPlan offsets): ref = Σ φ_j μ_j, the data's shift; diag/spherical −p/2 (p the
+     * precision), μ − ref and the log-constants; full/tied U_j and the log-constants; mu' = μ − ref as the shift of
+     * the log-densities (full/tied) and of the sums. Everything in double here, rounded once.
      */
     private void writeParams(Gaussians g) {
         int k = plan.k;
@@ -252,28 +252,16 @@ final class OpenClPass implements Pass {
                 }
             }
             for (int j = 0; j < k; j++) {
-                int u = full ? j * d * d : 0;
-                for (int c = 0; c < d; c++) {
-                    double m = 0;
-                    for (int r = 0; r <= c; r++) {
-                        m += mu[j * d + r] * g.precChol[u + r * d + c];
-                    }
-                    p[plan.offM + j * plan.du + c] = m;
-                }
                 p[plan.offLc + j] = g.logConst[j];
             }
         } else {
             for (int j = 0; j < k; j++) {
-                double c = g.logConst[j];
                 for (int a = 0; a < d; a++) {
                     double pr = plan.type == CovarianceType.DIAG ? g.precChol[j * d + a] : g.precChol[j];
-                    double prec = pr * pr;
-                    double m = mu[j * d + a];
-                    p[plan.offA + a * plan.kp + j] = -0.5 * prec;
-                    p[plan.offB + a * plan.kp + j] = prec * m;
-                    c -= 0.5 * prec * m * m;
+                    p[plan.offA + a * plan.kp + j] = -0.5 * pr * pr;
+                    p[plan.offB + a * plan.kp + j] = mu[j * d + a];
                 }
-                p[plan.offC + j] = c;
+                p[plan.offC + j] = g.logConst[j];
             }
         }
         Pointer ptr;
