@@ -1,12 +1,18 @@
 /*
- * common.cl - prepended by the host to every emgmm kernel source.
+ * common.cl - prepended by the host to every emgmm kernel source (and by itself a valid, empty program).
  *
- * Computes nothing; chooses the arithmetic types so that one source serves float and double:
- *   real   the per-sample arithmetic and storage type: float when PRECISION == 32, double when PRECISION == 64
- *          (double needs the cl_khr_fp64 extension; the host never asks for it on a device without it)
- *   acc_t  the type of the final cross-group reduction: double whenever the device has cl_khr_fp64, else float
- *   real4  four-wide vectors of real, for loads from local memory
- * Defines read (passed by the host as -D options): PRECISION (32 or 64, default 32), HAVE_FP64 (0 or 1, default 0).
+ * Computes nothing; names the covariance types and chooses the arithmetic types so that one source serves float and
+ * double:
+ *   real, real4  the per-sample arithmetic and storage type: float when PRECISION == 32, double when PRECISION == 64
+ *                (double needs cl_khr_fp64; the host never asks for it on a device without it)
+ *   acc_t        the type of the final cross-group reduction: double whenever the device has cl_khr_fp64, else float
+ *   COV_SPHERICAL, COV_DIAG, COV_FULL, COV_TIED   the values of COV
+ *   DP, KP       NDIM and NCOMP rounded up to a multiple of 4 (the vector width of every register tile)
+ *   PARAM_SPACE  the address space of the per-iteration parameters: __constant when PARAM_CONSTANT is 1 (the host
+ *                sets it when they fit the device's constant buffer), else __global const
+ * Tuning parameters and shape (-D options from the host; each has a default so that every kernel file compiles on
+ * its own): PRECISION (32), HAVE_FP64 (0), COV (COV_DIAG), NDIM (4), NCOMP (4), WGS (64), TILE (64),
+ * HAS_WEIGHTS (0), PARAM_CONSTANT (0).
  */
 #ifndef PRECISION
 #define PRECISION 32
@@ -32,3 +38,43 @@ typedef double acc_t;
 #else
 typedef float acc_t;
 #endif
+
+#define COV_SPHERICAL 0
+#define COV_DIAG 1
+#define COV_FULL 2
+#define COV_TIED 3
+#ifndef COV
+#define COV COV_DIAG
+#endif
+#define OUTER (COV == COV_FULL || COV == COV_TIED)
+
+#ifndef NDIM
+#define NDIM 4
+#endif
+#ifndef NCOMP
+#define NCOMP 4
+#endif
+#define DP (((NDIM) + 3) / 4 * 4)
+#define KP (((NCOMP) + 3) / 4 * 4)
+#ifndef WGS
+#define WGS 64
+#endif
+#ifndef TILE
+#define TILE 64                  /* rows per tile: a multiple of 4 */
+#endif
+#define TS (TILE + 4)            /* row stride of the transposed local tiles (padded against bank conflicts) */
+#ifndef HAS_WEIGHTS
+#define HAS_WEIGHTS 0
+#endif
+#ifndef PARAM_CONSTANT
+#define PARAM_CONSTANT 0
+#endif
+#if PARAM_CONSTANT
+#define PARAM_SPACE __constant
+#else
+#define PARAM_SPACE __global const
+#endif
+
+/* Kahan: adds v into the compensated sum (s, c). */
+#define KAHAN_ADD(s, c, v) do { const real y_ = (v) - (c); const real t_ = (s) + y_; (c) = (t_ - (s)) - y_; (s) = t_; } while (0)
+#define HSUM(v) (((v).x + (v).y) + ((v).z + (v).w))

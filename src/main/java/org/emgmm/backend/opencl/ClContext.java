@@ -11,7 +11,6 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
-import org.jocl.cl_kernel;
 import org.jocl.cl_program;
 
 /**
@@ -21,8 +20,10 @@ import org.jocl.cl_program;
  * by {@link #close()}; a failed construction releases what it had made.
  */
 final class ClContext implements AutoCloseable {
-    /** Kernel sources, concatenated in this order; loaded from the classpath. */
-    static final String[] SOURCES = {"/kernels/common.cl", "/kernels/estep.cl"};
+    /** Prepended to every kernel file; loaded from the classpath like them. */
+    static final String COMMON = "/kernels/common.cl";
+    /** The kernel files, one program each. */
+    static final String[] KERNEL_FILES = {"/kernels/estep.cl", "/kernels/accum.cl", "/kernels/reduce.cl"};
 
     final DeviceInfo device;
     final cl_context context;
@@ -30,9 +31,7 @@ final class ClContext implements AutoCloseable {
     final cl_command_queue transfer;
     /** Serialises passes that share the queues. */
     final Object lock = new Object();
-    private final Map<String, cl_program> programs = new LinkedHashMap<>();
-    /** Programs of other sources (the scoring pass's), per sources and options. */
-    private final Map<String, cl_program> otherPrograms = new LinkedHashMap<>();
+    private final Map<String, ClProgram> programs = new LinkedHashMap<>();
     private boolean closed;
 
     private ClContext(DeviceInfo device, cl_context context, cl_command_queue queue, cl_command_queue transfer) {
@@ -76,42 +75,22 @@ final class ClContext implements AutoCloseable {
     }
 
     /**
-     * The emgmm kernels built with these options, compiled on first use and cached.
+     * One kernel file (with common.cl before it) built with these options, compiled on first use and cached.
      *
+     * @param file the kernel file, one of {@link #KERNEL_FILES}
      * @param options build options (the -D defines)
      * @return the program (owned by this context)
      * @throws OpenClException carrying the build log when compilation fails
      */
-    synchronized cl_program program(String options) {
+    synchronized ClProgram program(String file, String options) {
         if (closed) {
             throw new OpenClException("the OpenCL context of " + device.name() + " is closed", 0);
         }
-        cl_program p = programs.get(options);
+        String key = file + " " + options;
+        ClProgram p = programs.get(key);
         if (p == null) {
-            p = build("kernels/estep.cl", kernelSource(), options);
-            programs.put(options, p);
-        }
-        return p;
-    }
-
-    /**
-     * A program of other kernel sources (e.g. {@link OpenClScorer#SOURCES}) built with these options, compiled on
-     * first use and cached like {@link #program(String)}.
-     *
-     * @param sources classpath resources, concatenated in order
-     * @param options build options
-     * @return the program (owned by this context)
-     * @throws OpenClException carrying the build log when compilation fails
-     */
-    synchronized cl_program program(String[] sources, String options) {
-        if (closed) {
-            throw new OpenClException("the OpenCL context of " + device.name() + " is closed", 0);
-        }
-        String key = String.join(",", sources) + " " + options;
-        cl_program p = otherPrograms.get(key);
-        if (p == null) {
-            p = build(sources[sources.length - 1].substring(1), kernelSource(sources), options);
-            otherPrograms.put(key, p);
+            p = new ClProgram(build(file.substring(1), kernelSource(file), options), file);
+            programs.put(key, p);
         }
         return p;
     }
@@ -164,29 +143,12 @@ final class ClContext implements AutoCloseable {
     }
 
     /**
-     * @param program a built program
-     * @param name kernel function name
-     * @return a new kernel; the caller releases it
+     * @param file a kernel file on the classpath
+     * @return common.cl followed by that file
      */
-    static cl_kernel kernel(cl_program program, String name) {
-        int[] err = new int[1];
-        cl_kernel k = CL.clCreateKernel(program, name, err);
-        Cl.check(err[0], "clCreateKernel(" + name + ")");
-        return k;
-    }
-
-    /** @return the concatenated kernel sources from the classpath */
-    static String kernelSource() {
-        return kernelSource(SOURCES);
-    }
-
-    /**
-     * @param sources classpath resources
-     * @return their text, concatenated
-     */
-    static String kernelSource(String[] sources) {
+    static String kernelSource(String file) {
         StringBuilder sb = new StringBuilder();
-        for (String s : sources) {
+        for (String s : new String[] {COMMON, file}) {
             try (InputStream in = ClContext.class.getResourceAsStream(s)) {
                 if (in == null) {
                     throw new OpenClException("kernel source " + s + " is missing from the classpath", 0);
@@ -205,14 +167,10 @@ final class ClContext implements AutoCloseable {
             return;
         }
         closed = true;
-        for (cl_program p : programs.values()) {
-            CL.clReleaseProgram(p);
+        for (ClProgram p : programs.values()) {
+            p.close();
         }
         programs.clear();
-        for (cl_program p : otherPrograms.values()) {
-            CL.clReleaseProgram(p);
-        }
-        otherPrograms.clear();
         CL.clReleaseCommandQueue(transfer);
         CL.clReleaseCommandQueue(queue);
         CL.clReleaseContext(context);

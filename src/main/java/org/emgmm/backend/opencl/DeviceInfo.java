@@ -21,13 +21,14 @@ public final class DeviceInfo {
     private final long localMemory;
     private final int computeUnits;
     private final long maxWorkGroupSize;
+    private final long maxConstant;
     private final boolean fp64;
     final cl_platform_id platformId;
     final cl_device_id deviceId;
 
     DeviceInfo(int index, String platform, String name, String vendor, String type, String version,
                long globalMemory, long maxAlloc, long localMemory, int computeUnits, long maxWorkGroupSize,
-               boolean fp64, cl_platform_id platformId, cl_device_id deviceId) {
+               long maxConstant, boolean fp64, cl_platform_id platformId, cl_device_id deviceId) {
         this.index = index;
         this.platform = platform;
         this.name = name;
@@ -39,6 +40,7 @@ public final class DeviceInfo {
         this.localMemory = localMemory;
         this.computeUnits = computeUnits;
         this.maxWorkGroupSize = maxWorkGroupSize;
+        this.maxConstant = maxConstant;
         this.fp64 = fp64;
         this.platformId = platformId;
         this.deviceId = deviceId;
@@ -102,6 +104,11 @@ public final class DeviceInfo {
     /** @return CL_DEVICE_MAX_WORK_GROUP_SIZE */
     public long maxWorkGroupSize() {
         return maxWorkGroupSize;
+    }
+
+    /** @return CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE in bytes */
+    public long maxConstant() {
+        return maxConstant;
     }
 
     /** @return whether the device reports cl_khr_fp64 (double precision) */

@@ -5,19 +5,30 @@ import org.emgmm.CovarianceType;
 import org.emgmm.Precision;
 
 /**
- * The shapes one pass uses on one device: the kernel defines (work-group size, rows per tile, components per tile,
- * accumulator entries per work-item), the number of work-groups and the chunking of the data. Pure arithmetic on
- * the device limits, deterministic for a given device and problem, so a pass gives the same bits on every run.
+ * The shapes one pass uses on one device: the defines of the three kernels (kernels/estep.cl, accum.cl, reduce.cl),
+ * the number of work-groups, the responsibility scratch and the chunking of the data. Pure arithmetic on the device
+ * limits and the {@link PlanOverride}, deterministic for a given device and problem, so a pass gives the same bits
+ * on every run.
+ *
+ * <p>Per launch of at most {@link #scratchRows} rows: {@code estep} computes all K log-densities of every row once
+ * and writes the responsibilities (K × scratchRows, the only per-row scratch); then {@code accum} runs once per
+ * component tile of {@link #kt} components (tiled only when the register tiles of all K do not fit a work-group).
  */
 final class KernelPlan {
-    /** At most this many accumulator entries per work-item (on a GPU) before the components are tiled. */
-    static final int MAX_APT = 8;
     /** Reduce work-group size (power of two). */
     static final int RWG = 64;
     /** Largest chunk of a streamed dataset, in bytes of data (host staging buffers are this big, twice). */
     static final long MAX_CHUNK_BYTES = 1L << 28;
-    /** Fraction of global memory usable for data when no cap is given. */
+    /** Fraction of global memory usable for data and scratch when no cap is given. */
     static final double GLOBAL_FRACTION = 0.75;
+    /** Responsibility scratch on a GPU: at most this many bytes (fewer, larger launches). */
+    static final long GPU_SCRATCH_BYTES = 1L << 30;
+    /** Responsibility scratch on other devices. */
+    static final long CPU_SCRATCH_BYTES = 1L << 26;
+    /** Largest parameter block passed as __constant (also bounded by the device's constant buffer). */
+    static final long MAX_CONSTANT_BYTES = 1L << 16;
+    /** Work-group sizes tried for accum on a GPU (multiples of the 32-wide warp). */
+    private static final int[] GPU_ACCUM_WGS = {256, 224, 192, 160, 128};
 
     final Precision precision;
     final int realSize;
@@ -27,22 +38,42 @@ final class KernelPlan {
     final int k;
     final CovarianceType type;
     final boolean weighted;
+    final boolean pinned;
+    /** d and k rounded up to multiples of 4 (the kernels' vector width). */
+    final int dp;
+    final int kp;
+    /** Columns per register tile of the full product, and d rounded up to them. */
+    final int cols;
+    final int du;
     final int wgs;
     final int tile;
+    final int accWgs;
+    final int accTile;
     final int kt;
     final int compTiles;
+    final int ntask;
+    final int apt;
+    final int nph;
     final int per;
     final int entries;
-    final int slots;
-    final int apt;
     final int maxGroups;
+    final long scratchRows;
     final long chunkRows;
     final int chunks;
+    final int launchesPerChunk;
     final boolean resident;
-    final int precLength;
+    final int paramLength;
+    final boolean constantParams;
+    final int offRef;
+    final int offA;
+    final int offB;
+    final int offC;
+    final int offU;
+    final int offLc;
+    final int offMu;
 
     private KernelPlan(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
-                       boolean weighted, long cap) {
+                       boolean weighted, long cap, PlanOverride o) {
         this.precision = precision;
         this.realSize = precision == Precision.DOUBLE ? 8 : 4;
         this.accSize = dev.fp64() ? 8 : 4;
@@ -51,137 +82,215 @@ final class KernelPlan {
         this.k = k;
         this.type = type;
         this.weighted = weighted;
-        // GPUs: 256 work-items (8 warps) per group; CPU devices (PoCL runs a group's items as loops): 128 measured best
-        this.wgs = (int) Math.min(Integer.getInteger("emgmm.opencl.wgs", dev.isGpu() ? 256 : 128),
-                Math.max(1, floorPow2(dev.maxWorkGroupSize())));
-        int s2n = type.needsOuterProducts() ? d * (d + 1) / 2 : d;
-        this.per = 1 + d + s2n;
-        // components per tile: as many as keep the entries within MAX_APT per work-item, balanced over the tiles
-        // GPUs keep the entries in registers (MAX_APT); CPU devices have no register file to spill from: 4x as many
-        int maxApt = Integer.getInteger("emgmm.opencl.apt", dev.isGpu() ? MAX_APT : 4 * MAX_APT);
-        // accumulator slots per component: full/tied one per entry; diag/spherical one per feature (S1 and S2 of
-        // that feature together) plus one for S0
-        int perSlot = type.needsOuterProducts() ? per : d + 1;
-        int ktMax = Math.max(1, Math.min(k, (maxApt * wgs - 2) / perSlot));
-        int tiles = (k + ktMax - 1) / ktMax;
-        int ktTry = (k + tiles - 1) / tiles;
-        // rows per tile: as many as local memory holds (xs: D rows, rs: KT + 2 rows, each TILE + 4 long)
+        this.pinned = o.pinned();
+        this.dp = roundUp(d, 4);
+        this.kp = roundUp(k, 4);
+        this.cols = d <= 4 ? 4 : 8;
+        this.du = roundUp(d, cols);
+        boolean outer = type.needsOuterProducts();
+        int devMax = (int) Math.min(1 << 16, Math.max(1, dev.maxWorkGroupSize()));
+        // GPUs: 256 work-items (8 warps) per group; CPU devices (PoCL runs a group's items as loops): 128
+        this.wgs = o.workGroupSize() > 0 ? o.workGroupSize() : Math.min(dev.isGpu() ? 256 : 128, floorPow2(devMax));
         long local = (long) (dev.localMemory() * 0.75);
-        int tl = 0;
-        while (true) {
-            tl = fitTile(local, d, ktTry, wgs);
-            if (tl >= 4 || ktTry == 1) {
-                break;
-            }
-            ktTry = Math.max(1, ktTry / 2);
+        // estep: xs (dp rows) and ls (tile x kp, at least 2 wgs) in local memory
+        int t = o.tileRows() > 0 ? o.tileRows() : fitTile(local, wgs, dp, kp, true);
+        if (t < 4) {
+            throw new OpenClException(String.format(Locale.ROOT,
+                    "D = %d, K = %d is too large for the local memory of %s (%d bytes)", d, k, dev.describe(),
+                    dev.localMemory()), 0);
         }
-        if (tl < 4) {
+        this.tile = t;
+        this.per = 1 + d + (outer ? d * (d + 1) / 2 : d);
+        // accum: the component tile and work-group size that leave the fewest work-items idle
+        int maxApt = o.tasksPerItem() > 0 ? o.tasksPerItem() : dev.isGpu() ? 1 : 8;
+        int[] candidates = o.workGroupSize() > 0 ? new int[] {o.workGroupSize()}
+                : dev.isGpu() ? GPU_ACCUM_WGS : new int[] {wgs};
+        int bestW = 0;
+        int bestKt = 0;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int w : candidates) {
+            if (w > devMax && o.workGroupSize() == 0 && w != candidates[candidates.length - 1]) {
+                continue; // the smallest candidate is always scored, so there is a choice
+            }
+            int ktMax = 0;
+            while (ktMax < k && tasks(ktMax + 1) <= (long) maxApt * w) {
+                ktMax++;
+            }
+            ktMax = Math.max(1, ktMax);
+            int tiles = (k + ktMax - 1) / ktMax;
+            int ktb = (k + tiles - 1) / tiles;
+            int nt = tasks(ktb);
+            double used = nt >= w ? (double) nt / (roundUp(nt, w)) : (double) (w / nt * nt) / w;
+            double score = used - tiles; // fewer launches first, then fewer idle items
+            if (score > bestScore + 1e-9) {
+                bestScore = score;
+                bestW = w;
+                bestKt = ktb;
+            }
+        }
+        this.accWgs = bestW;
+        this.kt = bestKt;
+        this.compTiles = (k + kt - 1) / kt;
+        this.ntask = tasks(kt);
+        this.apt = ntask >= accWgs ? (ntask + accWgs - 1) / accWgs : 1;
+        this.nph = ntask >= accWgs ? 1 : accWgs / ntask;
+        this.entries = kt * per;
+        int ktp = roundUp(kt, 2);
+        int at = o.tileRows() > 0 ? o.tileRows() : fitTile(local, accWgs, dp, ktp, false);
+        if (at < 4) {
             throw new OpenClException(String.format(Locale.ROOT,
                     "D = %d is too large for the local memory of %s (%d bytes)", d, dev.describe(),
                     dev.localMemory()), 0);
         }
-        this.kt = ktTry;
-        this.tile = tl;
-        this.compTiles = (k + kt - 1) / kt;
-        this.entries = kt * per + 2;
-        this.slots = type.needsOuterProducts() ? entries : kt * (d + 1) + 2;
-        this.apt = (slots + wgs - 1) / wgs;
+        this.accTile = at;
         this.maxGroups = Math.max(1, dev.computeUnits() * (dev.isGpu() ? 16 : 4));
-        this.precLength = precLength(type, k, d);
+
+        // parameters: ref | A, B, C (diag/spherical) or U, lconst (full/tied) | mu'
+        offRef = 0;
+        int p = dp;
+        if (outer) {
+            offA = offB = offC = 0;
+            offU = p;
+            p += (type == CovarianceType.FULL ? k : 1) * d * du;
+            offLc = p;
+            p += kp;
+        } else {
+            offU = offLc = 0;
+            offA = p;
+            p += d * kp;
+            offB = p;
+            p += d * kp;
+            offC = p;
+            p += kp;
+        }
+        offMu = p;
+        p += kp * dp;
+        this.paramLength = p;
+        this.constantParams = (long) p * realSize <= Math.min(MAX_CONSTANT_BYTES, dev.maxConstant());
 
         long rowX = (long) d * realSize;
         long rowW = weighted ? realSize : 0;
-        long budget = cap > 0 ? cap : (long) (dev.globalMemory() * GLOBAL_FRACTION);
+        long scratchCap = dev.isGpu() ? GPU_SCRATCH_BYTES : CPU_SCRATCH_BYTES;
+        scratchCap = Math.min(scratchCap, dev.maxAlloc());
+        long sr = o.scratchRows() > 0 ? o.scratchRows() : Math.max(tile, scratchCap / ((long) k * realSize));
+        sr = Math.min(sr, Math.max(1, n));
+        sr = Math.min(sr, Integer.MAX_VALUE / Math.max(k, 1));
+        long budget = (cap > 0 ? cap : (long) (dev.globalMemory() * GLOBAL_FRACTION));
         boolean fits = n * rowX <= dev.maxAlloc() && n * rowW <= dev.maxAlloc() && n * (rowX + rowW) <= budget;
         if (fits) {
             resident = true;
-            chunkRows = n;
+            chunkRows = Math.max(1, n);
         } else {
             long rows = Math.min(dev.maxAlloc() / rowX, budget / (2 * (rowX + rowW)));
             rows = Math.min(rows, MAX_CHUNK_BYTES / (rowX + rowW));
-            rows = Math.max(tile, rows / tile * tile);
+            rows = Math.max(4, rows / 4 * 4);
             resident = false;
             chunkRows = Math.min(rows, n);
         }
+        this.scratchRows = Math.min(sr, chunkRows);
         long c = (n + chunkRows - 1) / chunkRows;
-        if (c > Integer.MAX_VALUE / Math.max(1, compTiles * entries)) {
+        this.launchesPerChunk = (int) ((chunkRows + scratchRows - 1) / scratchRows);
+        if (c * launchesPerChunk > Integer.MAX_VALUE / Math.max(1, slotsPerLaunch())) {
             throw new OpenClException("too many chunks (" + c + ") for a device-memory cap of " + cap + " bytes", 0);
         }
-        this.chunks = (int) c;
+        this.chunks = (int) Math.max(1, c);
     }
 
     static KernelPlan of(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
                          boolean weighted, long cap) {
-        return new KernelPlan(dev, precision, n, d, k, type, weighted, cap);
+        return of(dev, precision, n, d, k, type, weighted, cap, PlanOverride.none());
     }
 
-    private int fitTile(long local, int dd, int ktt, int w) {
-        long perRow = (long) (dd + ktt + 2) * realSize;
-        long t = local / perRow - 4;
-        t = Math.min(t, Math.max(w, 4));
-        return (int) Math.max(0, t / 4 * 4);
+    static KernelPlan of(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
+                         boolean weighted, long cap, PlanOverride o) {
+        return new KernelPlan(dev, precision, n, d, k, type, weighted, cap, o);
     }
 
-    private static long floorPow2(long v) {
-        return Long.highestOneBit(Math.max(1, v));
-    }
-
-    static int precLength(CovarianceType type, int k, int d) {
-        switch (type) {
-            case SPHERICAL: return k;
-            case DIAG: return k * d;
-            case FULL: return k * d * d;
-            default: return d * d;
+    /** @return accumulator tasks (register tiles) for a launch of {@code comps} components */
+    private int tasks(int comps) {
+        if (type.needsOuterProducts()) {
+            int nb = dp / 4;
+            return comps * (nb * (nb + 1) / 2);
         }
+        return (comps + 1) / 2 * (dp / 4);
     }
 
-    /** @return rows of the data tiles in a chunk of {@code rows} rows */
-    int rowTiles(long rows) {
-        return (int) ((rows + tile - 1) / tile);
-    }
-
-    /** @return work-groups for a chunk of {@code rows} rows */
-    int groups(long rows) {
-        int t = rowTiles(rows);
-        int tpg = tilesPerGroup(rows);
-        return (t + tpg - 1) / tpg;
-    }
-
-    /**
-     * @return an upper bound of {@link #groups} over every chunk (a shorter last chunk can have more groups than a
-     *     full one, with fewer tiles each)
-     */
-    int maxGroupsPerLaunch() {
-        return Math.min(maxGroups, rowTiles(chunkRows));
-    }
-
-    /** @return row tiles per work-group for a chunk of {@code rows} rows */
-    int tilesPerGroup(long rows) {
-        int t = rowTiles(rows);
-        int g = Math.min(t, maxGroups);
-        return (t + g - 1) / g;
-    }
-
-    /** @return the OpenCL build options: every define the kernels read */
-    String options(boolean fp64) {
-        int cov;
-        switch (type) {
-            case SPHERICAL: cov = 0; break;
-            case DIAG: cov = 1; break;
-            case FULL: cov = 2; break;
-            default: cov = 3;
+    /** Rows per tile: at most the work-group size (one row per item when normalising), as local memory allows. */
+    private int fitTile(long local, int w, int rowsOfX, int cols2, boolean estep) {
+        long best = 0;
+        for (long t = 4; t <= Math.max(4, w); t += 4) {
+            long bytes = estep ? ((long) rowsOfX * (t + 4) + Math.max(t * cols2, 2L * w)) * realSize
+                    : (long) (rowsOfX + cols2) * (t + 4) * realSize;
+            if (bytes <= local) {
+                best = t;
+            }
         }
-        return String.format(Locale.ROOT, "-D PRECISION=%d -D HAVE_FP64=%d -D NDIM=%d -D NCOMP=%d -D KT=%d -D COV=%d"
-                        + " -D WGS=%d -D TILE=%d -D APT=%d -D HAS_WEIGHTS=%d -D RWG=%d -D PREC_OFF=%d"
-                        + " -D LCONST_OFF=%d",
-                realSize * 8, fp64 ? 1 : 0, d, k, kt, cov, wgs, tile, apt, weighted ? 1 : 0, RWG, k * d,
-                k * d + precLength);
+        return (int) best;
+    }
+
+    private static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
+    }
+
+    private static int floorPow2(long v) {
+        return (int) Long.highestOneBit(Math.max(1, v));
+    }
+
+    /** @return output slots of one launch: the log-likelihood and weight sums, then each component tile's entries */
+    int slotsPerLaunch() {
+        return 2 + compTiles * entries;
+    }
+
+    /** @return work-groups of estep (tiles of {@link #tile}) or accum ({@link #accTile}) for {@code rows} rows */
+    int groups(long rows, int tileRows) {
+        int tpg = tilesPerGroup(rows, tileRows);
+        int tiles = (int) Math.max(1, (rows + tileRows - 1) / tileRows);
+        return (tiles + tpg - 1) / tpg;
+    }
+
+    /** @return row tiles per work-group for {@code rows} rows */
+    int tilesPerGroup(long rows, int tileRows) {
+        int tiles = (int) Math.max(1, (rows + tileRows - 1) / tileRows);
+        int g = Math.min(tiles, maxGroups);
+        return (tiles + g - 1) / g;
+    }
+
+    /** @return the defines shared by every kernel */
+    private String common(boolean fp64, int w, int t) {
+        String cov = type == CovarianceType.SPHERICAL ? "COV_SPHERICAL" : type == CovarianceType.DIAG ? "COV_DIAG"
+                : type == CovarianceType.FULL ? "COV_FULL" : "COV_TIED";
+        return String.format(Locale.ROOT, "-D PRECISION=%d -D HAVE_FP64=%d -D NDIM=%d -D NCOMP=%d -D COV=%s"
+                        + " -D WGS=%d -D TILE=%d -D HAS_WEIGHTS=%d -D PARAM_CONSTANT=%d",
+                realSize * 8, fp64 ? 1 : 0, d, k, cov, w, t, weighted ? 1 : 0,
+                constantParams ? 1 : 0);
+    }
+
+    /** @return build options of kernels/estep.cl */
+    String estepOptions(boolean fp64) {
+        return common(fp64, wgs, tile) + String.format(Locale.ROOT,
+                " -D COLS=%d -D OFF_REF=%d -D OFF_A=%d -D OFF_B=%d -D OFF_C=%d -D OFF_U=%d -D OFF_LC=%d -D OFF_MU=%d",
+                cols, offRef, offA, offB, offC, offU, offLc, offMu);
+    }
+
+    /** @return build options of kernels/accum.cl */
+    String accumOptions(boolean fp64) {
+        return common(fp64, accWgs, accTile) + String.format(Locale.ROOT,
+                " -D KT=%d -D NTASK=%d -D APT=%d -D NPH=%d -D OFF_REF=%d -D OFF_MU=%d", kt, ntask, apt, nph, offRef,
+                offMu);
+    }
+
+    /** @return build options of kernels/reduce.cl */
+    String reduceOptions(boolean fp64) {
+        return String.format(Locale.ROOT, "-D PRECISION=%d -D HAVE_FP64=%d -D RWG=%d", realSize * 8, fp64 ? 1 : 0,
+                RWG);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "wgs=%d tile=%d kt=%d compTiles=%d entries=%d apt=%d maxGroups=%d %s",
-                wgs, tile, kt, compTiles, entries, apt, maxGroups,
+        return String.format(Locale.ROOT, "estep wgs=%d tile=%d | accum wgs=%d tile=%d kt=%d compTiles=%d tasks=%d"
+                        + " apt=%d phases=%d entries=%d | scratch=%d rows maxGroups=%d params=%s %s",
+                wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries, scratchRows, maxGroups,
+                constantParams ? "constant" : "global",
                 resident ? "resident" : "chunks=" + chunks + "x" + chunkRows + " rows");
     }
 }

@@ -29,10 +29,10 @@ import org.jocl.cl_platform_id;
  *
  * <p>{@link org.emgmm.backend.Backends} reaches this class by reflection only, so the CPU path never loads JOCL.
  *
- * <p>Tuning knobs (system properties, read when a pass is planned; the defaults come from the device): {@code
- * emgmm.opencl.wgs} work-group size (GPU 256, CPU devices 128), {@code emgmm.opencl.apt} accumulator slots per
- * work-item before components are tiled (GPU 8, CPU devices 32), {@code emgmm.opencl.pinned=false} to stage streamed
- * chunks through plain direct memory instead of pinned (CL_MEM_ALLOC_HOST_PTR) buffers.
+ * <p>The launch plan comes from the device; a {@link PlanOverride} passed to
+ * {@link #create(DeviceInfo, Precision, long, PlanOverride)} or {@link #open(GmmSettings, Dataset, boolean,
+ * PlanOverride)} changes it (work-group size, accumulator tasks per work-item, tile rows, scratch rows, pinned
+ * staging). Nothing is read from system properties.
  */
 public final class OpenClBackend implements Backend {
     /**
@@ -47,16 +47,18 @@ public final class OpenClBackend implements Backend {
     private final ClContext ctx;
     private final Precision precision;
     private final long maxDeviceMemory;
+    private final PlanOverride override;
     /** A pass prepared by {@link #open} for the fit to come, until {@link #prepare} hands it out. */
     private OpenClPass preloaded;
     private Dataset preloadedData;
     private int preloadedK;
     private CovarianceType preloadedType;
 
-    private OpenClBackend(ClContext ctx, Precision precision, long maxDeviceMemory) {
+    private OpenClBackend(ClContext ctx, Precision precision, long maxDeviceMemory, PlanOverride override) {
         this.ctx = ctx;
         this.precision = precision;
         this.maxDeviceMemory = maxDeviceMemory;
+        this.override = override;
     }
 
     /**
@@ -108,6 +110,7 @@ public final class OpenClBackend implements Backend {
                         Cl.deviceLong(d, CL.CL_DEVICE_LOCAL_MEM_SIZE),
                         Cl.deviceInt(d, CL.CL_DEVICE_MAX_COMPUTE_UNITS),
                         Cl.deviceSize(d, CL.CL_DEVICE_MAX_WORK_GROUP_SIZE),
+                        Cl.deviceLong(d, CL.CL_DEVICE_MAX_CONSTANT_BUFFER_SIZE),
                         ext.contains(" cl_khr_fp64 "), p, d));
             }
         }
@@ -119,15 +122,30 @@ public final class OpenClBackend implements Backend {
      *
      * @param s settings: precision, device (index or name fragment), maxDeviceMemory
      * @param data the data to be fitted, or null; when given, the pass for it ({@code s.k()} components,
-     *     {@code s.covarianceType()}) is prepared here (kernels compiled, data uploaded), so that those failures
-     *     happen while {@code auto} can still fall back, and the next matching {@link #prepare} returns it
+     *     {@code s.covarianceType()}) is prepared here (kernels compiled, their limits checked, one dry launch,
+     *     data uploaded), so that those failures happen while {@code auto} can still fall back, and the next
+     *     matching {@link #prepare} returns it
      * @param autoMode true under {@code --backend auto}
      * @return the backend; under {@code auto}, null when no GPU is present, or it lacks the precision, or the
      *     problem is too small to gain from it
-     * @throws OpenClException when OpenCL fails (no library, no platform, no matching device, a failed call or
-     *     build)
+     * @throws OpenClException when OpenCL fails (no library, no platform, no matching device, a failed call, build
+     *     or launch)
      */
     public static OpenClBackend open(GmmSettings s, Dataset data, boolean autoMode) {
+        return open(s, data, autoMode, PlanOverride.none());
+    }
+
+    /**
+     * As {@link #open(GmmSettings, Dataset, boolean)} with an explicit plan override (tests, benchmarks).
+     *
+     * @param s settings
+     * @param data the data to be fitted, or null
+     * @param autoMode true under {@code --backend auto}
+     * @param override changes to the device's launch plan
+     * @return the backend, or null under {@code auto} when no GPU is worth using
+     * @throws OpenClException when OpenCL fails
+     */
+    public static OpenClBackend open(GmmSettings s, Dataset data, boolean autoMode, PlanOverride override) {
         if (autoMode && s.device() == null && data != null
                 && work(data.rows(), data.dims(), s.k(), s.covarianceType()) < AUTO_MIN_WORK) {
             return null; // too small to gain from a GPU: do not even load OpenCL
@@ -148,7 +166,7 @@ public final class OpenClBackend implements Backend {
                 return null;
             }
         }
-        OpenClBackend b = create(d, s.precision(), s.maxDeviceMemory());
+        OpenClBackend b = create(d, s.precision(), s.maxDeviceMemory(), override);
         if (data != null) {
             try {
                 b.preload(data, s.k(), s.covarianceType());
@@ -181,6 +199,24 @@ public final class OpenClBackend implements Backend {
      * @throws OpenClException when the device lacks double precision or the context cannot be created
      */
     public static OpenClBackend create(DeviceInfo device, Precision precision, long maxDeviceMemory) {
+        return create(device, precision, maxDeviceMemory, PlanOverride.none());
+    }
+
+    /**
+     * Opens a backend on one listed device with an explicit plan override.
+     *
+     * @param device a device from {@link #devices()}
+     * @param precision per-sample arithmetic precision (double needs cl_khr_fp64)
+     * @param maxDeviceMemory cap on device memory for data in bytes, 0 = the device's own limits
+     * @param override changes to the launch plan the device would get ({@link PlanOverride#none()} for none)
+     * @return the backend
+     * @throws OpenClException when the device lacks double precision or the context cannot be created
+     */
+    public static OpenClBackend create(DeviceInfo device, Precision precision, long maxDeviceMemory,
+                                       PlanOverride override) {
+        if (override == null) {
+            throw new IllegalArgumentException("override must not be null (PlanOverride.none() for none)");
+        }
         if (precision == Precision.DOUBLE && !device.fp64()) {
             throw new OpenClException("OpenCL device " + device.describe()
                     + " has no double precision (cl_khr_fp64); use precision float", 0);
@@ -188,7 +224,7 @@ public final class OpenClBackend implements Backend {
         if (maxDeviceMemory < 0) {
             throw new IllegalArgumentException("maxDeviceMemory must be >= 0, got " + maxDeviceMemory);
         }
-        return new OpenClBackend(context(device), precision, maxDeviceMemory);
+        return new OpenClBackend(context(device), precision, maxDeviceMemory, override);
     }
 
     /**
@@ -338,7 +374,7 @@ public final class OpenClBackend implements Backend {
             return p;
         }
         KernelPlan plan = KernelPlan.of(ctx.device, precision, data.rows(), data.dims(), k, type, data.hasWeights(),
-                maxDeviceMemory);
+                maxDeviceMemory, override);
         return new OpenClPass(ctx, plan, data);
     }
 
@@ -367,7 +403,7 @@ public final class OpenClBackend implements Backend {
      * @return a one-line description
      */
     public String describePlan(long n, int d, int k, CovarianceType type, boolean weighted) {
-        return KernelPlan.of(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory).toString();
+        return KernelPlan.of(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory, override).toString();
     }
 
     /** Releases a prepared pass nobody took; the context is shared and cached per device, so it stays. */

@@ -14,20 +14,22 @@ import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
 import org.jocl.CL;
 import org.jocl.Pointer;
-import org.jocl.Sizeof;
-import org.jocl.cl_event;
-import org.jocl.cl_kernel;
-import org.jocl.cl_mem;
 
 /**
  * Repeated E steps over one dataset on one device. Resident data is uploaded once, here; streamed data goes
  * through two device buffers and two host staging buffers (pinned where the driver allows), the upload of one chunk
  * (on the context's transfer queue) overlapping the kernels of the previous one (on the compute queue).
  *
- * <p>Per chunk and component tile: {@code estep} writes per-work-group partials, {@code reduce} sums them into one
- * slot of the output buffer; one blocking read per iteration brings every slot back, and the host adds them in
- * double in a fixed order (chunk, then component tile), then moves the statistics from the shift the device used
- * (the means rounded to the device precision) to the exact double means.
+ * <p>Per launch of at most {@link KernelPlan#scratchRows} rows: {@code estep} computes every row's K log-densities
+ * once and writes its responsibilities to the scratch, {@code reduce} sums its per-group log-likelihood and weight;
+ * then per component tile {@code accum} forms the weighted sums from the scratch and {@code reduce} sums its
+ * per-group partials into one slot range of the output buffer. One blocking read per iteration brings every slot
+ * back; the host adds them in double in a fixed order (chunk, launch, component tile), then moves the statistics
+ * from the shift the device used (ref + mu', as the device holds them) to the exact double means.
+ *
+ * <p>Construction compiles the kernels, checks each kernel's own limits (work-group size, local memory) and makes
+ * one dry launch of every kernel, so a launch-time failure (CL_OUT_OF_RESOURCES, CL_INVALID_WORK_GROUP_SIZE) is
+ * thrown here, where {@code --backend auto} can still fall back to the CPU.
  */
 final class OpenClPass implements Pass {
     /** Rows read from the dataset per block while filling a staging buffer. */
@@ -40,14 +42,19 @@ final class OpenClPass implements Pass {
     private final Dataset data;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final ClMem params;
+    private final ClMem resp;
+    private final ClMem llPartials;
     private final ClMem partials;
     private final ClMem out;
     private final ClMem[] dx;
     private final ClMem[] dw;
     private final Staging[] stagingX;
     private final Staging[] stagingW;
-    private cl_kernel estep;
-    private cl_kernel reduce;
+    private final ClKernel estep;
+    private final ClKernel accum;
+    private final ClKernel reduce;
+    /** The shift the device's statistics are about, c_j = ref + mu'_j (device values), set by writeParams. */
+    private double[] shift;
     private boolean closed;
 
     OpenClPass(ClContext ctx, KernelPlan plan, Dataset data) {
@@ -55,29 +62,34 @@ final class OpenClPass implements Pass {
         this.plan = plan;
         this.data = data;
         try {
-            {
-                long paramLen = (long) plan.k * plan.d + plan.precLength + plan.k;
-                params = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, paramLen * plan.realSize, "parameters"));
-                long groups = plan.maxGroupsPerLaunch();
-                partials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE,
-                        groups * plan.entries * plan.realSize, "partial sums"));
-                out = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE,
-                        (long) plan.chunks * plan.compTiles * plan.entries * plan.accSize, "reduced sums"));
-            }
+            params = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, (long) plan.paramLength * plan.realSize,
+                    "parameters"));
+            resp = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, plan.scratchRows * plan.k * plan.realSize,
+                    "responsibility scratch"));
+            llPartials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, 2L * plan.maxGroups * plan.realSize,
+                    "log-likelihood partials"));
+            partials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE,
+                    (long) plan.maxGroups * plan.nph * plan.entries * plan.realSize, "partial sums"));
+            out = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, (long) plan.chunks * plan.launchesPerChunk
+                    * plan.slotsPerLaunch() * plan.accSize, "reduced sums"));
             int slots = plan.resident ? 1 : 2;
             dx = new ClMem[slots];
             dw = new ClMem[slots];
-            long rowsPerSlot = plan.chunkRows;
             for (int s = 0; s < slots; s++) {
-                dx[s] = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, rowsPerSlot * plan.d * plan.realSize,
+                dx[s] = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, plan.chunkRows * plan.d * plan.realSize,
                         "data"));
                 dw[s] = plan.weighted ? own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY,
-                        rowsPerSlot * plan.realSize, "weights")) : dx[s];
+                        plan.chunkRows * plan.realSize, "weights")) : dx[s];
             }
-            String options = plan.options(ctx.device.fp64());
+            boolean fp64 = ctx.device.fp64();
             synchronized (ctx.lock) {
-                estep = ClContext.kernel(ctx.program(options), "estep");
-                reduce = ClContext.kernel(ctx.program(options), "reduce");
+                estep = own(ctx.program(ClContext.KERNEL_FILES[0], plan.estepOptions(fp64)).kernel("estep"));
+                accum = own(ctx.program(ClContext.KERNEL_FILES[1], plan.accumOptions(fp64)).kernel("accum"));
+                reduce = own(ctx.program(ClContext.KERNEL_FILES[2], plan.reduceOptions(fp64)).kernel("reduce"));
+                estep.checkLimits(ctx.device, plan.wgs);
+                accum.checkLimits(ctx.device, plan.accWgs);
+                reduce.checkLimits(ctx.device, KernelPlan.RWG);
+                dryLaunch();
             }
             if (plan.resident) {
                 stagingX = null;
@@ -87,8 +99,9 @@ final class OpenClPass implements Pass {
                 stagingX = new Staging[2];
                 stagingW = new Staging[2];
                 for (int s = 0; s < 2; s++) {
-                    stagingX[s] = own(new Staging(ctx, plan.chunkRows * plan.d * plan.realSize));
-                    stagingW[s] = plan.weighted ? own(new Staging(ctx, plan.chunkRows * plan.realSize)) : null;
+                    stagingX[s] = own(new Staging(ctx, plan.chunkRows * plan.d * plan.realSize, plan.pinned));
+                    stagingW[s] = plan.weighted ? own(new Staging(ctx, plan.chunkRows * plan.realSize, plan.pinned))
+                            : null;
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -102,12 +115,23 @@ final class OpenClPass implements Pass {
         return r;
     }
 
+    /** Every kernel once over zero rows, at the plan's launch shape, and waited for: launch errors surface here. */
+    private void dryLaunch() {
+        launch(0, 0, 0, 0, null, null);
+        Cl.check(CL.clFinish(ctx.queue), "clFinish(dry launch of " + plan + ")");
+    }
+
+    /** @return the plan (tests and reports) */
+    KernelPlan plan() {
+        return plan;
+    }
+
     /** Uploads the whole dataset once, in pieces through one staging buffer (Java arrays hold under 2³¹ values). */
     private void upload() {
         long rowBytes = (long) plan.d * plan.realSize;
         long pieceRows = Math.max(1, Math.min(plan.n, UPLOAD_PIECE_BYTES / rowBytes));
         synchronized (ctx.lock) {
-            try (Staging st = new Staging(ctx, pieceRows * rowBytes)) {
+            try (Staging st = new Staging(ctx, pieceRows * rowBytes, plan.pinned)) {
                 for (long r = 0; r < plan.n; r += pieceRows) {
                     int rows = (int) Math.min(pieceRows, plan.n - r);
                     fillX(st.buf, r, rows);
@@ -171,12 +195,11 @@ final class OpenClPass implements Pass {
             throw new IllegalArgumentException("parameters of shape k=" + g.k + " d=" + g.d + " " + g.type
                     + " do not match the pass (k=" + plan.k + " d=" + plan.d + " " + plan.type + ")");
         }
-        int slots = plan.chunks * plan.compTiles * plan.entries;
-        double[] sums = new double[slots];
+        double[] sums = new double[plan.chunks * plan.launchesPerChunk * plan.slotsPerLaunch()];
         synchronized (ctx.lock) {
             writeParams(g);
             if (plan.resident) {
-                enqueueChunk(0, 0, plan.n, null);
+                enqueueChunk(0, 0, plan.n, null, null);
             } else {
                 stream();
             }
@@ -185,35 +208,85 @@ final class OpenClPass implements Pass {
         return assemble(sums, g);
     }
 
+    /** Rounds to the device precision. */
+    private double dev(double v) {
+        return plan.precision == Precision.FLOAT ? (double) (float) v : v;
+    }
+
+    /**
+     * The parameter block (KernelPlan offsets): ref = Σ φ_j μ_j, the data's shift; diag/spherical −p/2 (p the
+     * precision), μ − ref and the log-constants; full/tied U_j and the log-constants; mu' = μ − ref as the shift of
+     * the log-densities (full/tied) and of the sums. Everything in double here, rounded once.
+     */
     private void writeParams(Gaussians g) {
-        int len = g.means.length + plan.precLength + g.k;
-        double[] p = new double[len];
-        System.arraycopy(g.means, 0, p, 0, g.means.length);
-        System.arraycopy(g.precChol, 0, p, g.means.length, plan.precLength);
-        System.arraycopy(g.logConst, 0, p, g.means.length + plan.precLength, g.k);
+        int k = plan.k;
+        int d = plan.d;
+        double[] p = new double[plan.paramLength];
+        double[] ref = new double[d];
+        for (int j = 0; j < k; j++) {
+            for (int a = 0; a < d; a++) {
+                ref[a] += g.weights[j] * g.means[j * d + a];
+            }
+        }
+        double[] mu = new double[k * d];
+        shift = new double[k * d];
+        for (int a = 0; a < d; a++) {
+            ref[a] = dev(ref[a]);
+            p[plan.offRef + a] = ref[a];
+        }
+        for (int j = 0; j < k; j++) {
+            for (int a = 0; a < d; a++) {
+                mu[j * d + a] = g.means[j * d + a] - ref[a];
+                double m = dev(mu[j * d + a]);
+                p[plan.offMu + j * plan.dp + a] = m;
+                shift[j * d + a] = ref[a] + m;
+            }
+        }
+        if (plan.type.needsOuterProducts()) {
+            boolean full = plan.type == CovarianceType.FULL;
+            for (int j = 0; j < (full ? k : 1); j++) {
+                for (int r = 0; r < d; r++) {
+                    for (int c = r; c < d; c++) {
+                        p[plan.offU + (j * d + r) * plan.du + c] = g.precChol[(j * d + r) * d + c];
+                    }
+                }
+            }
+            for (int j = 0; j < k; j++) {
+                p[plan.offLc + j] = g.logConst[j];
+            }
+        } else {
+            for (int j = 0; j < k; j++) {
+                for (int a = 0; a < d; a++) {
+                    double pr = plan.type == CovarianceType.DIAG ? g.precChol[j * d + a] : g.precChol[j];
+                    p[plan.offA + a * plan.kp + j] = -0.5 * pr * pr;
+                    p[plan.offB + a * plan.kp + j] = mu[j * d + a];
+                }
+                p[plan.offC + j] = g.logConst[j];
+            }
+        }
         Pointer ptr;
         if (plan.precision == Precision.FLOAT) {
-            float[] f = new float[len];
-            for (int i = 0; i < len; i++) {
+            float[] f = new float[p.length];
+            for (int i = 0; i < p.length; i++) {
                 f[i] = (float) p[i];
             }
             ptr = Pointer.to(f);
         } else {
             ptr = Pointer.to(p);
         }
-        Cl.check(CL.clEnqueueWriteBuffer(ctx.queue, params.mem, true, 0, (long) len * plan.realSize, ptr, 0, null,
-                null), "clEnqueueWriteBuffer(parameters)");
+        Cl.check(CL.clEnqueueWriteBuffer(ctx.queue, params.mem, true, 0, (long) p.length * plan.realSize, ptr, 0,
+                null, null), "clEnqueueWriteBuffer(parameters)");
     }
 
     /** Streams every chunk through the two slots; the upload of chunk c+1 overlaps the kernels of chunk c. */
     private void stream() {
-        cl_event[] done = new cl_event[2];
+        ClEvent[] done = new ClEvent[2];
         try {
             for (int c = 0; c < plan.chunks; c++) {
                 int slot = c & 1;
                 if (done[slot] != null) {
-                    Cl.check(CL.clWaitForEvents(1, new cl_event[] {done[slot]}), "clWaitForEvents");
-                    CL.clReleaseEvent(done[slot]);
+                    done[slot].await();
+                    done[slot].close();
                     done[slot] = null;
                 }
                 long start = (long) c * plan.chunkRows;
@@ -226,75 +299,64 @@ final class OpenClPass implements Pass {
                             "clEnqueueWriteBuffer(weights chunk " + c + ")");
                 }
                 fillX(stagingX[slot].buf, start, rows);
-                cl_event written = new cl_event();
-                Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[slot].mem, false, 0,
-                        (long) rows * plan.d * plan.realSize, Pointer.to(stagingX[slot].buf), 0, null, written),
-                        "clEnqueueWriteBuffer(data chunk " + c + ")");
-                try {
+                try (ClEvent written = new ClEvent()) {
+                    Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[slot].mem, false, 0,
+                            (long) rows * plan.d * plan.realSize, Pointer.to(stagingX[slot].buf), 0, null,
+                            written.event), "clEnqueueWriteBuffer(data chunk " + c + ")");
                     Cl.check(CL.clFlush(ctx.transfer), "clFlush");
-                    enqueueChunk(c, slot, rows, new cl_event[] {written});
+                    // the event of this chunk's last kernel marks its slot (device and staging buffers) reusable
+                    done[slot] = new ClEvent();
+                    enqueueChunk(c, slot, rows, new ClEvent[] {written}, done[slot]);
                     Cl.check(CL.clFlush(ctx.queue), "clFlush");
-                } finally {
-                    CL.clReleaseEvent(written);
                 }
-                // the event of this chunk's last kernel marks its slot (device and staging buffers) reusable
-                done[slot] = lastEvent;
-                lastEvent = null;
             }
         } finally {
             CL.clFinish(ctx.queue);
-            for (cl_event e : done) {
+            for (ClEvent e : done) {
                 if (e != null) {
-                    CL.clReleaseEvent(e);
+                    e.close();
                 }
             }
         }
     }
 
-    private cl_event lastEvent;
-
     /**
-     * Enqueues the kernels of one chunk: per component tile, estep then reduce into its output slot.
+     * Enqueues the kernels of one chunk: per launch of at most scratchRows rows, estep and its reduce, then per
+     * component tile accum and its reduce.
      *
      * @param wait events the first kernel waits for (the chunk's uploads), or null
+     * @param done an event for the chunk's last kernel, or null
      */
-    private void enqueueChunk(int chunk, int slot, long rows, cl_event[] wait) {
-        int groups = plan.groups(rows);
-        int tpg = plan.tilesPerGroup(rows);
-        long[] global = {(long) groups * plan.wgs};
-        long[] local = {plan.wgs};
-        long[] rglobal = {(long) plan.entries * KernelPlan.RWG};
-        long[] rlocal = {KernelPlan.RWG};
-        arg(estep, 0, dx[slot].mem);
-        arg(estep, 1, dw[slot].mem);
-        Cl.check(CL.clSetKernelArg(estep, 2, Sizeof.cl_long, Pointer.to(new long[] {rows})), "clSetKernelArg");
-        Cl.check(CL.clSetKernelArg(estep, 3, Sizeof.cl_int, Pointer.to(new int[] {tpg})), "clSetKernelArg");
-        arg(estep, 5, params.mem);
-        arg(estep, 6, partials.mem);
-        arg(reduce, 0, partials.mem);
-        Cl.check(CL.clSetKernelArg(reduce, 1, Sizeof.cl_int, Pointer.to(new int[] {groups})), "clSetKernelArg");
-        arg(reduce, 2, out.mem);
-        for (int t = 0; t < plan.compTiles; t++) {
-            Cl.check(CL.clSetKernelArg(estep, 4, Sizeof.cl_int, Pointer.to(new int[] {t * plan.kt})),
-                    "clSetKernelArg");
-            boolean first = t == 0 && wait != null;
-            Cl.check(CL.clEnqueueNDRangeKernel(ctx.queue, estep, 1, null, global, local, first ? wait.length : 0,
-                    first ? wait : null, null), "clEnqueueNDRangeKernel(estep)");
-            int offset = (chunk * plan.compTiles + t) * plan.entries;
-            Cl.check(CL.clSetKernelArg(reduce, 3, Sizeof.cl_int, Pointer.to(new int[] {offset})),
-                    "clSetKernelArg");
-            boolean last = t == plan.compTiles - 1 && wait != null;
-            cl_event ev = last ? new cl_event() : null;
-            Cl.check(CL.clEnqueueNDRangeKernel(ctx.queue, reduce, 1, null, rglobal, rlocal, 0, null, ev),
-                    "clEnqueueNDRangeKernel(reduce)");
-            if (last) {
-                lastEvent = ev;
-            }
+    private void enqueueChunk(int chunk, int slot, long rows, ClEvent[] wait, ClEvent done) {
+        int launches = (int) ((rows + plan.scratchRows - 1) / plan.scratchRows);
+        for (int u = 0; u < launches; u++) {
+            long start = u * plan.scratchRows;
+            int r = (int) Math.min(plan.scratchRows, rows - start);
+            int base = (chunk * plan.launchesPerChunk + u) * plan.slotsPerLaunch();
+            launch(slot, start, r, base, u == 0 ? wait : null, u == launches - 1 ? done : null);
         }
     }
 
-    private static void arg(cl_kernel k, int i, cl_mem m) {
-        Cl.check(CL.clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(m)), "clSetKernelArg");
+    /** One launch over rows [start, start + rows) of data slot {@code slot}: estep, accum per tile, reductions. */
+    private void launch(int slot, long start, int rows, int base, ClEvent[] wait, ClEvent done) {
+        int tpg = plan.tilesPerGroup(rows, plan.tile);
+        int groups = plan.groups(rows, plan.tile);
+        estep.arg(0, dx[slot]).arg(1, start).arg(2, dw[slot]).arg(3, rows).arg(4, tpg).arg(5, params).arg(6, resp)
+                .arg(7, (int) plan.scratchRows).arg(8, llPartials);
+        estep.launch(ctx.queue, groups, plan.wgs, wait, null);
+        reduce.arg(0, llPartials).arg(1, groups).arg(2, 2).arg(3, out).arg(4, base);
+        reduce.launch(ctx.queue, 2, KernelPlan.RWG, null, null);
+        int atpg = plan.tilesPerGroup(rows, plan.accTile);
+        int agroups = plan.groups(rows, plan.accTile);
+        accum.arg(0, dx[slot]).arg(1, start).arg(2, rows).arg(3, atpg).arg(4, params).arg(5, resp)
+                .arg(6, (int) plan.scratchRows).arg(8, partials);
+        reduce.arg(0, partials).arg(1, agroups * plan.nph).arg(2, plan.entries);
+        for (int t = 0; t < plan.compTiles; t++) {
+            accum.arg(7, t * plan.kt);
+            accum.launch(ctx.queue, agroups, plan.accWgs, null, null);
+            reduce.arg(4, base + 2 + t * plan.entries);
+            reduce.launch(ctx.queue, plan.entries, KernelPlan.RWG, null, t == plan.compTiles - 1 ? done : null);
+        }
     }
 
     private void readSums(double[] sums) {
@@ -311,61 +373,66 @@ final class OpenClPass implements Pass {
         }
     }
 
-    /** Adds the slots in (chunk, tile) order into statistics about the exact double means. */
+    /** Adds the slots in (chunk, launch, tile) order into statistics about the exact double means. */
     private SufficientStatistics assemble(double[] sums, Gaussians g) {
         int k = plan.k;
         int d = plan.d;
         boolean outer = plan.type.needsOuterProducts();
         SufficientStatistics st = new SufficientStatistics(k, d, plan.type);
         for (int c = 0; c < plan.chunks; c++) {
-            for (int t = 0; t < plan.compTiles; t++) {
-                int base = (c * plan.compTiles + t) * plan.entries;
-                for (int jj = 0; jj < plan.kt; jj++) {
-                    int j = t * plan.kt + jj;
-                    if (j >= k) {
-                        break;
-                    }
-                    int e = base + jj * plan.per;
-                    st.s0[j] += sums[e];
-                    for (int a = 0; a < d; a++) {
-                        st.s1[j * d + a] += sums[e + 1 + a];
-                    }
-                    int p = e + 1 + d;
-                    if (outer) {
+            long rows = Math.min(plan.chunkRows, plan.n - (long) c * plan.chunkRows);
+            int launches = (int) ((rows + plan.scratchRows - 1) / plan.scratchRows);
+            for (int u = 0; u < launches; u++) {
+                int base = (c * plan.launchesPerChunk + u) * plan.slotsPerLaunch();
+                st.logLik += sums[base];
+                st.weightSum += sums[base + 1];
+                for (int t = 0; t < plan.compTiles; t++) {
+                    int tb = base + 2 + t * plan.entries;
+                    for (int jj = 0; jj < plan.kt; jj++) {
+                        int j = t * plan.kt + jj;
+                        if (j >= k) {
+                            break;
+                        }
+                        int e = tb + jj * plan.per;
+                        st.s0[j] += sums[e];
                         for (int a = 0; a < d; a++) {
-                            for (int b = a; b < d; b++) {
-                                st.s2[(j * d + a) * d + b] += sums[p++];
+                            st.s1[j * d + a] += sums[e + 1 + a];
+                        }
+                        int p = e + 1 + d;
+                        if (outer) {
+                            for (int a = 0; a < d; a++) {
+                                for (int b = a; b < d; b++) {
+                                    st.s2[(j * d + a) * d + b] += sums[p++];
+                                }
+                            }
+                        } else {
+                            for (int a = 0; a < d; a++) {
+                                st.s2[j * d + a] += sums[p++];
                             }
                         }
-                    } else {
-                        for (int a = 0; a < d; a++) {
-                            st.s2[j * d + a] += sums[p++];
-                        }
                     }
-                }
-                if (t == 0) {
-                    st.logLik += sums[base + plan.kt * plan.per];
-                    st.weightSum += sums[base + plan.kt * plan.per + 1];
                 }
             }
         }
-        if (plan.precision == Precision.FLOAT) {
-            reshift(st, g.means);
-        }
+        reshift(st, g.means, shift);
         return st;
     }
 
     /**
-     * The device accumulated about the means rounded to float, c = μ + δ; re-express the sums about μ exactly:
-     * S1' = S1 + δ S0, S2'ab = S2ab + δa S1b + δb S1a + δa δb S0.
+     * The device accumulated about c = μ + δ (ref + mu' as the device holds them); re-express the sums about μ
+     * exactly: S1' = S1 + δ S0, S2'ab = S2ab + δa S1b + δb S1a + δa δb S0.
+     *
+     * @param st statistics about {@code shift}, moved in place
+     * @param means the exact means μ (K×D)
+     * @param shift the shift c the sums are about (K×D)
      */
-    static void reshift(SufficientStatistics st, double[] means) {
+    static void reshift(SufficientStatistics st, double[] means, double[] shift) {
         int d = st.d;
         boolean outer = st.type.needsOuterProducts();
         double[] delta = new double[d];
         for (int j = 0; j < st.k; j++) {
             for (int a = 0; a < d; a++) {
-                delta[a] = (double) (float) means[j * d + a] - means[j * d + a];
+                delta[a] = shift[j * d + a] - means[j * d + a];
             }
             double s0 = st.s0[j];
             if (outer) {
@@ -392,12 +459,6 @@ final class OpenClPass implements Pass {
             return;
         }
         closed = true;
-        if (estep != null) {
-            CL.clReleaseKernel(estep);
-        }
-        if (reduce != null) {
-            CL.clReleaseKernel(reduce);
-        }
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
                 owned.get(i).close();
@@ -410,13 +471,11 @@ final class OpenClPass implements Pass {
 
     /** A host staging buffer: pinned (CL_MEM_ALLOC_HOST_PTR, mapped once) where possible, else direct memory. */
     static final class Staging implements AutoCloseable {
-        /** Pinned staging unless -Demgmm.opencl.pinned=false. */
-        static final boolean PINNED = !"false".equals(System.getProperty("emgmm.opencl.pinned"));
         final ByteBuffer buf;
         private final ClMem mem;
         private final ClContext ctx;
 
-        Staging(ClContext ctx, long bytes) {
+        Staging(ClContext ctx, long bytes, boolean pinned) {
             if (bytes > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("staging buffer of " + bytes + " bytes is over 2 GiB");
             }
@@ -424,7 +483,7 @@ final class OpenClPass implements Pass {
             ClMem m = null;
             ByteBuffer b = null;
             try {
-                if (!PINNED) {
+                if (!pinned) {
                     throw new OpenClException("pinned staging disabled", 0);
                 }
                 m = new ClMem(ctx.context, CL.CL_MEM_ALLOC_HOST_PTR | CL.CL_MEM_READ_WRITE, bytes, "staging");

@@ -26,7 +26,8 @@ import org.jocl.cl_kernel;
  */
 final class OpenClScorer implements Scorer {
     /** Kernel sources, concatenated in this order. */
-    static final String[] SOURCES = {"/kernels/common.cl", "/kernels/score.cl"};
+    /** The kernel file (ClContext puts common.cl before it). */
+    static final String SOURCE = "/kernels/score.cl";
     /** Rows per chunk (and per {@link ScoreBlock}). */
     static final int CHUNK_ROWS = 1 << 16;
     /** Work-group size (a multiple of every device's SIMD width). */
@@ -46,6 +47,7 @@ final class OpenClScorer implements Scorer {
     private final ClMem dlogp;
     private final ClMem dlabel;
     private final ClMem dscratch;
+    private final ClKernel owner;
     private final cl_kernel kernel;
 
     OpenClScorer(ClContext ctx, Precision precision, Dataset data, int k, CovarianceType type) {
@@ -59,7 +61,7 @@ final class OpenClScorer implements Scorer {
         this.chunk = (int) Math.min(CHUNK_ROWS, data.rows());
         boolean full = type.needsOuterProducts();
         long paramLen = (long) k * d + (long) k * d * (full ? d : 1) + k;
-        cl_kernel kern = null;
+        ClKernel kern = null;
         try {
             dx = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, (long) chunk * d * realSize, "score data"));
             dparams = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, paramLen * realSize, "score parameters"));
@@ -69,13 +71,14 @@ final class OpenClScorer implements Scorer {
                     "log-densities"));
             String options = "-D PRECISION=" + (dbl ? 64 : 32) + " -D HAVE_FP64=" + (ctx.device.fp64() ? 1 : 0);
             synchronized (ctx.lock) {
-                kern = ClContext.kernel(ctx.program(SOURCES, options), "score");
+                kern = ctx.program(SOURCE, options).kernel("score");
             }
         } catch (RuntimeException | Error e) {
             owned.forEach(ClMem::close);
             throw e;
         }
-        kernel = kern;
+        owner = kern;
+        kernel = kern.kernel;
     }
 
     private ClMem own(ClMem m) {
@@ -216,7 +219,7 @@ final class OpenClScorer implements Scorer {
     @Override
     public void close() {
         if (kernel != null) {
-            CL.clReleaseKernel(kernel);
+            owner.close();
         }
         owned.forEach(ClMem::close);
         owned.clear();

@@ -176,8 +176,8 @@ class OpenClBackendTest {
     }
 
     /**
-     * Component tiles (several launches per pass, each accumulating some of the components) must not change the
-     * result: forced here by allowing one accumulator entry per work-item (-Demgmm.opencl.apt=1).
+     * Component tiles (several accum launches per pass, each accumulating some of the components) must not change
+     * the result: forced here by a plan of 8 work-items and one accumulator task each.
      */
     @Test
     void componentTilesAgreeWithReference() {
@@ -185,23 +185,36 @@ class OpenClBackendTest {
         int d = 6;
         int k = 5;
         ArrayDataset data = OpenClTestSupport.blobs(3000, d, k, 0, 12);
-        String old = System.getProperty("emgmm.opencl.apt");
-        System.setProperty("emgmm.opencl.apt", "1");
-        try {
-            try (OpenClBackend b = OpenClBackend.create(dev, Precision.DOUBLE, 0)) {
-                String plan = b.describePlan(3000, d, k, CovarianceType.FULL, false);
-                // two tiles of 3 components: the second one half empty (component 5 does not exist)
-                assertTrue(plan.contains("kt=3 compTiles=2 "), plan);
-            }
-            GmmSettings s = GmmSettings.builder().k(k).covarianceType(CovarianceType.FULL).seed(4).maxIter(5).tol(0)
-                    .build();
-            OpenClVsCpuTest.compare(dev, s, data);
-        } finally {
-            if (old == null) {
-                System.clearProperty("emgmm.opencl.apt");
-            } else {
-                System.setProperty("emgmm.opencl.apt", old);
-            }
+        PlanOverride small = PlanOverride.none().withWorkGroupSize(8).withTasksPerItem(1);
+        try (OpenClBackend b = OpenClBackend.create(dev, Precision.DOUBLE, 0, small)) {
+            String plan = b.describePlan(3000, d, k, CovarianceType.FULL, false);
+            // three tiles of 2 components: the last one half empty (component 6 does not exist)
+            assertTrue(plan.contains("kt=2 compTiles=3 "), plan);
+        }
+        GmmSettings s = GmmSettings.builder().k(k).covarianceType(CovarianceType.FULL).seed(4).maxIter(5).tol(0)
+                .build();
+        OpenClVsCpuTest.compare(dev, s, data, small);
+    }
+
+    /**
+     * A plan the device cannot launch (twice its largest work-group) fails while the backend is opened (the kernel's
+     * own limits are checked and every kernel is launched once before any fit), so {@code --backend auto}, which
+     * opens it exactly so, falls back to the CPU; the same plan on the device's own limits works.
+     */
+    @Test
+    void impossiblePlanFailsAtOpen() {
+        DeviceInfo dev = OpenClTestSupport.device();
+        // large enough for auto to consider the device: N·K·D = 1.25e6 · 4 · 2 = 1e7
+        ArrayDataset data = OpenClTestSupport.blobs(1_250_000, 2, 4, 0, 1);
+        GmmSettings s = GmmSettings.builder().k(4).covarianceType(CovarianceType.DIAG)
+                .device(String.valueOf(dev.index())).build();
+        int tooMany = (int) Math.min(1 << 20, 2 * dev.maxWorkGroupSize());
+        PlanOverride impossible = PlanOverride.none().withWorkGroupSize(tooMany).withTileRows(4);
+        OpenClException e = assertThrows(OpenClException.class, () -> OpenClBackend.open(s, data, true, impossible));
+        assertTrue(e.getMessage().contains("work-items per group") || e.getMessage().contains("WORK_GROUP_SIZE")
+                || e.getMessage().contains("OUT_OF_RESOURCES"), e.getMessage());
+        try (OpenClBackend b = OpenClBackend.open(s, data, true, PlanOverride.none())) {
+            assertNotNull(b);
         }
     }
 

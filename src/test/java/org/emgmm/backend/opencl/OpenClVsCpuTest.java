@@ -17,6 +17,9 @@ import org.emgmm.backend.Backend;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
+import org.emgmm.backend.Pass;
+import org.emgmm.em.Gaussians;
+import org.emgmm.em.SufficientStatistics;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -61,13 +64,126 @@ class OpenClVsCpuTest {
         compare(dev, s, data);
     }
 
+    /** A GPU's plan, forced on whatever device runs the tests: 256 work-items, one accumulator task per item. */
+    static final PlanOverride GPU_SHAPED = PlanOverride.none().withWorkGroupSize(256).withTasksPerItem(1);
+
+    static Stream<Arguments> gpuShapes() {
+        List<Arguments> out = new ArrayList<>();
+        for (int d : new int[] {1, 16, 64}) {
+            for (int k : new int[] {1, 16, 128}) {
+                for (CovarianceType t : CovarianceType.values()) {
+                    for (Precision p : Precision.values()) {
+                        out.add(Arguments.of(d, k, t, p));
+                    }
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * One pass at a GPU-shaped plan (work-groups of 256, one accumulator task per work-item, so components are split
+     * into several accum launches where their tiles do not fit, and rows into phases where they do) against the CPU
+     * backend's pass in double, from the same parameters: statistics within 1e-9 (double) or 2e-4 (float) of each
+     * array's scale, the log-likelihood within 1e-12 or 1e-6 relative. The data (weighted) span several tiles.
+     */
+    @ParameterizedTest(name = "D={0} K={1} {2} {3}")
+    @MethodSource("gpuShapes")
+    void gpuShapedPassAgreesWithCpu(int d, int k, CovarianceType type, Precision precision) {
+        DeviceInfo dev = OpenClTestSupport.device();
+        int n = 700;
+        ArrayDataset data = OpenClTestSupport.blobs(n, d, Math.min(k, 8), 0, 31 + d + k);
+        SplittableRandom r = new SplittableRandom(d * 1000 + k);
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = 0.5 + r.nextDouble();
+        }
+        data = data.withWeights(w);
+        double[] weights = new double[k];
+        double[] means = new double[k * d];
+        float[] row = new float[d];
+        for (int j = 0; j < k; j++) {
+            weights[j] = 1.0 / k;
+            data.read(j * 5L % n, 1, row, 0);
+            for (int a = 0; a < d; a++) {
+                means[j * d + a] = row[a] + 0.1 * r.nextDouble();
+            }
+        }
+        Gaussians g = Gaussians.of(type, weights, means, covariances(type, k, d, r), 0);
+        SufficientStatistics ref;
+        try (CpuBackend cpu = new CpuBackend(1, Precision.DOUBLE); Pass p = cpu.prepare(data, k, type)) {
+            ref = p.accumulate(g);
+        }
+        SufficientStatistics st;
+        try (OpenClBackend b = OpenClBackend.create(dev, precision, 0, GPU_SHAPED);
+             Pass p = b.prepare(data, k, type)) {
+            st = p.accumulate(g);
+        }
+        boolean dbl = precision == Precision.DOUBLE;
+        double tol = dbl ? 1e-9 : 2e-4;
+        String what = "D=" + d + " K=" + k + " " + type + " " + precision;
+        assertEquals(ref.logLik, st.logLik, (dbl ? 1e-12 : 1e-6) * Math.abs(ref.logLik), what + " logLik");
+        assertEquals(ref.weightSum, st.weightSum, (dbl ? 1e-12 : 1e-6) * ref.weightSum, what + " weight");
+        close(ref.s0, st.s0, tol, what + " s0");
+        close(ref.s1, st.s1, tol, what + " s1");
+        close(upper(ref.s2, type, k, d), upper(st.s2, type, k, d), tol, what + " s2");
+    }
+
+    /** Random positive-definite covariances of the given type (diagonal 0.5-1.5, small correlations). */
+    static double[] covariances(CovarianceType type, int k, int d, SplittableRandom r) {
+        int m = type == CovarianceType.FULL ? k : 1;
+        switch (type) {
+            case SPHERICAL:
+            case DIAG: {
+                double[] c = new double[type == CovarianceType.DIAG ? k * d : k];
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = 0.5 + r.nextDouble();
+                }
+                return c;
+            }
+            default: {
+                double[] c = new double[m * d * d];
+                for (int j = 0; j < m; j++) {
+                    for (int a = 0; a < d; a++) {
+                        c[(j * d + a) * d + a] = 0.8 + r.nextDouble();
+                        for (int b = 0; b < a; b++) {
+                            double v = 0.3 / d * (r.nextDouble() - 0.5);
+                            c[(j * d + a) * d + b] = v;
+                            c[(j * d + b) * d + a] = v;
+                        }
+                    }
+                }
+                return c;
+            }
+        }
+    }
+
+    /** The statistics' S2 with the (undefined) lower triangle zeroed for full/tied. */
+    static double[] upper(double[] s2, CovarianceType type, int k, int d) {
+        double[] c = s2.clone();
+        if (type.needsOuterProducts()) {
+            for (int j = 0; j < k; j++) {
+                for (int a = 0; a < d; a++) {
+                    for (int b = 0; b < a; b++) {
+                        c[(j * d + a) * d + b] = 0;
+                    }
+                }
+            }
+        }
+        return c;
+    }
+
     static void compare(DeviceInfo dev, GmmSettings s, Dataset data) {
+        compare(dev, s, data, PlanOverride.none());
+    }
+
+    static void compare(DeviceInfo dev, GmmSettings s, Dataset data, PlanOverride plan) {
         MixtureModel cpu;
         try (Backend b = new CpuBackend(2, Precision.DOUBLE)) {
             cpu = new GaussianMixture(s).fit(data, b, new FitListener() { });
         }
         MixtureModel ocl;
-        try (Backend b = OpenClBackend.create(dev, s.precision(), 0)) {
+        try (Backend b = OpenClBackend.create(dev, s.precision(), 0, plan)) {
             ocl = new GaussianMixture(s).fit(data, b, new FitListener() { });
         }
         boolean dbl = s.precision() == Precision.DOUBLE;

@@ -1,0 +1,54 @@
+package org.emgmm.backend.opencl;
+
+import org.emgmm.CovarianceType;
+import org.emgmm.FitListener;
+import org.emgmm.GaussianMixture;
+import org.emgmm.GmmSettings;
+import org.emgmm.MixtureModel;
+import org.emgmm.Precision;
+import org.emgmm.backend.Backend;
+import org.emgmm.data.ArrayDataset;
+
+/**
+ * Small OpenCL fits for {@code .ci/oclgrind.sh}: every covariance type × precision at D=5 K=4 (weighted, a few
+ * iterations), and at D=16 K=16 float on the device's own plan and on a plan of 64 work-items, 1 task per item
+ * (several accum launches, row phases), on whatever OpenCL device is first (Oclgrind there). Prints one line per
+ * fit; Oclgrind's API and data-race checks print their diagnostics to stderr, which the script scans.
+ */
+public final class OclgrindFits {
+    private OclgrindFits() {
+    }
+
+    /** @param args ignored */
+    public static void main(String[] args) {
+        DeviceInfo dev = OpenClBackend.device(null);
+        System.out.println("device " + dev);
+        ArrayDataset small = OpenClTestSupport.blobs(600, 5, 4, 0, 3);
+        double[] w = new double[600];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (i % 3) * 0.5;
+        }
+        small = small.withWeights(w);
+        for (CovarianceType t : CovarianceType.values()) {
+            for (Precision p : Precision.values()) {
+                fit(dev, small, 4, t, p, 3, PlanOverride.none());
+            }
+        }
+        ArrayDataset mid = OpenClTestSupport.blobs(700, 16, 16, 0, 4);
+        for (CovarianceType t : CovarianceType.values()) {
+            fit(dev, mid, 16, t, Precision.FLOAT, 1, PlanOverride.none());
+            fit(dev, mid, 16, t, Precision.FLOAT, 1, PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1));
+        }
+    }
+
+    private static void fit(DeviceInfo dev, ArrayDataset data, int k, CovarianceType t, Precision p, int iters,
+                            PlanOverride o) {
+        GmmSettings s = GmmSettings.builder().k(k).covarianceType(t).seed(1).maxIter(iters).tol(0).precision(p)
+                .build();
+        try (Backend b = OpenClBackend.create(dev, p, 0, o)) {
+            MixtureModel m = new GaussianMixture(s).fit(data, b, new FitListener() { });
+            System.out.printf("fit D=%d K=%d %s %s %s: lower bound %.10f after %d iterations%n", data.dims(), k, t,
+                    p, o, m.lowerBound(), m.nIter());
+        }
+    }
+}
