@@ -12,14 +12,14 @@
 #        diag N=1e8 D=16 K=16 float (target <= 7 ms), full N=1e7 D=16 K=16 float (>= 30% of fp32 peak),
 #        full N=1e6 D=64 K=64 float (>= 30% of fp32 peak); and >= 20x the CPU backend on this machine's cores,
 #   5. when scikit-learn is there, scikit-learn at N=1e7 for the >= 100x ratio,
-# and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench sklearn" picks stages;
+# and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench compare sklearn" picks stages;
 # DIAG_N, FULL_N, FULL64_N, XMX override the benchmark sizes and heap (a smoke run on PoCL: STAGES="tests bench"
-# DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh). The timeouts add up to under 13 minutes.
+# DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh). The timeouts add up to 13 minutes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-out}"
 mkdir -p "$OUT"
-STAGES="${STAGES:-icd tests bench sklearn}"
+STAGES="${STAGES:-icd tests bench compare sklearn}"
 JAVA=.gpu/jre/bin/java
 LOG="$OUT/gpu-check.log"
 exec > >(tee -a "$LOG") 2>&1
@@ -52,13 +52,17 @@ if [[ " $STAGES " == *" icd "* ]]; then
   export LD_LIBRARY_PATH="$LIBDIR:$(dirname "$NV"):${LD_LIBRARY_PATH:-}"
 fi
 
-JOPTS=(--add-modules jdk.incubator.vector -Xss8m)
+# Every JVM through the launcher (.gpu/emgmm java ...: libjsig from .gpu/jre/lib preloaded, so that the OpenCL driver
+# cannot replace the JVM's signal handlers; --add-modules jdk.incubator.vector added)
+export EMGMM_JAVA="$JAVA"
+JAVA=.gpu/emgmm
+JOPTS=(java -Xss8m)
 echo "== devices"
 "$JAVA" "${JOPTS[@]}" -cp .gpu/emgmm.jar org.emgmm.cli.Main devices 2>&1 | tee "$OUT/devices.txt"
 
 if [[ " $STAGES " == *" tests "* ]]; then
   echo "== tests (OpenCL required)"
-  EMGMM_REQUIRE_OPENCL=1 timeout 180 "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
+  EMGMM_REQUIRE_OPENCL=1 timeout 150 "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
       -cp .gpu/emgmm.jar:.gpu/test-classes \
       --select-package org.emgmm.backend.opencl \
       --select-class org.emgmm.ReferenceFitTest --select-class org.emgmm.FreeEnergyMonotoneTest \
@@ -72,7 +76,7 @@ if [[ " $STAGES " == *" bench "* ]]; then
   # -f 0: trials run in this JVM, so the generated data is made once for both backends
   JMH=(-f 0 -wi 2 -i 5 -w 1 -r 1)
   echo "== bench diag N=1e8 D=16 K=16 float"
-  timeout 210 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
+  timeout 180 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
       "${JMH[@]}" -p n=${DIAG_N:-100000000} -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-diag.md"
   echo "== bench full N=1e7 D=16 K=16 float"
@@ -85,9 +89,19 @@ if [[ " $STAGES " == *" bench "* ]]; then
   cat "$OUT/opencl-gpu-full64.md"
 fi
 
+if [[ " $STAGES " == *" compare "* ]]; then
+  # issue 11: every backend in one command (CPU double/float, each OpenCL device in double and float), a table, JSON
+  # and a chart
+  echo "== bench --compare diag and full, D=16 K=16, N=1e6 and 1e7"
+  timeout 90 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.cli.Main bench --compare \
+      --n 1e6,1e7 --d 16 --k 16 --covariance diag,full --iters 3 --warmup 1 --plot "$OUT/compare.png" \
+      > "$OUT/compare.txt" 2>&1
+  cat "$OUT/compare.txt"
+fi
+
 if [[ " $STAGES " == *" sklearn "* ]] && python3 -c "import sklearn" 2>/dev/null; then
   echo "== scikit-learn diag N=1e7 D=16 K=16 (per-iteration time scales linearly in N)"
-  timeout 90 python3 bench/sklearn/sklearn_bench.py --n 10000000 --d 16 --k 16 --covariance diag --iters 2 \
+  timeout 60 python3 bench/sklearn/sklearn_bench.py --n 10000000 --d 16 --k 16 --covariance diag --iters 2 \
       > "$OUT/sklearn-diag-1e7.txt" 2>&1
   cat "$OUT/sklearn-diag-1e7.txt"
 fi
