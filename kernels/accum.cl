@@ -71,7 +71,7 @@ void accum(__global const real* restrict x,
            __global const real* restrict resp,
            const int ldr,
            const int j0,
-           __global real* restrict partials)
+           __global acc_t* restrict partials)
 {
     __local real xs[DP * TS];
     __local real rl[KTP * TS];
@@ -91,8 +91,8 @@ void accum(__global const real* restrict x,
 #if OUTER
     int jj[APT], ab[APT], bb[APT];
     real mu[APT][8];
-    real4 g[APT][16], s1[APT][4], s0[APT];
-    real gS[APT][16], gC[APT][16], s1S[APT][4], s1C[APT][4], s0S[APT], s0C[APT];
+    wide4 g[APT][16], s1[APT][4], s0[APT];
+    wide gS[APT][16], gC[APT][16], s1S[APT][4], s1C[APT][4], s0S[APT], s0C[APT];
     #pragma unroll
     for (int m = 0; m < APT; m++) {
         int tk = NTASK >= WGS ? lid + m * WGS : lid % NTASK;
@@ -153,9 +153,9 @@ void accum(__global const real* restrict x,
     }
 #if OUTER
 #define ZERO_RUN(m) do { \
-        _Pragma("unroll") for (int i = 0; i < 16; i++) { g[m][i] = (real4) 0; } \
-        _Pragma("unroll") for (int i = 0; i < 4; i++) { s1[m][i] = (real4) 0; } \
-        s0[m] = (real4) 0; } while (0)
+        _Pragma("unroll") for (int i = 0; i < 16; i++) { g[m][i] = (wide4) 0; } \
+        _Pragma("unroll") for (int i = 0; i < 4; i++) { s1[m][i] = (wide4) 0; } \
+        s0[m] = (wide4) 0; } while (0)
 #else
 #define ZERO_RUN(m) do { \
         _Pragma("unroll") for (int i = 0; i < 8; i++) { q1[m][i] = (real4) 0; q2[m][i] = (real4) 0; } \
@@ -189,16 +189,16 @@ void accum(__global const real* restrict x,
             #pragma unroll
             for (int m = 0; m < APT; m++) {
 #if OUTER
-                const real4 r = vload4(0, rl + jj[m] * TS + s0r);
-                real4 da[4], db[4];
+                const wide4 r = TO_WIDE4(vload4(0, rl + jj[m] * TS + s0r));
+                wide4 da[4], db[4];
                 #pragma unroll
                 for (int i = 0; i < 4; i++) {
-                    da[i] = vload4(0, xs + (ab[m] + i) * TS + s0r) - mu[m][i];
-                    db[i] = vload4(0, xs + (bb[m] + i) * TS + s0r) - mu[m][4 + i];
+                    da[i] = TO_WIDE4(vload4(0, xs + (ab[m] + i) * TS + s0r) - mu[m][i]);
+                    db[i] = TO_WIDE4(vload4(0, xs + (bb[m] + i) * TS + s0r) - mu[m][4 + i]);
                 }
                 #pragma unroll
                 for (int i = 0; i < 4; i++) {
-                    const real4 rd = r * da[i];
+                    const wide4 rd = r * da[i];     /* exact in double from float factors */
                     s1[m][i] += rd;
                     #pragma unroll
                     for (int c = 0; c < 4; c++) {
@@ -235,13 +235,13 @@ void accum(__global const real* restrict x,
 #if OUTER
             #pragma unroll
             for (int i = 0; i < 16; i++) {
-                KAHAN_ADD(gS[m][i], gC[m][i], HSUM(g[m][i]));
+                KAHAN_ADD_T(wide, gS[m][i], gC[m][i], HSUM(g[m][i]));
             }
             #pragma unroll
             for (int i = 0; i < 4; i++) {
-                KAHAN_ADD(s1S[m][i], s1C[m][i], HSUM(s1[m][i]));
+                KAHAN_ADD_T(wide, s1S[m][i], s1C[m][i], HSUM(s1[m][i]));
             }
-            KAHAN_ADD(s0S[m], s0C[m], HSUM(s0[m]));
+            KAHAN_ADD_T(wide, s0S[m], s0C[m], HSUM(s0[m]));
 #else
             #pragma unroll
             for (int i = 0; i < 8; i++) {
@@ -259,7 +259,7 @@ void accum(__global const real* restrict x,
     if (!active) {
         return;
     }
-    __global real* restrict out = partials + (grp * NPH + phase) * ENTRIES;
+    __global acc_t* restrict out = partials + (grp * NPH + phase) * ENTRIES;
     #pragma unroll
     for (int m = 0; m < APT; m++) {
         if ((NTASK >= WGS ? lid + m * WGS : lid % NTASK) >= NTASK) {
@@ -269,7 +269,7 @@ void accum(__global const real* restrict x,
         if (j0 + jj[m] >= NCOMP) {
             continue;
         }
-        __global real* restrict o = out + jj[m] * PER;
+        __global acc_t* restrict o = out + jj[m] * PER;
         #pragma unroll
         for (int i = 0; i < 4; i++) {
             const int a = ab[m] + i;
@@ -293,7 +293,7 @@ void accum(__global const real* restrict x,
             if (jj[m] + c >= KT || j0 + jj[m] + c >= NCOMP) {
                 continue;
             }
-            __global real* restrict o = out + (jj[m] + c) * PER;
+            __global acc_t* restrict o = out + (jj[m] + c) * PER;
             #pragma unroll
             for (int i = 0; i < 4; i++) {
                 const int a = ab[m] + i;

@@ -39,6 +39,23 @@ typedef double acc_t;
 typedef float acc_t;
 #endif
 
+/* wide, wide4: the type of the full/tied weighted sums (accum.cl). double whenever the device has cl_khr_fp64 (unless
+   the host sets WIDE_SUMS=0): a float product r (x_a - m_a) is exact in double, and each term of the Gram is then
+   rounded once in double, so S2 - S1 S1^T / S0 stays positive semi-definite to double rounding; float products
+   carry a 6e-8 relative error each, which makes nearly singular covariances indefinite (issue 14). */
+#ifndef WIDE_SUMS
+#define WIDE_SUMS HAVE_FP64
+#endif
+#if WIDE_SUMS
+typedef double wide;
+typedef double4 wide4;
+#define TO_WIDE4(v) convert_double4(v)
+#else
+typedef real wide;
+typedef real4 wide4;
+#define TO_WIDE4(v) (v)
+#endif
+
 #define COV_SPHERICAL 0
 #define COV_DIAG 1
 #define COV_FULL 2
@@ -76,5 +93,6 @@ typedef float acc_t;
 #endif
 
 /* Kahan: adds v into the compensated sum (s, c). */
-#define KAHAN_ADD(s, c, v) do { const real y_ = (v) - (c); const real t_ = (s) + y_; (c) = (t_ - (s)) - y_; (s) = t_; } while (0)
+#define KAHAN_ADD(s, c, v) KAHAN_ADD_T(real, s, c, v)
+#define KAHAN_ADD_T(T, s, c, v) do { const T y_ = (v) - (c); const T t_ = (s) + y_; (c) = (t_ - (s)) - y_; (s) = t_; } while (0)
 #define HSUM(v) (((v).x + (v).y) + ((v).z + (v).w))

@@ -114,7 +114,7 @@ void estep(__global const real* restrict x,
            PARAM_SPACE real* params,
            __global real* restrict resp,
            const int ldr,
-           __global real* restrict ll)
+           __global acc_t* restrict ll)
 {
     __local real xs[DP * TS];
     __local real ls[LS_SIZE];            /* L[s][j], then e_j; at the end the items' totals */

@@ -9,7 +9,7 @@
 #endif
 
 __kernel __attribute__((reqd_work_group_size(RWG, 1, 1)))
-void reduce(__global const real* restrict partials,
+void reduce(__global const acc_t* restrict partials,
             const int rows,
             const int width,
             __global acc_t* restrict out,
@@ -20,7 +20,7 @@ void reduce(__global const real* restrict partials,
     const int lid = get_local_id(0);
     acc_t s = 0;
     for (int r = lid; r < rows; r += RWG) {
-        s += (acc_t) partials[(long) r * width + e];
+        s += partials[(long) r * width + e];
     }
     tmp[lid] = s;
     barrier(CLK_LOCAL_MEM_FENCE);

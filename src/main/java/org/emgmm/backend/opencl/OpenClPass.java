@@ -66,10 +66,10 @@ final class OpenClPass implements Pass {
                     "parameters"));
             resp = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, plan.scratchRows * plan.k * plan.realSize,
                     "responsibility scratch"));
-            llPartials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, 2L * plan.maxGroups * plan.realSize,
+            llPartials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, 2L * plan.maxGroups * plan.accSize,
                     "log-likelihood partials"));
             partials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE,
-                    (long) plan.maxGroups * plan.nph * plan.entries * plan.realSize, "partial sums"));
+                    (long) plan.maxGroups * plan.nph * plan.entries * plan.accSize, "partial sums"));
             out = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, (long) plan.chunks * plan.launchesPerChunk
                     * plan.slotsPerLaunch() * plan.accSize, "reduced sums"));
             int slots = plan.resident ? 1 : 2;
