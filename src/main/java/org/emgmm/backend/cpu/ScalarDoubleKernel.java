@@ -92,25 +92,42 @@ final class ScalarDoubleKernel extends Kernel {
     private void logDensitiesFull(Params p, int n) {
         for (int j = 0; j < k; j++) {
             centre(p, j, n);
-            int po = j * d * d;
-            java.util.Arrays.fill(m, 0, n, 0.0);
-            for (int c = 0; c < d; c++) {
-                java.util.Arrays.fill(y, 0, n, 0.0);
-                for (int r = 0; r <= c; r++) {
-                    double u = p.prec[po + r * d + c];
-                    int to = r * BLOCK;
-                    for (int i = 0; i < n; i++) {
-                        y[i] += t[to + i] * u;
-                    }
-                }
-                for (int i = 0; i < n; i++) {
-                    m[i] += y[i] * y[i];
-                }
-            }
+            squaredNorms(t, p.prec, j * d * d, d, BLOCK, n, y, m);
             double lc = p.logConst[j];
             int o = j * BLOCK;
             for (int i = 0; i < n; i++) {
                 lp[o + i] = lc - 0.5 * m[i];
+            }
+        }
+    }
+
+    /**
+     * The squared Mahalanobis norms of a block, ‖(x − μ)ᵀU‖² (full/tied; U upper triangular, row-major at
+     * {@code prec[po]}), column by column of U in a fixed order: shared by the fit's and the scoring's plain-Java
+     * kernels, so both give the same bits.
+     *
+     * @param t the centred block, feature-major: t[a * stride + i] = xᵢₐ − μₐ
+     * @param prec the precision factors
+     * @param po offset of this component's U
+     * @param d features
+     * @param stride row stride of {@code t} (the block size)
+     * @param n samples in the block
+     * @param y scratch of at least n
+     * @param m out: the n squared norms
+     */
+    static void squaredNorms(double[] t, double[] prec, int po, int d, int stride, int n, double[] y, double[] m) {
+        java.util.Arrays.fill(m, 0, n, 0.0);
+        for (int c = 0; c < d; c++) {
+            java.util.Arrays.fill(y, 0, n, 0.0);
+            for (int r = 0; r <= c; r++) {
+                double u = prec[po + r * d + c];
+                int to = r * stride;
+                for (int i = 0; i < n; i++) {
+                    y[i] += t[to + i] * u;
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                m[i] += y[i] * y[i];
             }
         }
     }

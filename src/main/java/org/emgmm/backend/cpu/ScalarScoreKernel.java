@@ -92,21 +92,7 @@ final class ScalarScoreKernel extends ScoreKernel {
                 t[o + i] = x[o + i] - mu;
             }
         }
-        int po = j * d * d;
-        java.util.Arrays.fill(m, 0, n, 0.0);
-        for (int c = 0; c < d; c++) {
-            java.util.Arrays.fill(y, 0, n, 0.0);
-            for (int r = 0; r <= c; r++) {
-                double u = p.prec[po + r * d + c];
-                int to = r * BLOCK;
-                for (int i = 0; i < n; i++) {
-                    y[i] += t[to + i] * u;
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                m[i] += y[i] * y[i];
-            }
-        }
+        ScalarDoubleKernel.squaredNorms(t, p.prec, j * d * d, d, BLOCK, n, y, m);
     }
 
     /** Log-sum-exp, label and responsibilities of row i of the block. */
