@@ -73,7 +73,7 @@ final class KernelPlan {
     final int offMu;
 
     private KernelPlan(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
-                       boolean weighted, long cap, PlanOverride o) {
+                       boolean weighted, long cap, long allocCap, PlanOverride o) {
         this.precision = precision;
         this.realSize = precision == Precision.DOUBLE ? 8 : 4;
         this.accSize = dev.fp64() ? 8 : 4;
@@ -176,16 +176,19 @@ final class KernelPlan {
         sr = Math.min(sr, Math.max(1, n));
         sr = Math.min(sr, Integer.MAX_VALUE / Math.max(k, 1));
         long budget = (cap > 0 ? cap : (long) (dev.globalMemory() * GLOBAL_FRACTION));
-        boolean fits = n * rowX <= dev.maxAlloc() && n * rowW <= dev.maxAlloc() && n * (rowX + rowW) <= budget;
-        if (fits) {
+        // data buffers: each within CL_DEVICE_MAX_MEM_ALLOC_SIZE (or the smaller allocCap); the data stays resident
+        // in as many of them as it needs when all of it fits the budget, else two of them stream it
+        long alloc = allocCap > 0 ? Math.min(allocCap, dev.maxAlloc()) : dev.maxAlloc();
+        long perBuffer = Math.max(1, Math.min(alloc / rowX, rowW > 0 ? alloc / rowW : Long.MAX_VALUE));
+        if (n * (rowX + rowW) <= budget) {
             resident = true;
-            chunkRows = Math.max(1, n);
+            chunkRows = n <= perBuffer ? Math.max(1, n) : alignTo(perBuffer, sr);
         } else {
-            long rows = Math.min(dev.maxAlloc() / rowX, budget / (2 * (rowX + rowW)));
+            long rows = Math.min(perBuffer, budget / (2 * (rowX + rowW)));
             rows = Math.min(rows, MAX_CHUNK_BYTES / (rowX + rowW));
             rows = Math.max(4, rows / 4 * 4);
             resident = false;
-            chunkRows = Math.min(rows, n);
+            chunkRows = Math.min(alignTo(rows, sr), n);
         }
         this.scratchRows = Math.min(sr, chunkRows);
         long c = (n + chunkRows - 1) / chunkRows;
@@ -203,7 +206,25 @@ final class KernelPlan {
 
     static KernelPlan of(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
                          boolean weighted, long cap, PlanOverride o) {
-        return new KernelPlan(dev, precision, n, d, k, type, weighted, cap, o);
+        return of(dev, precision, n, d, k, type, weighted, cap, 0, o);
+    }
+
+    /**
+     * @param cap device memory for data in bytes, 0 = a fraction of the device's global memory
+     * @param allocCap largest data buffer in bytes, 0 = the device's CL_DEVICE_MAX_MEM_ALLOC_SIZE (a smaller value
+     *     forces resident data into several buffers: tests)
+     */
+    static KernelPlan of(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
+                         boolean weighted, long cap, long allocCap, PlanOverride o) {
+        return new KernelPlan(dev, precision, n, d, k, type, weighted, cap, allocCap, o);
+    }
+
+    /**
+     * Rows per data buffer rounded down to whole launches of {@code launchRows} when there is room for one, so the
+     * launches over several buffers cover the same rows as over one, and the sums agree bit for bit.
+     */
+    private static long alignTo(long rows, long launchRows) {
+        return rows >= launchRows ? rows / launchRows * launchRows : rows;
     }
 
     /** @return accumulator tasks (register tiles) for a launch of {@code comps} components */
@@ -291,6 +312,7 @@ final class KernelPlan {
                         + " apt=%d phases=%d entries=%d | scratch=%d rows maxGroups=%d params=%s %s",
                 wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries, scratchRows, maxGroups,
                 constantParams ? "constant" : "global",
-                resident ? "resident" : "chunks=" + chunks + "x" + chunkRows + " rows");
+                resident ? (chunks == 1 ? "resident" : "resident in " + chunks + " buffers of " + chunkRows + " rows")
+                        : "chunks=" + chunks + "x" + chunkRows + " rows");
     }
 }
