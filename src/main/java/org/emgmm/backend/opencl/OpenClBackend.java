@@ -20,8 +20,12 @@ import org.jocl.cl_platform_id;
 /**
  * The OpenCL backend: the E step and the weighted sums run on a device (kernels/estep.cl), the host finishes the
  * statistics in double and the shared {@link org.emgmm.em.MStep} does the rest. Data stays resident on the device
- * across iterations when it fits ({@code CL_DEVICE_MAX_MEM_ALLOC_SIZE}, global memory, and
- * {@link GmmSettings#maxDeviceMemory()}), else it streams through in double-buffered chunks.
+ * across iterations when it fits its global memory and {@link GmmSettings#maxDeviceMemory()}, in as many buffers
+ * as {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE} requires; else it streams through in double-buffered chunks.
+ *
+ * <p>Several devices ({@code --device 0,1} or {@code all}) share one fit: each takes a consecutive range of rows
+ * and the host adds their statistics in device order ({@link MultiDevicePass}), so the result is deterministic.
+ * A device listed twice gets a second context of its own (two contexts on one device: tests).
  *
  * <p>One context, pair of queues and program cache per device lives for the whole JVM (created on first use,
  * released by {@link #releaseContexts()} or at exit), so repeated fits compile nothing twice. A backend instance
@@ -41,23 +45,30 @@ public final class OpenClBackend implements Backend {
      */
     public static final long AUTO_MIN_WORK = 10_000_000L;
 
-    private static final Map<Integer, ClContext> CONTEXTS = new HashMap<>();
+    private static final Map<String, ClContext> CONTEXTS = new HashMap<>();
     private static boolean hookInstalled;
 
+    /** The first device's context (scoring, reports). */
     private final ClContext ctx;
+    /** Every device's context, in the order their statistics are added. */
+    private final List<ClContext> ctxs;
     private final Precision precision;
     private final long maxDeviceMemory;
+    private final long maxAllocation;
     private final PlanOverride override;
     /** A pass prepared by {@link #open} for the fit to come, until {@link #prepare} hands it out. */
-    private OpenClPass preloaded;
+    private Pass preloaded;
     private Dataset preloadedData;
     private int preloadedK;
     private CovarianceType preloadedType;
 
-    private OpenClBackend(ClContext ctx, Precision precision, long maxDeviceMemory, PlanOverride override) {
-        this.ctx = ctx;
+    private OpenClBackend(List<ClContext> ctxs, Precision precision, long maxDeviceMemory, long maxAllocation,
+                          PlanOverride override) {
+        this.ctxs = List.copyOf(ctxs);
+        this.ctx = ctxs.get(0);
         this.precision = precision;
         this.maxDeviceMemory = maxDeviceMemory;
+        this.maxAllocation = maxAllocation;
         this.override = override;
     }
 
@@ -120,7 +131,8 @@ public final class OpenClBackend implements Backend {
     /**
      * The entry point {@link org.emgmm.backend.Backends} calls by reflection.
      *
-     * @param s settings: precision, device (index or name fragment), maxDeviceMemory
+     * @param s settings: precision, device (index or name fragment; a comma-separated list of them, or {@code all}
+     *     for every GPU, splits the rows across those devices), maxDeviceMemory (per device)
      * @param data the data to be fitted, or null; when given, the pass for it ({@code s.k()} components,
      *     {@code s.covarianceType()}) is prepared here (kernels compiled, their limits checked, one dry launch,
      *     data uploaded), so that those failures happen while {@code auto} can still fall back, and the next
@@ -154,19 +166,20 @@ public final class OpenClBackend implements Backend {
         if (all.isEmpty()) {
             throw new OpenClException("no OpenCL platform found (is an OpenCL driver / ICD installed?)", -1001);
         }
-        DeviceInfo d = choose(all, s.device(), !autoMode);
+        List<DeviceInfo> chosen = chooseAll(all, s.device(), !autoMode);
+        DeviceInfo d = chosen.isEmpty() ? null : chosen.get(0);
         if (autoMode) {
             if (d == null || (s.device() == null && !d.isGpu())) {
                 return null;
             }
-            if (s.precision() == Precision.DOUBLE && !d.fp64()) {
+            if (s.precision() == Precision.DOUBLE && !chosen.stream().allMatch(DeviceInfo::fp64)) {
                 return null;
             }
             if (data != null && work(data.rows(), data.dims(), s.k(), s.covarianceType()) < AUTO_MIN_WORK) {
                 return null;
             }
         }
-        OpenClBackend b = create(d, s.precision(), s.maxDeviceMemory(), override);
+        OpenClBackend b = create(chosen, s.precision(), s.maxDeviceMemory(), 0, override);
         if (data != null) {
             try {
                 b.preload(data, s.k(), s.covarianceType());
@@ -214,17 +227,49 @@ public final class OpenClBackend implements Backend {
      */
     public static OpenClBackend create(DeviceInfo device, Precision precision, long maxDeviceMemory,
                                        PlanOverride override) {
+        return create(List.of(device), precision, maxDeviceMemory, 0, override);
+    }
+
+    /**
+     * Opens a backend on one or several listed devices: with several, each E step splits the rows across them and
+     * adds their statistics in list order. A device listed twice gets a second context (and queues) of its own.
+     *
+     * @param devices devices from {@link #devices()}, at least one
+     * @param precision per-sample arithmetic precision (double needs cl_khr_fp64 on every device)
+     * @param maxDeviceMemory cap on each device's memory for data in bytes, 0 = the device's own limits
+     * @param maxAllocation cap on one data buffer in bytes, 0 = the device's {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE};
+     *     a smaller value makes resident data use more buffers (tests)
+     * @param override changes to the launch plan every device would get ({@link PlanOverride#none()} for none)
+     * @return the backend
+     * @throws OpenClException when a device lacks double precision or a context cannot be created
+     */
+    public static OpenClBackend create(List<DeviceInfo> devices, Precision precision, long maxDeviceMemory,
+                                       long maxAllocation, PlanOverride override) {
         if (override == null) {
             throw new IllegalArgumentException("override must not be null (PlanOverride.none() for none)");
         }
-        if (precision == Precision.DOUBLE && !device.fp64()) {
-            throw new OpenClException("OpenCL device " + device.describe()
-                    + " has no double precision (cl_khr_fp64); use precision float", 0);
+        if (devices == null || devices.isEmpty()) {
+            throw new IllegalArgumentException("no OpenCL device given");
+        }
+        for (DeviceInfo device : devices) {
+            if (precision == Precision.DOUBLE && !device.fp64()) {
+                throw new OpenClException("OpenCL device " + device.describe()
+                        + " has no double precision (cl_khr_fp64); use precision float", 0);
+            }
         }
         if (maxDeviceMemory < 0) {
             throw new IllegalArgumentException("maxDeviceMemory must be >= 0, got " + maxDeviceMemory);
         }
-        return new OpenClBackend(context(device), precision, maxDeviceMemory, override);
+        if (maxAllocation < 0) {
+            throw new IllegalArgumentException("maxAllocation must be >= 0, got " + maxAllocation);
+        }
+        List<ClContext> cs = new ArrayList<>();
+        Map<Integer, Integer> seen = new HashMap<>();
+        for (DeviceInfo device : devices) {
+            int replica = seen.merge(device.index(), 1, Integer::sum) - 1;
+            cs.add(context(device, replica));
+        }
+        return new OpenClBackend(cs, precision, maxDeviceMemory, maxAllocation, override);
     }
 
     /**
@@ -241,6 +286,43 @@ public final class OpenClBackend implements Backend {
             throw new OpenClException("no OpenCL platform found (is an OpenCL driver / ICD installed?)", -1001);
         }
         return choose(all, selector, true);
+    }
+
+    /**
+     * The devices a {@code --device} value names: one (as {@link #choose}), a comma-separated list of indices or
+     * name fragments (in that order, repeats allowed), or {@code all}: every GPU, or every device when there is no
+     * GPU and {@code anyType} holds.
+     *
+     * @param all the listed devices (not empty)
+     * @param selector the value; null = the default device
+     * @param anyType with no selector (or {@code all}), fall back to non-GPU devices when there is no GPU
+     * @return the devices, in order; empty only when nothing qualifies and {@code anyType} is false
+     * @throws OpenClException when a list entry matches nothing or is empty
+     */
+    static List<DeviceInfo> chooseAll(List<DeviceInfo> all, String selector, boolean anyType) {
+        String sel = selector == null ? "" : selector.trim();
+        if (sel.equalsIgnoreCase("all")) {
+            List<DeviceInfo> gpus = new ArrayList<>();
+            for (DeviceInfo d : all) {
+                if (d.isGpu()) {
+                    gpus.add(d);
+                }
+            }
+            return !gpus.isEmpty() || !anyType ? gpus : List.copyOf(all);
+        }
+        if (!sel.contains(",")) {
+            DeviceInfo d = choose(all, selector, anyType);
+            return d == null ? List.of() : List.of(d);
+        }
+        List<DeviceInfo> out = new ArrayList<>();
+        for (String part : sel.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new OpenClException("empty entry in the device list '" + selector
+                        + "' (use indices or name fragments separated by commas, e.g. 0,1)", 0);
+            }
+            out.add(choose(all, part, true));
+        }
+        return out;
     }
 
     /**
@@ -288,11 +370,12 @@ public final class OpenClBackend implements Backend {
         return n * k * perComp;
     }
 
-    private static synchronized ClContext context(DeviceInfo d) {
-        ClContext c = CONTEXTS.get(d.index());
+    private static synchronized ClContext context(DeviceInfo d, int replica) {
+        String key = d.index() + "#" + replica;
+        ClContext c = CONTEXTS.get(key);
         if (c == null) {
             c = ClContext.create(d);
-            CONTEXTS.put(d.index(), c);
+            CONTEXTS.put(key, c);
             if (!hookInstalled) {
                 hookInstalled = true;
                 Runtime.getRuntime().addShutdownHook(new Thread(OpenClBackend::releaseContexts,
@@ -320,13 +403,27 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String device() {
-        return ctx.device.name() + " (" + ctx.device.platform() + ", " + ctx.device.type() + ", "
-                + precision.name().toLowerCase(Locale.ROOT) + ")";
+        StringBuilder sb = new StringBuilder();
+        for (ClContext c : ctxs) {
+            sb.append(sb.length() > 0 ? " + " : "").append(c.device.name()).append(" (").append(c.device.platform())
+                    .append(", ").append(c.device.type()).append(", ")
+                    .append(precision.name().toLowerCase(Locale.ROOT)).append(')');
+        }
+        return sb.toString();
     }
 
-    /** @return the device this backend runs on */
+    /** @return the device this backend runs on (the first, when it runs on several) */
     public DeviceInfo deviceInfo() {
         return ctx.device;
+    }
+
+    /** @return every device this backend runs on, in the order their statistics are added */
+    public List<DeviceInfo> deviceInfos() {
+        List<DeviceInfo> out = new ArrayList<>();
+        for (ClContext c : ctxs) {
+            out.add(c.device);
+        }
+        return out;
     }
 
     @Override
@@ -349,8 +446,9 @@ public final class OpenClBackend implements Backend {
         return ctx.cachedPrograms();
     }
 
-    private synchronized void preload(Dataset data, int k, CovarianceType type) {
-        preloaded = (OpenClPass) prepare(data, k, type);
+    /** Prepares the pass the next matching {@link #prepare} hands out (also for checks that time the upload). */
+    synchronized void preload(Dataset data, int k, CovarianceType type) {
+        preloaded = prepare(data, k, type);
         preloadedData = data;
         preloadedK = k;
         preloadedType = type;
@@ -368,18 +466,22 @@ public final class OpenClBackend implements Backend {
             throw new IllegalArgumentException("covariance type must not be null");
         }
         if (preloaded != null && data == preloadedData && k == preloadedK && type == preloadedType) {
-            OpenClPass p = preloaded;
+            Pass p = preloaded;
             preloaded = null;
             preloadedData = null;
             return p;
         }
+        if (ctxs.size() > 1) {
+            return MultiDevicePass.open(ctxs, precision, data, k, type, maxDeviceMemory, maxAllocation, override);
+        }
         KernelPlan plan = KernelPlan.of(ctx.device, precision, data.rows(), data.dims(), k, type, data.hasWeights(),
-                maxDeviceMemory, override);
+                maxDeviceMemory, maxAllocation, override);
         return new OpenClPass(ctx, plan, data);
     }
 
     /**
-     * The scoring pass on this device (kernels/score.cl), in this backend's precision.
+     * The scoring pass on this device (kernels/score.cl; the first device when there are several: it streams the
+     * data in chunks, so data of any size works), in this backend's precision.
      *
      * @param data the samples
      * @param k number of components
@@ -403,7 +505,24 @@ public final class OpenClBackend implements Backend {
      * @return a one-line description
      */
     public String describePlan(long n, int d, int k, CovarianceType type, boolean weighted) {
-        return KernelPlan.of(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory, override).toString();
+        if (ctxs.size() == 1) {
+            return KernelPlan.of(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory, maxAllocation,
+                    override).toString();
+        }
+        int[] w = new int[ctxs.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = Math.max(1, ctxs.get(i).device.computeUnits());
+        }
+        long[] b = MultiDevicePass.split(n, w, KernelPlan.of(ctx.device, precision, n, d, k, type, weighted,
+                maxDeviceMemory, maxAllocation, override).scratchRows);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i + 1 < b.length; i++) {
+            sb.append(i > 0 ? " || " : "").append("device ").append(ctxs.get(i).device.index()).append(" rows ")
+                    .append(b[i]).append("..").append(b[i + 1] - 1).append(": ")
+                    .append(KernelPlan.of(ctxs.get(i).device, precision, b[i + 1] - b[i], d, k, type, weighted,
+                            maxDeviceMemory, maxAllocation, override));
+        }
+        return sb.toString();
     }
 
     /** Releases a prepared pass nobody took; the context is shared and cached per device, so it stays. */

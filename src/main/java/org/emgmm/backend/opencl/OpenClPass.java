@@ -2,8 +2,6 @@ package org.emgmm.backend.opencl;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.emgmm.CovarianceType;
@@ -16,9 +14,12 @@ import org.jocl.CL;
 import org.jocl.Pointer;
 
 /**
- * Repeated E steps over one dataset on one device. Resident data is uploaded once, here; streamed data goes
- * through two device buffers and two host staging buffers (pinned where the driver allows), the upload of one chunk
- * (on the context's transfer queue) overlapping the kernels of the previous one (on the compute queue).
+ * Repeated E steps over one dataset on one device. Resident data is uploaded once, here, into as many device buffers
+ * as {@link KernelPlan#chunks} (each within CL_DEVICE_MAX_MEM_ALLOC_SIZE); streamed data goes through two device
+ * buffers and two host staging buffers (pinned where the driver allows), the upload of one chunk (on the context's
+ * transfer queue) overlapping the kernels of the previous one (on the compute queue). Staging buffers are filled
+ * by several threads ({@link StagingFill}) straight from the dataset (a memory map, for a mapped file), so host
+ * memory stays bounded by the staging buffers whatever the size of the data.
  *
  * <p>Per launch of at most {@link KernelPlan#scratchRows} rows: {@code estep} computes every row's K log-densities
  * once and writes its responsibilities to the scratch, {@code reduce} sums its per-group log-likelihood and weight;
@@ -32,8 +33,6 @@ import org.jocl.Pointer;
  * thrown here, where {@code --backend auto} can still fall back to the CPU.
  */
 final class OpenClPass implements Pass {
-    /** Rows read from the dataset per block while filling a staging buffer. */
-    private static final int FILL_BLOCK = 16384;
     /** Staging size for the one-time upload of resident data. */
     private static final long UPLOAD_PIECE_BYTES = 1L << 26;
 
@@ -72,14 +71,16 @@ final class OpenClPass implements Pass {
                     (long) plan.maxGroups * plan.nph * plan.entries * plan.accSize, "partial sums"));
             out = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, (long) plan.chunks * plan.launchesPerChunk
                     * plan.slotsPerLaunch() * plan.accSize, "reduced sums"));
-            int slots = plan.resident ? 1 : 2;
+            // resident: one buffer per chunk, each as long as its chunk; streamed: two slots of a whole chunk
+            int slots = plan.resident ? plan.chunks : 2;
             dx = new ClMem[slots];
             dw = new ClMem[slots];
             for (int s = 0; s < slots; s++) {
-                dx[s] = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, plan.chunkRows * plan.d * plan.realSize,
-                        "data"));
-                dw[s] = plan.weighted ? own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY,
-                        plan.chunkRows * plan.realSize, "weights")) : dx[s];
+                long rows = plan.resident ? chunkRows(s) : plan.chunkRows;
+                dx[s] = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, rows * plan.d * plan.realSize,
+                        "data" + (slots > 1 ? " buffer " + s : "")));
+                dw[s] = plan.weighted ? own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, rows * plan.realSize,
+                        "weights" + (slots > 1 ? " buffer " + s : ""))) : dx[s];
             }
             boolean fp64 = ctx.device.fp64();
             synchronized (ctx.lock) {
@@ -126,62 +127,91 @@ final class OpenClPass implements Pass {
         return plan;
     }
 
-    /** Uploads the whole dataset once, in pieces through one staging buffer (Java arrays hold under 2³¹ values). */
+    /** @return the context this pass runs in (tests) */
+    ClContext context() {
+        return ctx;
+    }
+
+    /** @return the device this pass runs on */
+    DeviceInfo device() {
+        return ctx.device;
+    }
+
+    /** @return rows of chunk {@code c} (the last may be short) */
+    private long chunkRows(int c) {
+        return Math.min(plan.chunkRows, plan.n - (long) c * plan.chunkRows);
+    }
+
+    /** @return bytes of host staging a streamed pass holds (two slots of data and weights), 0 when resident */
+    long stagingBytes() {
+        long b = 0;
+        for (Staging[] ss : new Staging[][] {stagingX, stagingW}) {
+            if (ss != null) {
+                for (Staging st : ss) {
+                    b += st == null ? 0 : st.buf.capacity();
+                }
+            }
+        }
+        return b;
+    }
+
+    /**
+     * Uploads the whole dataset once into its chunk buffers, in pieces through two staging buffers: the fill of one
+     * piece (several threads) overlaps the transfer of the other (Java arrays hold under 2³¹ values).
+     */
     private void upload() {
         long rowBytes = (long) plan.d * plan.realSize;
-        long pieceRows = Math.max(1, Math.min(plan.n, UPLOAD_PIECE_BYTES / rowBytes));
+        long pieceRows = Math.max(1, Math.min(plan.chunkRows, UPLOAD_PIECE_BYTES / rowBytes));
+        boolean asFloat = plan.precision == Precision.FLOAT;
+        Staging[] sx = new Staging[2];
+        Staging[] sw = new Staging[2];
+        ClEvent[] written = new ClEvent[2];
         synchronized (ctx.lock) {
-            try (Staging st = new Staging(ctx, pieceRows * rowBytes, plan.pinned)) {
-                for (long r = 0; r < plan.n; r += pieceRows) {
-                    int rows = (int) Math.min(pieceRows, plan.n - r);
-                    fillX(st.buf, r, rows);
-                    Cl.check(CL.clEnqueueWriteBuffer(ctx.queue, dx[0].mem, true, r * rowBytes, rows * rowBytes,
-                            Pointer.to(st.buf), 0, null, null), "clEnqueueWriteBuffer(data)");
-                    if (plan.weighted) {
-                        fillW(st.buf, r, rows);
-                        Cl.check(CL.clEnqueueWriteBuffer(ctx.queue, dw[0].mem, true, r * plan.realSize,
-                                (long) rows * plan.realSize, Pointer.to(st.buf), 0, null, null),
-                                "clEnqueueWriteBuffer(weights)");
+            try {
+                for (int i = 0; i < 2; i++) {
+                    sx[i] = new Staging(ctx, pieceRows * rowBytes, plan.pinned);
+                    sw[i] = plan.weighted ? new Staging(ctx, pieceRows * plan.realSize, plan.pinned) : null;
+                }
+                int piece = 0;
+                for (int c = 0; c < plan.chunks; c++) {
+                    long rowsC = chunkRows(c);
+                    long first = (long) c * plan.chunkRows;
+                    for (long r = 0; r < rowsC; r += pieceRows, piece++) {
+                        int slot = piece & 1;
+                        if (written[slot] != null) {
+                            written[slot].await();
+                            written[slot].close();
+                            written[slot] = null;
+                        }
+                        int rows = (int) Math.min(pieceRows, rowsC - r);
+                        if (plan.weighted) {
+                            StagingFill.fill(data, sw[slot].buf, first + r, rows, asFloat, true);
+                            Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dw[c].mem, false, r * plan.realSize,
+                                    (long) rows * plan.realSize, Pointer.to(sw[slot].buf), 0, null, null),
+                                    "clEnqueueWriteBuffer(weights)");
+                        }
+                        StagingFill.fill(data, sx[slot].buf, first + r, rows, asFloat, false);
+                        written[slot] = new ClEvent();
+                        Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[c].mem, false, r * rowBytes,
+                                rows * rowBytes, Pointer.to(sx[slot].buf), 0, null, written[slot].event),
+                                "clEnqueueWriteBuffer(data buffer " + c + ")");
+                        Cl.check(CL.clFlush(ctx.transfer), "clFlush");
                     }
                 }
-            }
-        }
-    }
-
-    private void fillX(ByteBuffer buf, long start, int rows) {
-        int d = plan.d;
-        if (plan.precision == Precision.FLOAT) {
-            FloatBuffer fb = buf.asFloatBuffer();
-            float[] tmp = new float[Math.min(rows, FILL_BLOCK) * d];
-            for (int i = 0; i < rows; i += FILL_BLOCK) {
-                int c = Math.min(FILL_BLOCK, rows - i);
-                data.read(start + i, c, tmp, 0);
-                fb.put(tmp, 0, c * d);
-            }
-        } else {
-            DoubleBuffer db = buf.asDoubleBuffer();
-            double[] tmp = new double[Math.min(rows, FILL_BLOCK) * d];
-            for (int i = 0; i < rows; i += FILL_BLOCK) {
-                int c = Math.min(FILL_BLOCK, rows - i);
-                data.read(start + i, c, tmp, 0);
-                db.put(tmp, 0, c * d);
-            }
-        }
-    }
-
-    private void fillW(ByteBuffer buf, long start, int rows) {
-        double[] tmp = new double[Math.min(rows, FILL_BLOCK)];
-        FloatBuffer fb = plan.precision == Precision.FLOAT ? buf.asFloatBuffer() : null;
-        DoubleBuffer db = fb == null ? buf.asDoubleBuffer() : null;
-        for (int i = 0; i < rows; i += FILL_BLOCK) {
-            int c = Math.min(FILL_BLOCK, rows - i);
-            data.readWeights(start + i, c, tmp, 0);
-            if (fb != null) {
-                for (int q = 0; q < c; q++) {
-                    fb.put((float) tmp[q]);
+                Cl.check(CL.clFinish(ctx.transfer), "clFinish(upload)");
+            } finally {
+                CL.clFinish(ctx.transfer);
+                for (int i = 0; i < 2; i++) {
+                    if (written[i] != null) {
+                        written[i].close();
+                    }
+                    if (sx[i] != null) {
+                        sx[i].close();
+                    }
+                    if (sw[i] != null) {
+                        sw[i].close();
+                    }
                 }
-            } else {
-                db.put(tmp, 0, c);
             }
         }
     }
@@ -195,17 +225,42 @@ final class OpenClPass implements Pass {
             throw new IllegalArgumentException("parameters of shape k=" + g.k + " d=" + g.d + " " + g.type
                     + " do not match the pass (k=" + plan.k + " d=" + plan.d + " " + plan.type + ")");
         }
+        double[] sums = sums(g);
+        SufficientStatistics st = new SufficientStatistics(plan.k, plan.d, plan.type);
+        addSums(sums, st);
+        reshift(st, g.means, shift);
+        return st;
+    }
+
+    /**
+     * One E step on the device: the reduced sums of every (chunk, launch, component tile) slot, not yet added.
+     * Sets {@link #shift()} for these parameters.
+     *
+     * @param g current parameters (shape checked by the caller)
+     * @return the slots, as {@link #addSums} reads them
+     */
+    double[] sums(Gaussians g) {
+        if (closed) {
+            throw new IllegalStateException("this OpenCL pass is closed");
+        }
         double[] sums = new double[plan.chunks * plan.launchesPerChunk * plan.slotsPerLaunch()];
         synchronized (ctx.lock) {
             writeParams(g);
             if (plan.resident) {
-                enqueueChunk(0, 0, plan.n, null, null);
+                for (int c = 0; c < plan.chunks; c++) {
+                    enqueueChunk(c, c, chunkRows(c), null, null);
+                }
             } else {
                 stream();
             }
             readSums(sums);
         }
-        return assemble(sums, g);
+        return sums;
+    }
+
+    /** @return the shift c_j = ref + mu'_j (device values) of the last {@link #sums} call's statistics, K×D */
+    double[] shift() {
+        return shift;
     }
 
     /** Rounds to the device precision. */
@@ -293,12 +348,12 @@ final class OpenClPass implements Pass {
                 int rows = (int) Math.min(plan.chunkRows, plan.n - start);
                 // weights first, then data: the transfer queue is in order, so the data write's event covers both
                 if (plan.weighted) {
-                    fillW(stagingW[slot].buf, start, rows);
+                    StagingFill.fill(data, stagingW[slot].buf, start, rows, plan.precision == Precision.FLOAT, true);
                     Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dw[slot].mem, false, 0,
                             (long) rows * plan.realSize, Pointer.to(stagingW[slot].buf), 0, null, null),
                             "clEnqueueWriteBuffer(weights chunk " + c + ")");
                 }
-                fillX(stagingX[slot].buf, start, rows);
+                StagingFill.fill(data, stagingX[slot].buf, start, rows, plan.precision == Precision.FLOAT, false);
                 try (ClEvent written = new ClEvent()) {
                     Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[slot].mem, false, 0,
                             (long) rows * plan.d * plan.realSize, Pointer.to(stagingX[slot].buf), 0, null,
@@ -373,12 +428,18 @@ final class OpenClPass implements Pass {
         }
     }
 
-    /** Adds the slots in (chunk, launch, tile) order into statistics about the exact double means. */
-    private SufficientStatistics assemble(double[] sums, Gaussians g) {
+    /**
+     * Adds the slots in (chunk, launch, tile) order to {@code st}, still about {@link #shift()}: several devices'
+     * passes add theirs in device order into one statistics object, which is then {@link #reshift reshifted} once,
+     * so the additions are the same, in the same order, as one device's over the same launches.
+     *
+     * @param sums the slots from {@link #sums}
+     * @param st statistics to add to
+     */
+    void addSums(double[] sums, SufficientStatistics st) {
         int k = plan.k;
         int d = plan.d;
         boolean outer = plan.type.needsOuterProducts();
-        SufficientStatistics st = new SufficientStatistics(k, d, plan.type);
         for (int c = 0; c < plan.chunks; c++) {
             long rows = Math.min(plan.chunkRows, plan.n - (long) c * plan.chunkRows);
             int launches = (int) ((rows + plan.scratchRows - 1) / plan.scratchRows);
@@ -414,8 +475,6 @@ final class OpenClPass implements Pass {
                 }
             }
         }
-        reshift(st, g.means, shift);
-        return st;
     }
 
     /**

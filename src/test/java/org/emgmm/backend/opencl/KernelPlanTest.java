@@ -61,12 +61,20 @@ class KernelPlanTest {
         assertTrue(big.ntask <= big.accWgs * big.apt && big.apt == 1, big.toString());
         assertFalse(big.constantParams, big.toString());
         assertTrue(big.scratchRows * 64 * 4 <= KernelPlan.GPU_SCRATCH_BYTES, big.toString());
-        // over the allocation limit: streamed in chunks that each fit one allocation
-        KernelPlan huge = KernelPlan.of(gpu(), Precision.FLOAT, 1_000_000_000, 16, 16, CovarianceType.DIAG, false,
+        // over the allocation limit (20 GiB) but within the memory (75% of 80 GiB): resident in several buffers,
+        // each within one allocation and a whole number of launches
+        KernelPlan several = KernelPlan.of(gpu(), Precision.FLOAT, 1_000_000_000, 16, 16, CovarianceType.DIAG, false,
+                0);
+        assertTrue(several.resident, several.toString());
+        assertTrue(several.chunks >= 3 && several.chunkRows * 16 * 4 <= 20L << 30, several.toString());
+        assertEquals((1_000_000_000 + several.chunkRows - 1) / several.chunkRows, several.chunks);
+        assertEquals(0, several.chunkRows % several.scratchRows, several.toString());
+        // over the memory: streamed in chunks that each fit one allocation
+        KernelPlan huge = KernelPlan.of(gpu(), Precision.FLOAT, 2_000_000_000, 16, 16, CovarianceType.DIAG, false,
                 0);
         assertFalse(huge.resident);
         assertTrue(huge.chunkRows * 16 * 4 <= KernelPlan.MAX_CHUNK_BYTES, huge.toString());
-        assertEquals((1_000_000_000 + huge.chunkRows - 1) / huge.chunkRows, huge.chunks);
+        assertEquals((2_000_000_000 + huge.chunkRows - 1) / huge.chunkRows, huge.chunks);
     }
 
     @Test
