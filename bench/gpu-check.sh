@@ -11,15 +11,19 @@
 #      and the fraction of the H200's limits: 67 TFLOP/s fp32, 4.8 TB/s):
 #        diag N=1e8 D=16 K=16 float (target <= 7 ms), full N=1e7 D=16 K=16 float (>= 30% of fp32 peak),
 #        full N=1e6 D=64 K=64 float (>= 30% of fp32 peak); and >= 20x the CPU backend on this machine's cores,
-#   5. when scikit-learn is there, scikit-learn at N=1e7 for the >= 100x ratio,
-# and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench compare sklearn" picks stages;
+#   5. (issue 11) bench --compare, and a fit of data larger than one allocation (org.emgmm.backend.opencl.LargeDataCheck:
+#      D=64 K=16 diag float, N = 1.1x CL_DEVICE_MAX_MEM_ALLOC_SIZE of data made on the fly, resident in several
+#      buffers; prints the plan, the upload time and ms per iteration, and checks the means it finds),
+#   6. when scikit-learn is there, scikit-learn at N=1e7 for the >= 100x ratio,
+# and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench compare large sklearn" picks stages;
 # DIAG_N, FULL_N, FULL64_N, XMX override the benchmark sizes and heap (a smoke run on PoCL: STAGES="tests bench"
-# DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh). The timeouts add up to 13 minutes.
+# DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh; LARGE_ARGS="0 400000 33554432" makes the large
+# fit small, with a 32 MiB buffer limit). The timeouts add up to 13 minutes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-out}"
 mkdir -p "$OUT"
-STAGES="${STAGES:-icd tests bench compare sklearn}"
+STAGES="${STAGES:-icd tests bench compare large sklearn}"
 JAVA=.gpu/jre/bin/java
 LOG="$OUT/gpu-check.log"
 exec > >(tee -a "$LOG") 2>&1
@@ -80,11 +84,11 @@ if [[ " $STAGES " == *" bench "* ]]; then
       "${JMH[@]}" -p n=${DIAG_N:-100000000} -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-diag.md"
   echo "== bench full N=1e7 D=16 K=16 float"
-  timeout 150 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full.md" $PEAK \
+  timeout 135 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full.md" $PEAK \
       "${JMH[@]}" -p n=${FULL_N:-10000000} -p d=16 -p k=16 -p type=full -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-full.md"
   echo "== bench full N=1e6 D=64 K=64 float"
-  timeout 150 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full64.md" $PEAK \
+  timeout 135 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full64.md" $PEAK \
       "${JMH[@]}" -p n=${FULL64_N:-1000000} -p d=64 -p k=64 -p type=full -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-full64.md"
 fi
@@ -93,15 +97,25 @@ if [[ " $STAGES " == *" compare "* ]]; then
   # issue 11: every backend in one command (CPU double/float, each OpenCL device in double and float), a table, JSON
   # and a chart
   echo "== bench --compare diag and full, D=16 K=16, N=1e6 and 1e7"
-  timeout 90 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.cli.Main bench --compare \
+  timeout 75 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.cli.Main bench --compare \
       --n 1e6,1e7 --d 16 --k 16 --covariance diag,full --iters 3 --warmup 1 --plot "$OUT/compare.png" \
       > "$OUT/compare.txt" 2>&1
   cat "$OUT/compare.txt"
 fi
 
+if [[ " $STAGES " == *" large "* ]]; then
+  # issue 11: data larger than one allocation (NVIDIA: a quarter of the memory), resident in several buffers; the data
+  # is made on the fly by 8 staging threads (about 39 GB on an H200), nothing held on the host but the staging
+  echo "== fit of data larger than one allocation: D=64 K=16 diag float, 5 iterations"
+  timeout 60 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar:.gpu/test-classes \
+      org.emgmm.backend.opencl.LargeDataCheck ${LARGE_ARGS:-} > "$OUT/large-fit.txt" 2>&1
+  echo "large fit exit code: $? (0 ok, 1 failed, 2 the device cannot hold it resident, 124 timed out)"
+  cat "$OUT/large-fit.txt"
+fi
+
 if [[ " $STAGES " == *" sklearn "* ]] && python3 -c "import sklearn" 2>/dev/null; then
   echo "== scikit-learn diag N=1e7 D=16 K=16 (per-iteration time scales linearly in N)"
-  timeout 60 python3 bench/sklearn/sklearn_bench.py --n 10000000 --d 16 --k 16 --covariance diag --iters 2 \
+  timeout 45 python3 bench/sklearn/sklearn_bench.py --n 10000000 --d 16 --k 16 --covariance diag --iters 2 \
       > "$OUT/sklearn-diag-1e7.txt" 2>&1
   cat "$OUT/sklearn-diag-1e7.txt"
 fi
