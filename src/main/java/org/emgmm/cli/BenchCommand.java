@@ -87,7 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
             defaultValue = "0")
     int threads;
 
-    @Option(names = "--device", description = "OpenCL device index or part of its name (default: the first GPU; "
+    @Option(names = "--device", description = "OpenCL device index or part of its name, or a list (0,1) or 'all' "
+            + "to split the rows across devices (default: the first GPU; "
             + "not with --compare, which times every device).")
     String device;
 

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
             "Exit status 0 when at least one device is found, 1 when none (or no OpenCL runtime is installed)."},
         footer = {"", "Examples:",
             "  emgmm devices",
-            "  emgmm fit --input data.npy --k 8 --backend opencl --device 0"})
+            "  emgmm fit --input data.npy --k 8 --backend opencl --device 0",
+            "  emgmm fit --input data.npy --k 8 --backend opencl --device 0,1"})
 final class DevicesCommand implements Callable<Integer> {
     private static final String OPENCL_CLASS = "org.emgmm.backend.opencl.OpenClBackend";
 
@@ -54,7 +55,8 @@ final class DevicesCommand implements Callable<Integer> {
             err.println("emgmm devices: no OpenCL platform or device found. " + HOW_TO_INSTALL);
             return Main.EXIT_ERROR;
         }
-        out.println("OpenCL devices (use --backend opencl --device INDEX or part of the name):");
+        out.println("OpenCL devices (use --backend opencl --device INDEX or part of the name; a list such as 0,1, or"
+                + " all, splits a fit's rows across devices):");
         for (Object d : devices) {
             out.println("  " + d);
         }

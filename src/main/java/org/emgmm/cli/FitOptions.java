@@ -46,7 +46,8 @@ public final class FitOptions {
     int threads;
 
     @Option(names = "--device", paramLabel = "DEV",
-            description = "OpenCL device: index or part of its name, as 'emgmm devices' lists them.")
+            description = "OpenCL device: index or part of its name, as 'emgmm devices' lists them; a comma-separated "
+                    + "list (0,1) or 'all' (every GPU) splits the rows across those devices.")
     String device;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress and no summary; only errors.")

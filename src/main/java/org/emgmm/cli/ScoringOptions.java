@@ -22,7 +22,8 @@ final class ScoringOptions {
     int threads;
 
     @Option(names = "--device", paramLabel = "DEV",
-            description = "OpenCL device: index or part of its name, as 'emgmm devices' lists them.")
+            description = "OpenCL device: index or part of its name, as 'emgmm devices' lists them (of a list, "
+                    + "the first scores).")
     String device;
 
     /**
