@@ -58,8 +58,17 @@ final class StagingFill {
      * @param weights true for the weights (one value per row), false for the features
      */
     static void fill(Dataset data, ByteBuffer buf, long start, int rows, boolean asFloat, boolean weights) {
+        fill(data, buf, start, rows, asFloat, weights, THREADS);
+    }
+
+    /**
+     * As {@link #fill(Dataset, ByteBuffer, long, int, boolean, boolean)} with at most {@code threads} parts (the
+     * calling thread and up to {@link #THREADS} − 1 of the pool's): benchmarks compare 1 with {@link #THREADS}.
+     */
+    static void fill(Dataset data, ByteBuffer buf, long start, int rows, boolean asFloat, boolean weights,
+                     int threads) {
         int blocks = (rows + BLOCK - 1) / BLOCK;
-        int parts = Math.min(THREADS, blocks);
+        int parts = Math.min(Math.min(threads, THREADS), blocks);
         if (parts <= 1) {
             part(data, buf, start, 0, rows, asFloat, weights);
             return;

@@ -69,6 +69,10 @@ public final class LargeDataCheck {
         try (OpenClBackend b = OpenClBackend.create(List.of(dev), Precision.FLOAT, 0, alloc, PlanOverride.none())) {
             String plan = b.describePlan(n, D, K, CovarianceType.DIAG, false);
             System.out.println("plan " + plan);
+            if (!plan.contains("resident in ")) {
+                System.out.println("FAIL: the data would not be resident in several buffers");
+                System.exit(1);
+            }
             long t0 = System.nanoTime();
             b.preload(data, K, CovarianceType.DIAG);
             System.out.printf(Locale.ROOT, "prepared (kernels, fill, upload) in %.2f s%n", (System.nanoTime() - t0) / 1e9);
@@ -80,10 +84,6 @@ public final class LargeDataCheck {
                             ns / 1e6);
                 }
             });
-            if (!plan.contains("resident in ")) {
-                System.out.println("FAIL: the data is not resident in several buffers: " + plan);
-                System.exit(1);
-            }
         }
         boolean ok = true;
         double[] h = m.lowerBoundHistory();
