@@ -32,7 +32,9 @@ import org.jocl.cl_platform_id;
  * <p>The launch plan comes from the device; a {@link PlanOverride} passed to
  * {@link #create(DeviceInfo, Precision, long, PlanOverride)} or {@link #open(GmmSettings, Dataset, boolean,
  * PlanOverride)} changes it (work-group size, accumulator tasks per work-item, tile rows, scratch rows, pinned
- * staging). Nothing is read from system properties.
+ * staging), as does the setting {@link GmmSettings#openClPlan()}. A backend opened from settings also reads the
+ * tuning cache ({@link TuningCache}, written by {@code emgmm tune}) for what the override leaves unset. Nothing is
+ * read from system properties.
  */
 public final class OpenClBackend implements Backend {
     /**
@@ -48,6 +50,8 @@ public final class OpenClBackend implements Backend {
     private final Precision precision;
     private final long maxDeviceMemory;
     private final PlanOverride override;
+    /** Tuned plans of this device from the tuning cache (none unless opened from settings that read it). */
+    private TunedPlans tuned = TunedPlans.NONE;
     /** A pass prepared by {@link #open} for the fit to come, until {@link #prepare} hands it out. */
     private OpenClPass preloaded;
     private Dataset preloadedData;
@@ -132,7 +136,7 @@ public final class OpenClBackend implements Backend {
      *     or launch)
      */
     public static OpenClBackend open(GmmSettings s, Dataset data, boolean autoMode) {
-        return open(s, data, autoMode, PlanOverride.none());
+        return open(s, data, autoMode, PlanOverride.of(s.openClPlan()));
     }
 
     /**
@@ -167,6 +171,7 @@ public final class OpenClBackend implements Backend {
             }
         }
         OpenClBackend b = create(d, s.precision(), s.maxDeviceMemory(), override);
+        b.tuned = TunedPlans.of(s, d);
         if (data != null) {
             try {
                 b.preload(data, s.k(), s.covarianceType());
@@ -373,8 +378,7 @@ public final class OpenClBackend implements Backend {
             preloadedData = null;
             return p;
         }
-        KernelPlan plan = KernelPlan.of(ctx.device, precision, data.rows(), data.dims(), k, type, data.hasWeights(),
-                maxDeviceMemory, override);
+        KernelPlan plan = plan(data.rows(), data.dims(), k, type, data.hasWeights());
         return new OpenClPass(ctx, plan, data);
     }
 
@@ -403,7 +407,12 @@ public final class OpenClBackend implements Backend {
      * @return a one-line description
      */
     public String describePlan(long n, int d, int k, CovarianceType type, boolean weighted) {
-        return KernelPlan.of(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory, override).toString();
+        return plan(n, d, k, type, weighted).toString();
+    }
+
+    /** @return the plan of a pass: the explicit override, then the tuning cache, then the device class's defaults */
+    KernelPlan plan(long n, int d, int k, CovarianceType type, boolean weighted) {
+        return tuned.plan(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory, override);
     }
 
     /** Releases a prepared pass nobody took; the context is shared and cached per device, so it stays. */
