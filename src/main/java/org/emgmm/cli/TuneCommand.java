@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
                 + "unreadable ones are ignored with a warning.",
             "A plan changes only the order of the sums: results agree with the default plan's to rounding."},
         footer = {"", "Examples:",
-            "  emgmm tune                                   (diag and full, D = K = 16, both precisions, 60 s)",
+            "  emgmm tune                      (diag and full, D = K = 16, both precisions, 60 s)",
             "  emgmm tune --device 0 --covariance full --d 16,64 --k 16,64 --budget 300",
             "  emgmm tune --show",
             "  emgmm tune --clear"})
@@ -45,20 +45,20 @@ final class TuneCommand implements Callable<Integer> {
             + "else the first device).")
     String device;
 
-    @Option(names = "--precision", split = ",", paramLabel = "float|double[,...]",
+    @Option(names = "--precision", split = ",", paramLabel = "float|double",
             description = "Precisions to tune (default: float, and double where the device has fp64).")
     List<String> precisions;
 
-    @Option(names = "--covariance", split = ",", paramLabel = "diag|full|spherical|tied[,...]",
-            description = "Covariance types; diag and spherical share a class, as do full and tied "
+    @Option(names = "--covariance", split = ",", paramLabel = "TYPE",
+            description = "Covariance types (diag, spherical, full, tied); diag and spherical share a class, as do full and tied "
                     + "(default: diag,full).")
     List<String> covariances;
 
-    @Option(names = "--d", split = ",", paramLabel = "D[,D...]", description = "Feature counts; each selects its "
+    @Option(names = "--d", split = ",", paramLabel = "D", description = "Feature counts; each selects its "
             + "band 1-4, 5-8, 9-16, 17-32, 33-64, 65+ (default: 16).")
     List<Integer> ds;
 
-    @Option(names = "--k", split = ",", paramLabel = "K[,K...]", description = "Component counts; each selects its "
+    @Option(names = "--k", split = ",", paramLabel = "K", description = "Component counts; each selects its "
             + "band 1-4, 5-16, 17-64, 65+ (default: 16).")
     List<Integer> ks;
 
