@@ -125,10 +125,17 @@ final class TuneCommand implements Callable<Integer> {
         }
         out.println("tuning " + d.describe() + " for " + String.format(Locale.ROOT, "%.0f", budget) + " s");
         out.flush();
-        List<KernelTuner.Outcome> outcomes = new KernelTuner(d, run).run(line -> {
-            out.println("  " + line);
-            out.flush();
-        });
+        List<KernelTuner.Outcome> outcomes;
+        try {
+            outcomes = new KernelTuner(d, run).run(line -> {
+                out.println("  " + line);
+                out.flush();
+            });
+        } catch (RuntimeException e) {
+            err.println("emgmm tune: the default plan failed on " + d.describe() + ": " + Backends.oneLine(e)
+                    + "; nothing was written");
+            return Main.EXIT_ERROR;
+        }
         KernelTuner.store(file, outcomes);
         out.println("wrote " + outcomes.size() + " entr" + (outcomes.size() == 1 ? "y" : "ies") + " to " + file);
         return 0;

@@ -39,6 +39,8 @@ public final class KernelTuner {
     /** A candidate replaces the default plan only when this much faster (timing noise). */
     static final double MIN_GAIN_PERCENT = 2;
     private static final double REG_COVAR = 1e-6;
+    /** Most rows of the synthetic data (one float array: 2^30 values at the largest measured D, 128). */
+    public static final long MAX_ROWS = 1L << 23;
 
     private final DeviceInfo device;
     private final Spec spec;
@@ -69,7 +71,8 @@ public final class KernelTuner {
             for (int v : ks) {
                 require(v >= 1, "k must be at least 1, got " + v);
             }
-            require(rows >= 0, "rows must be >= 0, got " + rows);
+            require(rows >= 0 && rows <= MAX_ROWS, "rows must be between 0 (automatic) and " + MAX_ROWS + ", got "
+                    + rows);
             require(budgetSeconds > 0 && Double.isFinite(budgetSeconds), "budget must be > 0 s, got " + budgetSeconds);
             require(reps >= 1, "reps must be at least 1, got " + reps);
         }
@@ -130,10 +133,13 @@ public final class KernelTuner {
             if (w > max || (w > 0 && w < 64 && dev.isGpu())) {
                 continue;
             }
+            if (w == cls.estepWgs && !dev.isGpu()) {
+                continue; // the default (a GPU's explicit size also fixes accum's, so there it is a plan of its own)
+            }
             for (int apt : new int[] {0, 1, 2, 4, 8}) {
                 for (int t : new int[] {0, 16, 32, 64}) {
-                    if (t > (w > 0 ? w : cls.estepWgs) || (w == 0 && apt == 0 && t == 0)) {
-                        continue;
+                    if (t > (w > 0 ? w : cls.estepWgs) || (w == 0 && apt == 0 && t == 0) || apt == cls.tasksPerItem) {
+                        continue; // a tile larger than the group, the default itself, or the default's apt again
                     }
                     out.add(new int[] {w, apt, t});
                 }
@@ -234,7 +240,8 @@ public final class KernelTuner {
             }
             Timing t;
             try {
-                t = time(PlanOverride.of(cand), c, data, params);
+                // as a fit will replay it from the cache: the tile an upper bound, lowered to what local memory holds
+                t = time(PlanOverride.of(cand).asTuned(), c, data, params);
             } catch (OpenClException | IllegalArgumentException e) {
                 failed++; // a plan the device cannot build or launch (work-group or local memory too large)
                 continue;

@@ -113,7 +113,12 @@ public final class TuningCache {
          * @return its key with the kernels of this build
          */
         static DeviceKey of(DeviceInfo d) {
-            String driver = d.deviceId == null ? "" : Cl.deviceString(d.deviceId, CL.CL_DRIVER_VERSION);
+            String driver;
+            try {
+                driver = d.deviceId == null ? "" : Cl.deviceString(d.deviceId, CL.CL_DRIVER_VERSION);
+            } catch (OpenClException e) {
+                driver = "unknown"; // a driver that cannot say its version still gets its defaults and tuning
+            }
             return new DeviceKey(d.platform(), d.name(), driver, kernelHash());
         }
     }

@@ -103,6 +103,59 @@ class KernelTunerTest {
         }
     }
 
+    /** The search space respects each device's limits and starts next to the defaults. No OpenCL needed. */
+    @Test
+    void searchSpaceFitsTheDevice() {
+        for (DeviceInfo d : new DeviceInfo[] {DeviceClassTest.nvidia(), DeviceClassTest.amd(),
+            DeviceClassTest.intel(), DeviceClassTest.poclOnAmd()}) {
+            List<OpenClPlan> space = KernelTuner.space(d);
+            assertTrue(space.size() >= 20, d + " " + space.size());
+            assertEquals(space.size(), new java.util.HashSet<>(space).size(), "no duplicates");
+            for (OpenClPlan p : space) {
+                assertTrue(!p.isAuto(), "the default is timed apart");
+                assertTrue(p.workGroupSize() <= d.maxWorkGroupSize(), d + " " + p);
+                assertTrue(!d.isGpu() || p.workGroupSize() == 0 || p.workGroupSize() >= 64, d + " " + p);
+                int w = p.workGroupSize() > 0 ? p.workGroupSize() : DeviceClass.of(d).estepWgs;
+                assertTrue(p.tileRows() <= w, d + " " + p);
+            }
+            OpenClPlan first = space.get(0);
+            int changed = (first.workGroupSize() > 0 ? 1 : 0) + (first.tasksPerItem() > 0 ? 1 : 0)
+                    + (first.tileRows() > 0 ? 1 : 0);
+            assertEquals(1, changed, d + " starts with one change: " + first);
+        }
+    }
+
+    /** What the tuner counts as agreeing with the default plan: rounding, not a different sum. */
+    @Test
+    void agreementIsRoundingOnly() {
+        org.emgmm.em.SufficientStatistics a = stats(1.0);
+        org.emgmm.em.SufficientStatistics b = stats(1.0);
+        assertTrue(KernelTuner.sameBits(a, b) && KernelTuner.agree(a, b, KernelTuner.DOUBLE_AGREEMENT));
+        b.s2[3] = Math.nextUp(b.s2[3]);
+        assertTrue(!KernelTuner.sameBits(a, b) && KernelTuner.agree(a, b, KernelTuner.DOUBLE_AGREEMENT));
+        b.s1[1] += 1e-6 * 100; // a relative 1e-6 of the largest S1: a different sum in double, rounding in float
+        assertTrue(!KernelTuner.agree(a, b, KernelTuner.DOUBLE_AGREEMENT));
+        assertTrue(KernelTuner.agree(a, b, KernelTuner.FLOAT_AGREEMENT));
+        b.s0[0] = Double.NaN;
+        assertTrue(!KernelTuner.agree(a, b, KernelTuner.FLOAT_AGREEMENT));
+    }
+
+    private static org.emgmm.em.SufficientStatistics stats(double scale) {
+        org.emgmm.em.SufficientStatistics s = new org.emgmm.em.SufficientStatistics(2, 2, CovarianceType.FULL);
+        for (int i = 0; i < s.s0.length; i++) {
+            s.s0[i] = 50 * scale * (i + 1);
+        }
+        for (int i = 0; i < s.s1.length; i++) {
+            s.s1[i] = 100 * scale * (i % 2 == 0 ? 1 : -0.5);
+        }
+        for (int i = 0; i < s.s2.length; i++) {
+            s.s2[i] = 30 * scale + i;
+        }
+        s.logLik = -1234.5;
+        s.weightSum = 150;
+        return s;
+    }
+
     private static void assertSame(MixtureModel a, MixtureModel b) {
         assertEquals(a.nIter(), b.nIter());
         assertEquals(Double.doubleToLongBits(a.lowerBound()), Double.doubleToLongBits(b.lowerBound()));
