@@ -50,7 +50,8 @@ final class TuneCommand implements Callable<Integer> {
     List<String> precisions;
 
     @Option(names = "--covariance", split = ",", paramLabel = "TYPE",
-            description = "Covariance types (diag, spherical, full, tied); diag and spherical share a class, as do full and tied "
+            description = "Covariance types (diag, spherical, full, tied); diag and spherical share a class, "
+                    + "as do full and tied "
                     + "(default: diag,full).")
     List<String> covariances;
 
@@ -85,95 +86,110 @@ final class TuneCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        Path file = cache != null ? cache : TuningCache.defaultPath();
-        if (show && clear) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--show and --clear exclude each other");
+        return new Run(this).call(); // classes of the OpenCL backend load only here, not when the command is built
+    }
+
+    /** The command's work, apart so that building the command line loads no class of the OpenCL backend. */
+    private static final class Run {
+        private final TuneCommand cmd;
+        private final CommandLine.Model.CommandSpec spec;
+
+        Run(TuneCommand cmd) {
+            this.cmd = cmd;
+            this.spec = cmd.spec;
         }
-        if (clear) {
-            out.println(Files.deleteIfExists(file) ? "deleted the tuning cache " + file
-                    : "no tuning cache at " + file);
+
+        int call() throws IOException {
+            PrintWriter out = spec.commandLine().getOut();
+            Path file = cmd.cache != null ? cmd.cache : TuningCache.defaultPath();
+            if (cmd.show && cmd.clear) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--show and --clear exclude each other");
+            }
+            if (cmd.clear) {
+                out.println(Files.deleteIfExists(file) ? "deleted the tuning cache " + file
+                        : "no tuning cache at " + file);
+                return 0;
+            }
+            if (cmd.show) {
+                return show(out, file);
+            }
+            KernelTuner.Spec s;
+            try {
+                s = new KernelTuner.Spec(precisions(), types(), cmd.ds == null ? List.of(16) : cmd.ds,
+                        cmd.ks == null ? List.of(16) : cmd.ks, cmd.rows, cmd.budget, cmd.reps, null, 1);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+            return tune(out, file, s);
+        }
+
+        private int tune(PrintWriter out, Path file, KernelTuner.Spec s) throws IOException {
+            PrintWriter err = spec.commandLine().getErr();
+            DeviceInfo d;
+            try {
+                d = OpenClBackend.device(cmd.device);
+            } catch (RuntimeException | LinkageError e) {
+                err.println("emgmm tune: no OpenCL device could be used: " + Backends.oneLine(e) + ". "
+                        + DevicesCommand.HOW_TO_INSTALL);
+                return Main.EXIT_ERROR;
+            }
+            KernelTuner.Spec run = s;
+            if (cmd.precisions == null && !d.fp64()) {
+                run = new KernelTuner.Spec(List.of(Precision.FLOAT), s.types(), s.ds(), s.ks(), s.rows(),
+                        s.budgetSeconds(), s.reps(), null, s.seed());
+            }
+            out.println("tuning " + d.describe() + " for " + String.format(Locale.ROOT, "%.0f", cmd.budget) + " s");
+            out.flush();
+            List<KernelTuner.Outcome> outcomes;
+            try {
+                outcomes = new KernelTuner(d, run).run(line -> {
+                    out.println("  " + line);
+                    out.flush();
+                });
+            } catch (RuntimeException e) {
+                err.println("emgmm tune: the default plan failed on " + d.describe() + ": " + Backends.oneLine(e)
+                        + "; nothing was written");
+                return Main.EXIT_ERROR;
+            }
+            KernelTuner.store(file, outcomes);
+            out.println("wrote " + outcomes.size() + " entr" + (outcomes.size() == 1 ? "y" : "ies") + " to " + file);
             return 0;
         }
-        if (show) {
-            return show(out, file);
-        }
-        KernelTuner.Spec s;
-        try {
-            s = new KernelTuner.Spec(precisions(), types(), ds == null ? List.of(16) : ds,
-                    ks == null ? List.of(16) : ks, rows, budget, reps, null, 1);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        return tune(out, file, s);
-    }
 
-    private int tune(PrintWriter out, Path file, KernelTuner.Spec s) throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
-        DeviceInfo d;
-        try {
-            d = OpenClBackend.device(device);
-        } catch (RuntimeException | LinkageError e) {
-            err.println("emgmm tune: no OpenCL device could be used: " + Backends.oneLine(e) + ". "
-                    + DevicesCommand.HOW_TO_INSTALL);
-            return Main.EXIT_ERROR;
-        }
-        KernelTuner.Spec run = s;
-        if (precisions == null && !d.fp64()) {
-            run = new KernelTuner.Spec(List.of(Precision.FLOAT), s.types(), s.ds(), s.ks(), s.rows(),
-                    s.budgetSeconds(), s.reps(), null, s.seed());
-        }
-        out.println("tuning " + d.describe() + " for " + String.format(Locale.ROOT, "%.0f", budget) + " s");
-        out.flush();
-        List<KernelTuner.Outcome> outcomes;
-        try {
-            outcomes = new KernelTuner(d, run).run(line -> {
-                out.println("  " + line);
-                out.flush();
-            });
-        } catch (RuntimeException e) {
-            err.println("emgmm tune: the default plan failed on " + d.describe() + ": " + Backends.oneLine(e)
-                    + "; nothing was written");
-            return Main.EXIT_ERROR;
-        }
-        KernelTuner.store(file, outcomes);
-        out.println("wrote " + outcomes.size() + " entr" + (outcomes.size() == 1 ? "y" : "ies") + " to " + file);
-        return 0;
-    }
-
-    private int show(PrintWriter out, Path file) {
-        TuningCache c = TuningCache.read(file);
-        if (c.problem() != null) {
-            spec.commandLine().getErr().println("emgmm tune: the tuning cache " + file + " " + c.problem()
-                    + "; fits ignore it ('emgmm tune --clear' deletes it)");
-            return Main.EXIT_ERROR;
-        }
-        out.println("tuning cache " + file + ": " + c.entries().size() + " entries");
-        for (TuningCache.Entry e : c.entries()) {
-            out.println(String.format(Locale.ROOT, "  %s | %s | driver %s | kernels %s | %s | wgs=%d apt=%d tile=%d"
-                    + " | %.3f ms (default %.3f ms) | %s", e.platform(), e.device(), e.driver(), e.kernels(),
-                    e.shapeClass(), e.workGroupSize(), e.tasksPerItem(), e.tileRows(), e.bestMs(), e.defaultMs(),
-                    e.tunedAt()));
-        }
-        return 0;
-    }
-
-    private List<Precision> precisions() {
-        List<Precision> out = new ArrayList<>();
-        for (String p : precisions == null ? List.of("float", "double") : precisions) {
-            Precision v = Precision.parse(p);
-            if (!out.contains(v)) {
-                out.add(v);
+        private int show(PrintWriter out, Path file) {
+            TuningCache c = TuningCache.read(file);
+            if (c.problem() != null) {
+                spec.commandLine().getErr().println("emgmm tune: the tuning cache " + file + " " + c.problem()
+                        + "; fits ignore it ('emgmm tune --clear' deletes it)");
+                return Main.EXIT_ERROR;
             }
+            out.println("tuning cache " + file + ": " + c.entries().size() + " entries");
+            for (TuningCache.Entry e : c.entries()) {
+                out.println(String.format(Locale.ROOT, "  %s | %s | driver %s | kernels %s | %s | wgs=%d apt=%d tile=%d"
+                        + " | %.3f ms (default %.3f ms) | %s", e.platform(), e.device(), e.driver(), e.kernels(),
+                        e.shapeClass(), e.workGroupSize(), e.tasksPerItem(), e.tileRows(), e.bestMs(), e.defaultMs(),
+                        e.tunedAt()));
+            }
+            return 0;
         }
-        return out;
-    }
 
-    private List<CovarianceType> types() {
-        List<CovarianceType> out = new ArrayList<>();
-        for (String c : covariances == null ? List.of("diag", "full") : covariances) {
-            out.add(CovarianceType.parse(c));
+        private List<Precision> precisions() {
+            List<Precision> out = new ArrayList<>();
+            for (String p : cmd.precisions == null ? List.of("float", "double") : cmd.precisions) {
+                Precision v = Precision.parse(p);
+                if (!out.contains(v)) {
+                    out.add(v);
+                }
+            }
+            return out;
         }
-        return out;
+
+        private List<CovarianceType> types() {
+            List<CovarianceType> out = new ArrayList<>();
+            for (String c : cmd.covariances == null ? List.of("diag", "full") : cmd.covariances) {
+                out.add(CovarianceType.parse(c));
+            }
+            return out;
+        }
     }
 }

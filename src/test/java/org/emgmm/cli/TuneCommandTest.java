@@ -46,7 +46,8 @@ class TuneCommandTest {
     void badOptionsAreUsageErrors() {
         Path f = dir.resolve("t.json");
         for (String[] args : new String[][] {{"--budget", "0"}, {"--d", "0"}, {"--reps", "0"},
-            {"--n", "99999999999"}, {"--n", "1e6"}, {"--precision", "half"}, {"--covariance", "round"}, {"--show", "--clear"}}) {
+            {"--n", "99999999999"}, {"--n", "1e6"}, {"--precision", "half"}, {"--covariance", "round"},
+            {"--show", "--clear"}}) {
             String[] all = new String[args.length + 3];
             all[0] = "tune";
             all[1] = "--cache";

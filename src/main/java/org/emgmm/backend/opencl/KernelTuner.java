@@ -101,8 +101,8 @@ public final class KernelTuner {
                           String plan, TuningCache.Entry entry) {
         /** @return one line for the report */
         public String line() {
-            return String.format(Locale.ROOT, "%-26s default %8.3f ms  best %8.3f ms  (%.2fx)  %s  [%d tried, %d failed,"
-                    + " %d rejected, %d bit-identical to the default%s]", shapeClass, defaultMs, bestMs,
+            return String.format(Locale.ROOT, "%-26s default %8.3f ms  best %8.3f ms  (%.2fx)  %s  [%d tried, %d"
+                    + " failed, %d rejected, %d bit-identical to the default%s]", shapeClass, defaultMs, bestMs,
                     defaultMs / bestMs, best.isAuto() ? "defaults kept" : describe(best), tried, failed, rejected,
                     identical, budgetHit ? ", budget spent" : "");
         }

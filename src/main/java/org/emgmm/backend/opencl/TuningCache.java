@@ -218,7 +218,8 @@ public final class TuningCache {
                 Entry en = new Entry(text(e, "platform"), text(e, "device"), text(e, "driver"), text(e, "kernels"),
                         text(e, "class"), count(e, "work_group_size"), count(e, "tasks_per_item"),
                         count(e, "tile_rows"), e.path("default_ms").asDouble(Double.NaN),
-                        e.path("best_ms").asDouble(Double.NaN), e.path("rows").asLong(0), e.path("tuned_at").asText(""));
+                        e.path("best_ms").asDouble(Double.NaN), e.path("rows").asLong(0),
+                        e.path("tuned_at").asText(""));
                 if (en.tileRows() % 4 != 0) {
                     throw new IllegalArgumentException("tile_rows " + en.tileRows() + " is not a multiple of 4");
                 }

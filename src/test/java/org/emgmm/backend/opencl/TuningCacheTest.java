@@ -97,7 +97,7 @@ class TuningCacheTest {
         assertTrue(TuningCache.read(tile).problem().contains("multiple of 4"), TuningCache.read(tile).problem());
     }
 
-    /** Entries of this device under another driver or other kernels are ignored, with one warning; current ones stay. */
+    /** Entries of this device under another driver or other kernels are ignored, with one warning; others stay. */
     @Test
     void staleEntriesAreIgnoredWithOneWarning() throws IOException {
         Path f = dir.resolve("stale.json");
