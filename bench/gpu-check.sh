@@ -18,7 +18,9 @@
 # and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench compare large sklearn" picks stages;
 # DIAG_N, FULL_N, FULL64_N, XMX override the benchmark sizes and heap (a smoke run on PoCL: STAGES="tests bench"
 # DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh; LARGE_ARGS="0 400000 33554432" makes the large
-# fit small, with a 32 MiB buffer limit). The timeouts add up to 13 minutes.
+# fit small, with a 32 MiB buffer limit). The timeouts of the default stages add up to 13 minutes. One more stage is opt-in, as it does not fit that budget: "tune" (issue 11.3, 75 s: emgmm tune's short
+# search on the first GPU into $OUT/tuning.json; the user's cache is left alone, so the bench stages time the
+# default plans), e.g. STAGES="icd tune" bash bench/gpu-check.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-out}"
@@ -111,6 +113,11 @@ if [[ " $STAGES " == *" large "* ]]; then
       org.emgmm.backend.opencl.LargeDataCheck ${LARGE_ARGS:-} > "$OUT/large-fit.txt" 2>&1
   echo "large fit exit code: $? (0 ok, 1 failed, 2 the device cannot hold it resident, 124 timed out)"
   cat "$OUT/large-fit.txt"
+if [[ " $STAGES " == *" tune "* ]]; then
+  echo "== tune diag and full, D=16 K=16, float and double, 40 s of search"
+  timeout 75 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.cli.Main tune \
+      --cache "$OUT/tuning.json" --budget ${TUNE_BUDGET:-40} > "$OUT/tune.txt" 2>&1
+  echo "tune exit code: $?"; cat "$OUT/tune.txt"; cat "$OUT/tuning.json" 2>/dev/null
 fi
 
 if [[ " $STAGES " == *" sklearn "* ]] && python3 -c "import sklearn" 2>/dev/null; then

@@ -20,6 +20,9 @@ public final class GmmSettings {
     private final String device;
     private final long maxDeviceMemory;
     private final boolean openClDiscovery;
+    private final OpenClPlan openClPlan;
+    private final java.nio.file.Path tuningCache;
+    private final boolean tuningCacheEnabled;
 
     private GmmSettings(Builder b) {
         this.k = b.k;
@@ -37,6 +40,9 @@ public final class GmmSettings {
         this.device = b.device;
         this.maxDeviceMemory = b.maxDeviceMemory;
         this.openClDiscovery = b.openClDiscovery;
+        this.openClPlan = b.openClPlan;
+        this.tuningCache = b.tuningCache;
+        this.tuningCacheEnabled = b.tuningCacheEnabled;
     }
 
     /** @return a builder with the defaults: k = 1, full, tol 1e-3, regCovar 1e-6, maxIter 100, nInit 1 */
@@ -62,6 +68,9 @@ public final class GmmSettings {
         b.device = device;
         b.maxDeviceMemory = maxDeviceMemory;
         b.openClDiscovery = openClDiscovery;
+        b.openClPlan = openClPlan;
+        b.tuningCache = tuningCache;
+        b.tuningCacheEnabled = tuningCacheEnabled;
         return b;
     }
 
@@ -143,6 +152,25 @@ public final class GmmSettings {
         return openClDiscovery;
     }
 
+    /** @return explicit OpenCL launch-plan choices ({@link OpenClPlan#auto()} for none); they win over tuned values */
+    public OpenClPlan openClPlan() {
+        return openClPlan;
+    }
+
+    /**
+     * @return the tuning cache file an OpenCL fit reads ({@code emgmm tune} writes it), or null for the default: the
+     *     environment variable {@code EMGMM_TUNING_CACHE}, else {@code $XDG_CACHE_HOME/emgmm/tuning.json}, else
+     *     {@code ~/.cache/emgmm/tuning.json}
+     */
+    public java.nio.file.Path tuningCache() {
+        return tuningCache;
+    }
+
+    /** @return whether an OpenCL fit reads the tuning cache (true by default) */
+    public boolean tuningCacheEnabled() {
+        return tuningCacheEnabled;
+    }
+
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
         private int k = 1;
@@ -160,6 +188,9 @@ public final class GmmSettings {
         private String device;
         private long maxDeviceMemory = 0;
         private boolean openClDiscovery = true;
+        private OpenClPlan openClPlan = OpenClPlan.auto();
+        private java.nio.file.Path tuningCache;
+        private boolean tuningCacheEnabled = true;
 
         private Builder() {
         }
@@ -277,6 +308,30 @@ public final class GmmSettings {
         }
 
         /**
+         * Explicit OpenCL launch-plan choices (work-group size, tasks per item, tile rows, scratch rows, staging);
+         * what is set wins over the tuning cache and the device's defaults. Changes results only to rounding.
+         *
+         * @param v the choices, {@link OpenClPlan#auto()} for none
+         * @return this
+         */
+        public Builder openClPlan(OpenClPlan v) {
+            openClPlan = v;
+            return this;
+        }
+
+        /** @param v the tuning cache file to read, null for the default location @return this */
+        public Builder tuningCache(java.nio.file.Path v) {
+            tuningCache = v;
+            return this;
+        }
+
+        /** @param v false to ignore the tuning cache (the device's defaults, or {@link #openClPlan}) @return this */
+        public Builder tuningCacheEnabled(boolean v) {
+            tuningCacheEnabled = v;
+            return this;
+        }
+
+        /**
          * @return the validated settings
          * @throws IllegalArgumentException naming the parameter and its bad value
          */
@@ -304,6 +359,9 @@ public final class GmmSettings {
             }
             if (maxDeviceMemory < 0) {
                 throw new IllegalArgumentException("maxDeviceMemory must be >= 0, got " + maxDeviceMemory);
+            }
+            if (openClPlan == null) {
+                throw new IllegalArgumentException("openClPlan must not be null (OpenClPlan.auto() for none)");
             }
             if (init == null || backend == null || precision == null) {
                 throw new IllegalArgumentException("init, backend and precision must not be null");

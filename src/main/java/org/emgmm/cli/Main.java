@@ -107,7 +107,7 @@ public final class Main implements Runnable {
         ScoreCommand score = new ScoreCommand();
         score.opener = opener;
         for (Object c : new Object[] {fit, predict, score, new SampleCommand(),
-            new SelectCommand(), new PlotCommand(), new DevicesCommand()}) {
+            new SelectCommand(), new PlotCommand(), new DevicesCommand(), new TuneCommand()}) {
             cl.addSubcommand(c);
         }
         addBench(cl);

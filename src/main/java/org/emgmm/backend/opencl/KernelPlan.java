@@ -21,15 +21,17 @@ final class KernelPlan {
     static final long MAX_CHUNK_BYTES = 1L << 28;
     /** Fraction of global memory usable for data and scratch when no cap is given. */
     static final double GLOBAL_FRACTION = 0.75;
-    /** Responsibility scratch on a GPU: at most this many bytes (fewer, larger launches). */
+    /** Responsibility scratch on a discrete GPU: at most this many bytes (fewer, larger launches). */
     static final long GPU_SCRATCH_BYTES = 1L << 30;
     /** Responsibility scratch on other devices. */
     static final long CPU_SCRATCH_BYTES = 1L << 26;
     /** Largest parameter block passed as __constant (also bounded by the device's constant buffer). */
     static final long MAX_CONSTANT_BYTES = 1L << 16;
-    /** Work-group sizes tried for accum on a GPU (multiples of the 32-wide warp). */
-    private static final int[] GPU_ACCUM_WGS = {256, 224, 192, 160, 128};
 
+    /** The device's class, whose defaults fill what neither the override nor the tuning cache sets. */
+    final DeviceClass deviceClass;
+    /** Where the tunables came from: "defaults (class)", "settings", or the tuning cache entry. */
+    final String source;
     final Precision precision;
     final int realSize;
     final int accSize;
@@ -73,7 +75,10 @@ final class KernelPlan {
     final int offMu;
 
     private KernelPlan(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
-                       boolean weighted, long cap, long allocCap, PlanOverride o) {
+                       boolean weighted, long cap, long allocCap, PlanOverride o, String source) {
+        DeviceClass cls = DeviceClass.of(dev);
+        this.deviceClass = cls;
+        this.source = source;
         this.precision = precision;
         this.realSize = precision == Precision.DOUBLE ? 8 : 4;
         this.accSize = dev.fp64() ? 8 : 4;
@@ -90,10 +95,10 @@ final class KernelPlan {
         boolean outer = type.needsOuterProducts();
         int devMax = (int) Math.min(1 << 16, Math.max(1, dev.maxWorkGroupSize()));
         // GPUs: 256 work-items (8 warps) per group; CPU devices (PoCL runs a group's items as loops): 128
-        this.wgs = o.workGroupSize() > 0 ? o.workGroupSize() : Math.min(dev.isGpu() ? 256 : 128, floorPow2(devMax));
-        long local = (long) (dev.localMemory() * 0.75);
+        this.wgs = o.workGroupSize() > 0 ? o.workGroupSize() : Math.min(cls.estepWgs, floorPow2(devMax));
+        long local = (long) (dev.localMemory() * cls.localFraction);
         // estep: xs (dp rows) and ls (tile x kp, at least 2 wgs) in local memory
-        int t = o.tileRows() > 0 ? o.tileRows() : fitTile(local, wgs, dp, kp, true);
+        int t = tileOf(o, fitTile(local, wgs, dp, kp, true));
         if (t < 4) {
             throw new OpenClException(String.format(Locale.ROOT,
                     "D = %d, K = %d is too large for the local memory of %s (%d bytes)", d, k, dev.describe(),
@@ -102,9 +107,8 @@ final class KernelPlan {
         this.tile = t;
         this.per = 1 + d + (outer ? d * (d + 1) / 2 : d);
         // accum: the component tile and work-group size that leave the fewest work-items idle
-        int maxApt = o.tasksPerItem() > 0 ? o.tasksPerItem() : dev.isGpu() ? 1 : 8;
-        int[] candidates = o.workGroupSize() > 0 ? new int[] {o.workGroupSize()}
-                : dev.isGpu() ? GPU_ACCUM_WGS : new int[] {wgs};
+        int maxApt = o.tasksPerItem() > 0 ? o.tasksPerItem() : cls.tasksPerItem;
+        int[] candidates = o.workGroupSize() > 0 ? new int[] {o.workGroupSize()} : cls.accumCandidates(wgs);
         int bestW = 0;
         int bestKt = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
@@ -136,14 +140,14 @@ final class KernelPlan {
         this.nph = ntask >= accWgs ? 1 : accWgs / ntask;
         this.entries = kt * per;
         int ktp = roundUp(kt, 2);
-        int at = o.tileRows() > 0 ? o.tileRows() : fitTile(local, accWgs, dp, ktp, false);
+        int at = tileOf(o, fitTile(local, accWgs, dp, ktp, false));
         if (at < 4) {
             throw new OpenClException(String.format(Locale.ROOT,
                     "D = %d is too large for the local memory of %s (%d bytes)", d, dev.describe(),
                     dev.localMemory()), 0);
         }
         this.accTile = at;
-        this.maxGroups = Math.max(1, dev.computeUnits() * (dev.isGpu() ? 16 : 4));
+        this.maxGroups = Math.max(1, dev.computeUnits() * cls.groupsPerUnit);
 
         // parameters: ref | A, B, C (diag/spherical) or U, lconst (full/tied) | mu'
         offRef = 0;
@@ -170,8 +174,7 @@ final class KernelPlan {
 
         long rowX = (long) d * realSize;
         long rowW = weighted ? realSize : 0;
-        long scratchCap = dev.isGpu() ? GPU_SCRATCH_BYTES : CPU_SCRATCH_BYTES;
-        scratchCap = Math.min(scratchCap, dev.maxAlloc());
+        long scratchCap = Math.min(cls.scratchBytes, dev.maxAlloc());
         long sr = o.scratchRows() > 0 ? o.scratchRows() : Math.max(tile, scratchCap / ((long) k * realSize));
         sr = Math.min(sr, Math.max(1, n));
         sr = Math.min(sr, Integer.MAX_VALUE / Math.max(k, 1));
@@ -216,7 +219,28 @@ final class KernelPlan {
      */
     static KernelPlan of(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
                          boolean weighted, long cap, long allocCap, PlanOverride o) {
-        return new KernelPlan(dev, precision, n, d, k, type, weighted, cap, allocCap, o);
+        return of(dev, precision, n, d, k, type, weighted, cap, allocCap, o,
+                o.isNone() ? "defaults (" + DeviceClass.of(dev).name().toLowerCase(Locale.ROOT) + ")" : "override");
+    }
+
+    /**
+     * @param source where the override's values came from, for {@link #toString()} and tests
+     * @return the plan of this device and problem with these overrides
+     */
+    static KernelPlan of(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
+                         boolean weighted, long cap, PlanOverride o, String source) {
+        return of(dev, precision, n, d, k, type, weighted, cap, 0, o, source);
+    }
+
+    /**
+     * @param cap device memory for data in bytes, 0 = a fraction of the device's global memory
+     * @param allocCap largest data buffer in bytes, 0 = the device's own limit
+     * @param source where the override's values came from, for {@link #toString()} and tests
+     * @return the plan of this device and problem with these overrides
+     */
+    static KernelPlan of(DeviceInfo dev, Precision precision, long n, int d, int k, CovarianceType type,
+                         boolean weighted, long cap, long allocCap, PlanOverride o, String source) {
+        return new KernelPlan(dev, precision, n, d, k, type, weighted, cap, allocCap, o, source);
     }
 
     /**
@@ -225,6 +249,17 @@ final class KernelPlan {
      */
     private static long alignTo(long rows, long launchRows) {
         return rows >= launchRows ? rows / launchRows * launchRows : rows;
+    }
+
+    /**
+     * @param fits the largest tile local memory holds for this kernel
+     * @return an explicit tile as given; a tuned one no larger than what fits this shape; else what fits
+     */
+    private static int tileOf(PlanOverride o, int fits) {
+        if (o.tileRows() <= 0) {
+            return fits;
+        }
+        return o.tuned() ? Math.min(o.tileRows(), fits) : o.tileRows();
     }
 
     /** @return accumulator tasks (register tiles) for a launch of {@code comps} components */
@@ -309,10 +344,10 @@ final class KernelPlan {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "estep wgs=%d tile=%d | accum wgs=%d tile=%d kt=%d compTiles=%d tasks=%d"
-                        + " apt=%d phases=%d entries=%d | scratch=%d rows maxGroups=%d params=%s %s",
+                        + " apt=%d phases=%d entries=%d | scratch=%d rows maxGroups=%d params=%s %s | from %s",
                 wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries, scratchRows, maxGroups,
                 constantParams ? "constant" : "global",
                 resident ? (chunks == 1 ? "resident" : "resident in " + chunks + " buffers of " + chunkRows + " rows")
-                        : "chunks=" + chunks + "x" + chunkRows + " rows");
+                        : "chunks=" + chunks + "x" + chunkRows + " rows", source);
     }
 }

@@ -36,7 +36,9 @@ import org.jocl.cl_platform_id;
  * <p>The launch plan comes from the device; a {@link PlanOverride} passed to
  * {@link #create(DeviceInfo, Precision, long, PlanOverride)} or {@link #open(GmmSettings, Dataset, boolean,
  * PlanOverride)} changes it (work-group size, accumulator tasks per work-item, tile rows, scratch rows, pinned
- * staging). Nothing is read from system properties.
+ * staging), as does the setting {@link GmmSettings#openClPlan()}. A backend opened from settings also reads the
+ * tuning cache ({@link TuningCache}, written by {@code emgmm tune}) for what the override leaves unset. Nothing is
+ * read from system properties.
  */
 public final class OpenClBackend implements Backend {
     /**
@@ -56,6 +58,8 @@ public final class OpenClBackend implements Backend {
     private final long maxDeviceMemory;
     private final long maxAllocation;
     private final PlanOverride override;
+    /** Tuned plans of this device from the tuning cache (none unless opened from settings that read it). */
+    private TunedPlans tuned = TunedPlans.NONE;
     /** A pass prepared by {@link #open} for the fit to come, until {@link #prepare} hands it out. */
     private Pass preloaded;
     private Dataset preloadedData;
@@ -144,7 +148,7 @@ public final class OpenClBackend implements Backend {
      *     or launch)
      */
     public static OpenClBackend open(GmmSettings s, Dataset data, boolean autoMode) {
-        return open(s, data, autoMode, PlanOverride.none());
+        return open(s, data, autoMode, PlanOverride.of(s.openClPlan()));
     }
 
     /**
@@ -180,6 +184,7 @@ public final class OpenClBackend implements Backend {
             }
         }
         OpenClBackend b = create(chosen, s.precision(), s.maxDeviceMemory(), 0, override);
+        b.tuned = TunedPlans.of(s, chosen.get(0));
         if (data != null) {
             try {
                 b.preload(data, s.k(), s.covarianceType());
@@ -474,8 +479,7 @@ public final class OpenClBackend implements Backend {
         if (ctxs.size() > 1) {
             return MultiDevicePass.open(ctxs, precision, data, k, type, maxDeviceMemory, maxAllocation, override);
         }
-        KernelPlan plan = KernelPlan.of(ctx.device, precision, data.rows(), data.dims(), k, type, data.hasWeights(),
-                maxDeviceMemory, maxAllocation, override);
+        KernelPlan plan = plan(data.rows(), data.dims(), k, type, data.hasWeights());
         return new OpenClPass(ctx, plan, data);
     }
 
@@ -506,8 +510,7 @@ public final class OpenClBackend implements Backend {
      */
     public String describePlan(long n, int d, int k, CovarianceType type, boolean weighted) {
         if (ctxs.size() == 1) {
-            return KernelPlan.of(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory, maxAllocation,
-                    override).toString();
+            return plan(n, d, k, type, weighted).toString();
         }
         int[] w = new int[ctxs.size()];
         for (int i = 0; i < w.length; i++) {
@@ -523,6 +526,11 @@ public final class OpenClBackend implements Backend {
                             maxDeviceMemory, maxAllocation, override));
         }
         return sb.toString();
+    }
+
+    /** @return the plan of a pass: the explicit override, then the tuning cache, then the device class's defaults */
+    KernelPlan plan(long n, int d, int k, CovarianceType type, boolean weighted) {
+        return tuned.plan(ctx.device, precision, n, d, k, type, weighted, maxDeviceMemory, maxAllocation, override);
     }
 
     /** Releases a prepared pass nobody took; the context is shared and cached per device, so it stays. */

@@ -1,11 +1,12 @@
 package org.emgmm.backend.opencl;
 
 /**
- * Explicit overrides of the launch plan the OpenCL backend derives from the device: for tests that run GPU-shaped
- * plans on a CPU OpenCL device, for benchmarks and for experiments. Immutable; each {@code with} method returns a
- * copy. Zero (or null for the staging choice) means "the device's default". Passed in code
- * ({@link OpenClBackend#create(DeviceInfo, org.emgmm.Precision, long, PlanOverride)}); nothing is read from system
- * properties.
+ * Overrides of the launch plan the OpenCL backend derives from the device: explicit ones (tests that run GPU-shaped
+ * plans on a CPU OpenCL device, benchmarks, {@link org.emgmm.GmmSettings#openClPlan()}) and tuned ones (read from the
+ * {@link TuningCache}). Immutable; each {@code with} method returns a copy. Zero (or null for the staging choice)
+ * means "the device's default". Passed in code
+ * ({@link OpenClBackend#create(DeviceInfo, org.emgmm.Precision, long, PlanOverride)}) or as a setting; nothing is
+ * read from system properties.
  */
 public final class PlanOverride {
     private static final PlanOverride NONE = new PlanOverride(0, 0, 0, 0, null);
@@ -16,12 +17,53 @@ public final class PlanOverride {
     private final long scratchRows;
     private final Boolean pinned;
 
+    /** Tuned values: the tile is an upper bound, lowered to what local memory holds for the shape at hand. */
+    private final boolean tuned;
+
     private PlanOverride(int workGroupSize, int tasksPerItem, int tileRows, long scratchRows, Boolean pinned) {
+        this(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, false);
+    }
+
+    private PlanOverride(int workGroupSize, int tasksPerItem, int tileRows, long scratchRows, Boolean pinned,
+                         boolean tuned) {
         this.workGroupSize = workGroupSize;
         this.tasksPerItem = tasksPerItem;
         this.tileRows = tileRows;
         this.scratchRows = scratchRows;
         this.pinned = pinned;
+        this.tuned = tuned;
+    }
+
+    /**
+     * @param p the launch-plan setting of a fit
+     * @return the same choices as an override
+     */
+    public static PlanOverride of(org.emgmm.OpenClPlan p) {
+        return new PlanOverride(p.workGroupSize(), p.tasksPerItem(), p.tileRows(), p.scratchRows(),
+                p.pinnedStaging());
+    }
+
+    /** @return this override marked as tuned: its tile is lowered to what local memory holds for each shape */
+    PlanOverride asTuned() {
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, true);
+    }
+
+    /**
+     * @param fallback values for what this override leaves unset
+     * @return this override, with each unset value taken from {@code fallback}
+     */
+    PlanOverride orElse(PlanOverride fallback) {
+        boolean fromFallback = tileRows == 0 && fallback.tileRows > 0;
+        return new PlanOverride(workGroupSize > 0 ? workGroupSize : fallback.workGroupSize,
+                tasksPerItem > 0 ? tasksPerItem : fallback.tasksPerItem,
+                tileRows > 0 ? tileRows : fallback.tileRows,
+                scratchRows > 0 ? scratchRows : fallback.scratchRows,
+                pinned != null ? pinned : fallback.pinned, fromFallback ? fallback.tuned : tuned);
+    }
+
+    /** @return whether nothing is overridden */
+    public boolean isNone() {
+        return workGroupSize == 0 && tasksPerItem == 0 && tileRows == 0 && scratchRows == 0 && pinned == null;
     }
 
     /** @return no overrides: the plan comes from the device */
@@ -97,6 +139,11 @@ public final class PlanOverride {
         return pinned == null || pinned;
     }
 
+    /** @return whether the tile is a tuned upper bound rather than an explicit choice */
+    boolean tuned() {
+        return tuned;
+    }
+
     private static void require(boolean ok, String what, long v) {
         if (!ok) {
             throw new IllegalArgumentException("invalid " + what + ": " + v);
@@ -104,8 +151,23 @@ public final class PlanOverride {
     }
 
     @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof PlanOverride)) {
+            return false;
+        }
+        PlanOverride p = (PlanOverride) o;
+        return workGroupSize == p.workGroupSize && tasksPerItem == p.tasksPerItem && tileRows == p.tileRows
+                && scratchRows == p.scratchRows && java.util.Objects.equals(pinned, p.pinned) && tuned == p.tuned;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, tuned);
+    }
+
+    @Override
     public String toString() {
         return "PlanOverride[wgs=" + workGroupSize + " apt=" + tasksPerItem + " tile=" + tileRows + " scratch="
-                + scratchRows + " pinned=" + pinned() + "]";
+                + scratchRows + " pinned=" + pinned() + (tuned ? " tuned" : "") + "]";
     }
 }
