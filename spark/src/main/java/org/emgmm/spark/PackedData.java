@@ -20,16 +20,26 @@ import org.emgmm.em.Initializer;
  * global row. Packing checks every value; the first bad one is reported before any iteration.
  */
 final class PackedData implements AutoCloseable {
+    /** One packed partition per partition of the input. */
     final JavaRDD<PackedPartition> rdd;
+    /**
+     * The packed partitions grouped into at most as many Spark partitions as the cluster has task slots (a
+     * {@code coalesce} without shuffle, which groups partitions cached on the same executor): what an iteration's
+     * job runs over, one task per slot, each task passing over its packed partitions one after the other. Spark's
+     * cost per task (launch, closure, result) is then paid once per slot rather than once per input partition.
+     */
+    final JavaRDD<PackedPartition> tasks;
     final long rows;
     final int dims;
     final double weightSum;
     final boolean weighted;
     private final long[] offsets;
 
-    private PackedData(JavaRDD<PackedPartition> rdd, long rows, int dims, double weightSum, boolean weighted,
-                       long[] offsets) {
+    private PackedData(JavaRDD<PackedPartition> rdd, int maxTasks, long rows, int dims, double weightSum,
+                       boolean weighted, long[] offsets) {
         this.rdd = rdd;
+        int slots = maxTasks > 0 ? maxTasks : taskSlots(rdd.context());
+        this.tasks = offsets.length > slots ? rdd.coalesce(slots, false) : rdd;
         this.rows = rows;
         this.dims = dims;
         this.weightSum = weightSum;
@@ -44,10 +54,11 @@ final class PackedData implements AutoCloseable {
      * @param featuresCol features column
      * @param weightCol weight column or null
      * @param asFloat store features as float (precision float)
+     * @param maxTasks tasks per pass at most, or 0 for the cluster's task slots ({@link #taskSlots})
      * @return the packed, cached data
      * @throws IllegalArgumentException naming column, partition and row of the first bad value, or for empty data
      */
-    static PackedData pack(Dataset<?> df, String featuresCol, String weightCol, boolean asFloat) {
+    static PackedData pack(Dataset<?> df, String featuresCol, String weightCol, boolean asFloat, int maxTasks) {
         Column[] cols = weightCol == null ? new Column[] {functions.col(featuresCol)}
                 : new Column[] {functions.col(featuresCol), functions.col(weightCol).cast("double")};
         JavaRDD<Row> rows = df.select(cols).toJavaRDD();
@@ -71,15 +82,15 @@ final class PackedData implements AutoCloseable {
         }
         sums.sort(Comparator.comparingInt(s -> s.index));
         try {
-            return summarise(packed, sums, featuresCol, weightCol);
+            return summarise(packed, maxTasks, sums, featuresCol, weightCol);
         } catch (RuntimeException e) {
             packed.unpersist(false);
             throw e;
         }
     }
 
-    private static PackedData summarise(JavaRDD<PackedPartition> packed, List<PackedPartition.Summary> sums,
-                                        String featuresCol, String weightCol) {
+    private static PackedData summarise(JavaRDD<PackedPartition> packed, int maxTasks,
+                                        List<PackedPartition.Summary> sums, String featuresCol, String weightCol) {
         long n = 0;
         int d = -1;
         int dFrom = -1;
@@ -109,7 +120,19 @@ final class PackedData implements AutoCloseable {
         if (weightCol != null && !(wsum > 0)) {
             throw new IllegalArgumentException("sample weights in column '" + weightCol + "' are all zero");
         }
-        return new PackedData(packed, n, d, wsum, weightCol != null, offsets);
+        return new PackedData(packed, maxTasks, n, d, wsum, weightCol != null, offsets);
+    }
+
+    /**
+     * Tasks that can run at once: Spark's default parallelism (the executors' cores in total, or
+     * {@code spark.default.parallelism} when set) divided by {@code spark.task.cpus}.
+     *
+     * @param sc the context
+     * @return at least 1
+     */
+    static int taskSlots(org.apache.spark.SparkContext sc) {
+        int cpus = Math.max(1, sc.conf().getInt("spark.task.cpus", 1));
+        return Math.max(1, sc.defaultParallelism() / cpus);
     }
 
     /** @return the number of Spark partitions */

@@ -190,4 +190,37 @@ class EqualityTest {
                 .setInitialModel(start).setFanIn(3).fit(df).mixtureModel();
         assertSameFit(direct, grouped, PARTITION_TOL, PARTITION_TOL);
     }
+
+    /**
+     * Grouping the packed partitions into fewer tasks (as many as the cluster has task slots, here local[2]'s 2, or
+     * 3) changes nothing: each packed partition's statistics are still added in partition order, so the bits equal
+     * one task per partition.
+     */
+    @ParameterizedTest(name = "{0}, weighted {1}")
+    @MethodSource("cases")
+    void tasksGroupingPartitionsGiveTheSameBits(CovarianceType type, boolean weighted) {
+        ArrayDataset data = data();
+        double[] x = data.doubleArray();
+        double[] w = weighted ? weights() : null;
+        MixtureModel start = start(type, x);
+        Dataset<Row> df = TestData.frame(x, D, w, 8);
+        MixtureModel perPartition = null;
+        for (int tasks : new int[] {8, 0, 3}) {
+            GaussianMixture gm = new GaussianMixture().setTol(1e-8).setMaxIter(300).setBackend("cpu")
+                    .setInitialModel(start).setMaxTasks(tasks);
+            if (weighted) {
+                gm.setWeightCol("w");
+            }
+            MixtureModel m = gm.fit(df).mixtureModel();
+            if (perPartition == null) {
+                perPartition = m;
+                continue;
+            }
+            assertEquals(perPartition.nIter(), m.nIter(), tasks + " tasks: iterations");
+            assertArrayEquals(perPartition.lowerBoundHistory(), m.lowerBoundHistory(), tasks + " tasks: history");
+            assertArrayEquals(perPartition.meansFlat(), m.meansFlat(), tasks + " tasks: means");
+            assertArrayEquals(perPartition.covariancesFlat(), m.covariancesFlat(), tasks + " tasks: covariances");
+            assertArrayEquals(perPartition.weights(), m.weights(), tasks + " tasks: weights");
+        }
+    }
 }
