@@ -20,6 +20,7 @@ import org.emgmm.em.Initializer;
  * global row. Packing checks every value; the first bad one is reported before any iteration.
  */
 final class PackedData implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackedData.class);
     /** One packed partition per partition of the input. */
     final JavaRDD<PackedPartition> rdd;
     /**
@@ -65,14 +66,7 @@ final class PackedData implements AutoCloseable {
         JavaRDD<PackedPartition> packed = rows.mapPartitionsWithIndex((index, it) ->
                 List.of(PackedPartition.pack(index, it, featuresCol, weightCol, asFloat)).iterator(), true);
         packed.persist(StorageLevel.MEMORY_AND_DISK());
-        // Cut the lineage (the query plan that made the rows), which every iteration's tasks would otherwise carry:
-        // to the checkpoint directory when one is set (fault tolerant), else in the executors' cache only (an
-        // executor lost during the fit then fails the fit).
-        if (packed.context().getCheckpointDir().isDefined()) {
-            packed.checkpoint();
-        } else {
-            packed.rdd().localCheckpoint();
-        }
+        cutLineage(packed);
         List<PackedPartition.Summary> sums;
         try {
             sums = new ArrayList<>(packed.map(PackedPartition.Summary::new).collect());
@@ -87,6 +81,35 @@ final class PackedData implements AutoCloseable {
             packed.unpersist(false);
             throw e;
         }
+    }
+
+    /**
+     * Cuts the packed partitions' lineage (the query plan that made the rows), which every iteration's task binary
+     * would otherwise carry, where that keeps the fit fault tolerant: with a checkpoint directory
+     * ({@code SparkContext.setCheckpointDir}) the packed partitions are written there on the first pass (an executor
+     * lost later is recovered from it); in local mode, where no executor can be lost without the driver, they are
+     * checkpointed in the cache only ({@code localCheckpoint}). On a cluster without a checkpoint directory the
+     * lineage is kept (an executor lost during the fit has its partitions recomputed from the input, and the fit
+     * goes on), with a warning that says how to cut it.
+     *
+     * @param packed the persisted packed partitions
+     * @return how, in words: "checkpoint", "local checkpoint" or "lineage kept"
+     */
+    static String cutLineage(JavaRDD<PackedPartition> packed) {
+        org.apache.spark.SparkContext sc = packed.context();
+        if (sc.getCheckpointDir().isDefined()) {
+            packed.checkpoint();
+            return "checkpoint";
+        }
+        if (sc.isLocal()) {
+            packed.rdd().localCheckpoint();
+            return "local checkpoint";
+        }
+        LOG.warn("emgmm-spark: no checkpoint directory is set, so every EM iteration's tasks carry the input's whole "
+                + "lineage (an executor lost during the fit has its partitions recomputed from the input). Set one "
+                + "with SparkContext.setCheckpointDir(\"hdfs:///...\") to cut the lineage after the first pass and "
+                + "recover from the checkpoint.");
+        return "lineage kept";
     }
 
     private static PackedData summarise(JavaRDD<PackedPartition> packed, int maxTasks,

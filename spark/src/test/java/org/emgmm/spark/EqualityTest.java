@@ -223,4 +223,33 @@ class EqualityTest {
             assertArrayEquals(perPartition.weights(), m.weights(), tasks + " tasks: weights");
         }
     }
+
+    /**
+     * With a checkpoint directory the packed partitions are written there (the fault-tolerant cut of the lineage)
+     * and the fit has the same bits as with the local checkpoint.
+     */
+    @org.junit.jupiter.api.Test
+    void checkpointDirectoryKeepsTheBits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        ArrayDataset data = data();
+        double[] x = data.doubleArray();
+        MixtureModel start = start(CovarianceType.FULL, x);
+        Dataset<Row> df = TestData.frame(x, D, null, 3);
+        MixtureModel local = spark(CovarianceType.FULL, df, false, start);
+        org.apache.spark.SparkContext sc = TestData.spark().sparkContext();
+        sc.setCheckpointDir(dir.toString());
+        MixtureModel checkpointed;
+        try {
+            checkpointed = spark(CovarianceType.FULL, df, false, start);
+        } finally {
+            sc.setCheckpointDir(null);
+        }
+        assertTrue(sc.getCheckpointDir().isEmpty(), "checkpoint directory unset again");
+        try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("part-")),
+                    "partitions written under " + dir);
+        }
+        assertArrayEquals(local.lowerBoundHistory(), checkpointed.lowerBoundHistory(), "history");
+        assertArrayEquals(local.covariancesFlat(), checkpointed.covariancesFlat(), "covariances");
+    }
 }
