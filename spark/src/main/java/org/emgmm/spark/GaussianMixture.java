@@ -43,6 +43,7 @@ public final class GaussianMixture extends Estimator<GaussianMixtureModel>
     private final String uid;
     private final ParamSet paramSet;
     private int fanIn = SparkPass.FAN_IN;
+    private int maxTasks;
 
     /** @param uid unique id (used by persistence) */
     public GaussianMixture(String uid) {
@@ -173,6 +174,12 @@ public final class GaussianMixture extends Estimator<GaussianMixtureModel>
         return this;
     }
 
+    /** Tasks per iteration at most; 0 (the default) for the cluster's task slots (tests vary it). */
+    GaussianMixture setMaxTasks(int v) {
+        this.maxTasks = v;
+        return this;
+    }
+
     @Override
     public GaussianMixtureModel fit(Dataset<?> dataset) {
         return fit(dataset, new FitListener() { });
@@ -191,7 +198,7 @@ public final class GaussianMixture extends Estimator<GaussianMixtureModel>
         MixtureModel start = initialModel(dataset.sparkSession());
         GmmSettings settings = settings(start);
         try (PackedData data = PackedData.pack(dataset, getFeaturesCol(), getWeightCol(),
-                settings.precision() == Precision.FLOAT)) {
+                settings.precision() == Precision.FLOAT, maxTasks)) {
             if (start != null && start.nFeatures() != data.dims) {
                 throw new IllegalArgumentException("the initial model has " + start.nFeatures()
                         + " features but column '" + getFeaturesCol() + "' has " + data.dims);

@@ -177,7 +177,7 @@ public final class GaussianMixtureModel extends Model<GaussianMixtureModel>
         MixtureModel m = mixtureModel();
         Precision precision = Precision.parse(getPrecision());
         try (PackedData data = PackedData.pack(dataset, getFeaturesCol(), getWeightCol(),
-                precision == Precision.FLOAT)) {
+                precision == Precision.FLOAT, 0)) {
             if (data.dims != m.nFeatures()) {
                 throw new IllegalArgumentException("column '" + getFeaturesCol() + "' has " + data.dims
                         + " features but the model has " + m.nFeatures());

@@ -30,6 +30,11 @@ final class Messages {
             this.covariances = g.covariances.clone();
         }
 
+        /** @return the number of doubles held */
+        int size() {
+            return weights.length + means.length + covariances.length;
+        }
+
         /** @return the parameters, built once per deserialised copy */
         synchronized Gaussians gaussians() {
             if (gaussians == null) {

@@ -20,16 +20,27 @@ import org.emgmm.em.Initializer;
  * global row. Packing checks every value; the first bad one is reported before any iteration.
  */
 final class PackedData implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PackedData.class);
+    /** One packed partition per partition of the input. */
     final JavaRDD<PackedPartition> rdd;
+    /**
+     * The packed partitions grouped into at most as many Spark partitions as the cluster has task slots (a
+     * {@code coalesce} without shuffle, which groups partitions cached on the same executor): what an iteration's
+     * job runs over, one task per slot, each task passing over its packed partitions one after the other. Spark's
+     * cost per task (launch, closure, result) is then paid once per slot rather than once per input partition.
+     */
+    final JavaRDD<PackedPartition> tasks;
     final long rows;
     final int dims;
     final double weightSum;
     final boolean weighted;
     private final long[] offsets;
 
-    private PackedData(JavaRDD<PackedPartition> rdd, long rows, int dims, double weightSum, boolean weighted,
-                       long[] offsets) {
+    private PackedData(JavaRDD<PackedPartition> rdd, int maxTasks, long rows, int dims, double weightSum,
+                       boolean weighted, long[] offsets) {
         this.rdd = rdd;
+        int slots = maxTasks > 0 ? maxTasks : taskSlots(rdd.context());
+        this.tasks = offsets.length > slots ? rdd.coalesce(slots, false) : rdd;
         this.rows = rows;
         this.dims = dims;
         this.weightSum = weightSum;
@@ -44,24 +55,18 @@ final class PackedData implements AutoCloseable {
      * @param featuresCol features column
      * @param weightCol weight column or null
      * @param asFloat store features as float (precision float)
+     * @param maxTasks tasks per pass at most, or 0 for the cluster's task slots ({@link #taskSlots})
      * @return the packed, cached data
      * @throws IllegalArgumentException naming column, partition and row of the first bad value, or for empty data
      */
-    static PackedData pack(Dataset<?> df, String featuresCol, String weightCol, boolean asFloat) {
+    static PackedData pack(Dataset<?> df, String featuresCol, String weightCol, boolean asFloat, int maxTasks) {
         Column[] cols = weightCol == null ? new Column[] {functions.col(featuresCol)}
                 : new Column[] {functions.col(featuresCol), functions.col(weightCol).cast("double")};
         JavaRDD<Row> rows = df.select(cols).toJavaRDD();
         JavaRDD<PackedPartition> packed = rows.mapPartitionsWithIndex((index, it) ->
                 List.of(PackedPartition.pack(index, it, featuresCol, weightCol, asFloat)).iterator(), true);
         packed.persist(StorageLevel.MEMORY_AND_DISK());
-        // Cut the lineage (the query plan that made the rows), which every iteration's tasks would otherwise carry:
-        // to the checkpoint directory when one is set (fault tolerant), else in the executors' cache only (an
-        // executor lost during the fit then fails the fit).
-        if (packed.context().getCheckpointDir().isDefined()) {
-            packed.checkpoint();
-        } else {
-            packed.rdd().localCheckpoint();
-        }
+        cutLineage(packed);
         List<PackedPartition.Summary> sums;
         try {
             sums = new ArrayList<>(packed.map(PackedPartition.Summary::new).collect());
@@ -71,15 +76,44 @@ final class PackedData implements AutoCloseable {
         }
         sums.sort(Comparator.comparingInt(s -> s.index));
         try {
-            return summarise(packed, sums, featuresCol, weightCol);
+            return summarise(packed, maxTasks, sums, featuresCol, weightCol);
         } catch (RuntimeException e) {
             packed.unpersist(false);
             throw e;
         }
     }
 
-    private static PackedData summarise(JavaRDD<PackedPartition> packed, List<PackedPartition.Summary> sums,
-                                        String featuresCol, String weightCol) {
+    /**
+     * Cuts the packed partitions' lineage (the query plan that made the rows), which every iteration's task binary
+     * would otherwise carry, where that keeps the fit fault tolerant: with a checkpoint directory
+     * ({@code SparkContext.setCheckpointDir}) the packed partitions are written there on the first pass (an executor
+     * lost later is recovered from it); in local mode, where no executor can be lost without the driver, they are
+     * checkpointed in the cache only ({@code localCheckpoint}). On a cluster without a checkpoint directory the
+     * lineage is kept (an executor lost during the fit has its partitions recomputed from the input, and the fit
+     * goes on), with a warning that says how to cut it.
+     *
+     * @param packed the persisted packed partitions
+     * @return how, in words: "checkpoint", "local checkpoint" or "lineage kept"
+     */
+    static String cutLineage(JavaRDD<PackedPartition> packed) {
+        org.apache.spark.SparkContext sc = packed.context();
+        if (sc.getCheckpointDir().isDefined()) {
+            packed.checkpoint();
+            return "checkpoint";
+        }
+        if (sc.isLocal()) {
+            packed.rdd().localCheckpoint();
+            return "local checkpoint";
+        }
+        LOG.warn("emgmm-spark: no checkpoint directory is set, so every EM iteration's tasks carry the input's whole "
+                + "lineage (an executor lost during the fit has its partitions recomputed from the input). Set one "
+                + "with SparkContext.setCheckpointDir(\"hdfs:///...\") to cut the lineage after the first pass and "
+                + "recover from the checkpoint.");
+        return "lineage kept";
+    }
+
+    private static PackedData summarise(JavaRDD<PackedPartition> packed, int maxTasks,
+                                        List<PackedPartition.Summary> sums, String featuresCol, String weightCol) {
         long n = 0;
         int d = -1;
         int dFrom = -1;
@@ -109,7 +143,19 @@ final class PackedData implements AutoCloseable {
         if (weightCol != null && !(wsum > 0)) {
             throw new IllegalArgumentException("sample weights in column '" + weightCol + "' are all zero");
         }
-        return new PackedData(packed, n, d, wsum, weightCol != null, offsets);
+        return new PackedData(packed, maxTasks, n, d, wsum, weightCol != null, offsets);
+    }
+
+    /**
+     * Tasks that can run at once: Spark's default parallelism (the executors' cores in total, or
+     * {@code spark.default.parallelism} when set) divided by {@code spark.task.cpus}.
+     *
+     * @param sc the context
+     * @return at least 1
+     */
+    static int taskSlots(org.apache.spark.SparkContext sc) {
+        int cpus = Math.max(1, sc.conf().getInt("spark.task.cpus", 1));
+        return Math.max(1, sc.defaultParallelism() / cpus);
     }
 
     /** @return the number of Spark partitions */

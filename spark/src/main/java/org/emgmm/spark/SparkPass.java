@@ -18,15 +18,23 @@ import scala.Tuple2;
 
 /**
  * One EM pass over a cluster, as a core {@link Pass}, so the core's {@link org.emgmm.em.EmLoop} runs unchanged:
- * the parameters are broadcast, every task runs emgmm's backend pass over its cached partition and returns
- * {@link SufficientStatistics}, and the partitions' statistics are added in partition order (directly on the
- * driver up to {@link #FAN_IN} partitions, else first in groups of consecutive partitions on the executors), so
- * the sum does not depend on which task finishes first. Never N×K: a task holds its partition and one set of
- * statistics.
+ * one Spark job per iteration. The parameters travel in the job's closure (which Spark broadcasts once per job with
+ * the task binary) or, above {@link #CLOSURE_LIMIT} bytes, in a broadcast of their own; there are at most as many
+ * tasks as the cluster has task slots ({@link PackedData#tasks}), each running emgmm's backend pass over its cached
+ * packed partitions one after the other and returning one {@link SufficientStatistics} per packed partition; the
+ * packed partitions' statistics are added in partition order (directly on the driver up to {@link #FAN_IN}
+ * partitions, else first in groups of consecutive partitions on the executors), so the sum depends neither on which
+ * task finishes first nor on how partitions are grouped into tasks. Never N×K: a task holds its partitions and one
+ * set of statistics per partition.
  */
 final class SparkPass implements Pass {
     /** Up to this many partial sums are added on the driver; more are first added in groups on the executors. */
     static final int FAN_IN = 64;
+    /**
+     * Parameters up to this many doubles (512 KiB, under Spark's 1000 KiB warning for a task binary; K=16 full up to
+     * D=63) go in the job's closure; larger ones in a broadcast of their own, created and destroyed each iteration.
+     */
+    static final int CLOSURE_LIMIT = 1 << 16;
 
     private final PackedData data;
     private final int k;
@@ -56,8 +64,10 @@ final class SparkPass implements Pass {
 
     @Override
     public SufficientStatistics accumulate(Gaussians params) {
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.rdd.context());
-        Broadcast<Messages.Params> b = jsc.broadcast(new Messages.Params(params));
+        Messages.Params message = new Messages.Params(params);
+        Broadcast<Messages.Params> b = message.size() <= CLOSURE_LIMIT ? null
+                : JavaSparkContext.fromSparkContext(data.rdd.context()).broadcast(message);
+        Messages.Params inClosure = b == null ? message : null;
         try {
             String id = fitId;
             int kk = k;
@@ -65,12 +75,21 @@ final class SparkPass implements Pass {
             CovarianceType t = type;
             BackendKind bk = backend;
             Precision pr = precision;
-            JavaRDD<Messages.Stats> per = data.rdd.map(p -> partition(p, b.value(), id, kk, d, t, bk, pr));
-            Messages.Stats total = sumInOrder(per, fanIn);
+            JavaRDD<Messages.Stats> per = data.tasks.mapPartitions(it -> {
+                Messages.Params ps = inClosure != null ? inClosure : b.value();
+                List<Messages.Stats> out = new ArrayList<>();
+                while (it.hasNext()) {
+                    out.add(partition(it.next(), ps, id, kk, d, t, bk, pr));
+                }
+                return out.iterator();
+            }, true);
+            Messages.Stats total = sumInOrder(per, data.partitions(), fanIn);
             backends.addAll(total.backends);
             return total.toStatistics();
         } finally {
-            b.destroy();
+            if (b != null) {
+                b.destroy();
+            }
         }
     }
 
@@ -92,12 +111,12 @@ final class SparkPass implements Pass {
     /**
      * Adds per-partition statistics in partition order.
      *
-     * @param per one element per partition
+     * @param per one element per packed partition
+     * @param parts number of packed partitions
      * @param fanIn most partial sums added on the driver
      * @return the total
      */
-    static Messages.Stats sumInOrder(JavaRDD<Messages.Stats> per, int fanIn) {
-        int parts = per.getNumPartitions();
+    static Messages.Stats sumInOrder(JavaRDD<Messages.Stats> per, int parts, int fanIn) {
         List<Messages.Stats> partial;
         if (parts <= fanIn) {
             partial = per.collect();
@@ -125,6 +144,6 @@ final class SparkPass implements Pass {
     @Override
     public void close() {
         String id = fitId;
-        data.rdd.foreachPartition(it -> TaskBackends.release(id));
+        data.tasks.foreachPartition(it -> TaskBackends.release(id));
     }
 }

@@ -190,4 +190,66 @@ class EqualityTest {
                 .setInitialModel(start).setFanIn(3).fit(df).mixtureModel();
         assertSameFit(direct, grouped, PARTITION_TOL, PARTITION_TOL);
     }
+
+    /**
+     * Grouping the packed partitions into fewer tasks (as many as the cluster has task slots, here local[2]'s 2, or
+     * 3) changes nothing: each packed partition's statistics are still added in partition order, so the bits equal
+     * one task per partition.
+     */
+    @ParameterizedTest(name = "{0}, weighted {1}")
+    @MethodSource("cases")
+    void tasksGroupingPartitionsGiveTheSameBits(CovarianceType type, boolean weighted) {
+        ArrayDataset data = data();
+        double[] x = data.doubleArray();
+        double[] w = weighted ? weights() : null;
+        MixtureModel start = start(type, x);
+        Dataset<Row> df = TestData.frame(x, D, w, 8);
+        MixtureModel perPartition = null;
+        for (int tasks : new int[] {8, 0, 3}) {
+            GaussianMixture gm = new GaussianMixture().setTol(1e-8).setMaxIter(300).setBackend("cpu")
+                    .setInitialModel(start).setMaxTasks(tasks);
+            if (weighted) {
+                gm.setWeightCol("w");
+            }
+            MixtureModel m = gm.fit(df).mixtureModel();
+            if (perPartition == null) {
+                perPartition = m;
+                continue;
+            }
+            assertEquals(perPartition.nIter(), m.nIter(), tasks + " tasks: iterations");
+            assertArrayEquals(perPartition.lowerBoundHistory(), m.lowerBoundHistory(), tasks + " tasks: history");
+            assertArrayEquals(perPartition.meansFlat(), m.meansFlat(), tasks + " tasks: means");
+            assertArrayEquals(perPartition.covariancesFlat(), m.covariancesFlat(), tasks + " tasks: covariances");
+            assertArrayEquals(perPartition.weights(), m.weights(), tasks + " tasks: weights");
+        }
+    }
+
+    /**
+     * With a checkpoint directory the packed partitions are written there (the fault-tolerant cut of the lineage)
+     * and the fit has the same bits as with the local checkpoint.
+     */
+    @org.junit.jupiter.api.Test
+    void checkpointDirectoryKeepsTheBits(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        ArrayDataset data = data();
+        double[] x = data.doubleArray();
+        MixtureModel start = start(CovarianceType.FULL, x);
+        Dataset<Row> df = TestData.frame(x, D, null, 3);
+        MixtureModel local = spark(CovarianceType.FULL, df, false, start);
+        org.apache.spark.SparkContext sc = TestData.spark().sparkContext();
+        sc.setCheckpointDir(dir.toString());
+        MixtureModel checkpointed;
+        try {
+            checkpointed = spark(CovarianceType.FULL, df, false, start);
+        } finally {
+            sc.setCheckpointDir(null);
+        }
+        assertTrue(sc.getCheckpointDir().isEmpty(), "checkpoint directory unset again");
+        try (Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("part-")),
+                    "partitions written under " + dir);
+        }
+        assertArrayEquals(local.lowerBoundHistory(), checkpointed.lowerBoundHistory(), "history");
+        assertArrayEquals(local.covariancesFlat(), checkpointed.covariancesFlat(), "covariances");
+    }
 }
