@@ -293,7 +293,8 @@ public final class ModelSelection {
      *
      * @param data the samples
      * @param listener progress; its {@link FitListener#stopRequested()} stops the selection after the current
-     *                 iteration, keeping what was fitted so far
+     *                 iteration, keeping what was fitted so far (candidates fitted together: every candidate
+     *                 running at the stop, as it stood, and none of those not started)
      * @return every candidate and the best
      */
     public Result fit(Dataset data, Listener listener) {
@@ -361,7 +362,8 @@ public final class ModelSelection {
     /**
      * Every candidate on its own thread, their E steps shared; the listener hears each candidate's events in
      * candidate order. After a stop, candidates not yet started are skipped and those running stop after their
-     * current iteration (and are kept, as the running candidate of a sequential selection is).
+     * current iteration (and are kept, not converged, as the running candidate of a sequential selection is); the
+     * result is then marked stopped.
      */
     private Result fitTogether(Dataset data, Backend backend, Listener listener, List<Slot> plan) {
         ExecutorService threads = Executors.newFixedThreadPool(plan.size(), r -> {
@@ -377,7 +379,8 @@ public final class ModelSelection {
                         return null;
                     }
                     Recorder rec = new Recorder(listener);
-                    return new Recorded(fitOne(data, group, rec, slot.k, slot.type), rec);
+                    Candidate c = fitOne(data, group, rec, slot.k, slot.type);
+                    return new Recorded(c, rec, listener.stopRequested());
                 }));
             }
             List<Candidate> out = new ArrayList<>();
@@ -390,6 +393,7 @@ public final class ModelSelection {
                 }
                 listener.candidateStarted(index, plan.size(), plan.get(index).k, plan.get(index).type);
                 r.recorder.replay();
+                stopped |= r.stopSeen;
                 out.add(r.candidate);
                 listener.candidateFinished(r.candidate);
             }
@@ -412,8 +416,11 @@ public final class ModelSelection {
         }
     }
 
-    /** A candidate fitted on its own thread, with what its listener heard. */
-    private record Recorded(Candidate candidate, Recorder recorder) {
+    /**
+     * A candidate fitted on its own thread, with what its listener heard, and whether a stop had been requested
+     * by the end of its fit (which may then have ended early).
+     */
+    private record Recorded(Candidate candidate, Recorder recorder, boolean stopSeen) {
     }
 
     /**

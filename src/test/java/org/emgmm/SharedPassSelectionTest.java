@@ -97,15 +97,46 @@ class SharedPassSelectionTest {
     }
 
     @Test
-    void aStopKeepsWhatWasFittedAndSkipsTheRest() {
+    void aStopBeforeTheStartSkipsEveryCandidate() {
         Dataset data = data(false);
         GmmSettings base = GmmSettings.builder().seed(3).build();
         ModelSelection sel = new ModelSelection(base, ModelSelection.range(1, 4), ALL, ModelSelection.Criterion.BIC);
         Recording stopAtOnce = new Recording();
-        stopAtOnce.stop = true;
+        stopAtOnce.stopAfterPolls = 0;
         ModelSelection.Result r = select(sel, data, 2, stopAtOnce);
         assertTrue(r.stopped());
-        assertTrue(r.candidates().size() < sel.size(), "candidates not started are skipped");
+        assertEquals(0, r.candidates().size());
+    }
+
+    @Test
+    void aStopDuringTheFitsKeepsTheBestSoFar() {
+        Dataset data = data(false);
+        GmmSettings base = GmmSettings.builder().seed(3).tol(1e-8).maxIter(500).build();
+        ModelSelection sel = new ModelSelection(base, ModelSelection.range(1, 6), ALL, ModelSelection.Criterion.BIC);
+        ModelSelection.Result full = select(sel.sequential(), data, 2, new Recording());
+        Recording stopLater = new Recording();
+        stopLater.stopAfterPolls = 60; // polls come from every candidate's thread: some iterations in
+        ModelSelection.Result r = select(sel, data, 2, stopLater);
+        assertTrue(r.stopped());
+        ModelSelection.Candidate best = r.best(); // the best so far exists and is a fitted model
+        assertTrue(best.ok());
+        int unfinished = 0;
+        for (ModelSelection.Candidate c : r.candidates()) {
+            ModelSelection.Candidate ref = full.candidates().stream()
+                    .filter(x -> x.k() == c.k() && x.type() == c.type()).findFirst().orElseThrow();
+            assertEquals(ref.ok(), c.ok());
+            if (!c.ok()) {
+                continue;
+            }
+            if (c.model().nIter() == ref.model().nIter()) {
+                // a candidate that finished before the stop is the one of the uninterrupted selection
+                assertArrayEquals(ref.model().meansFlat(), c.model().meansFlat(), 0.0, c.type() + " k=" + c.k());
+            } else {
+                unfinished++;
+                assertTrue(c.model().nIter() < ref.model().nIter(), c.type() + " k=" + c.k());
+            }
+        }
+        assertTrue(unfinished > 0, "the stop came while candidates were iterating");
     }
 
     @Test
@@ -150,7 +181,9 @@ class SharedPassSelectionTest {
     /** Records what a listener hears, as text. */
     private static final class Recording implements ModelSelection.Listener {
         final List<String> lines = new ArrayList<>();
-        boolean stop;
+        /** Answer true from this many stop polls on (from any thread); never when negative. */
+        int stopAfterPolls = -1;
+        private final java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public void candidateStarted(int index, int total, int k, CovarianceType type) {
@@ -179,7 +212,7 @@ class SharedPassSelectionTest {
 
         @Override
         public boolean stopRequested() {
-            return stop;
+            return stopAfterPolls >= 0 && polls.getAndIncrement() >= stopAfterPolls;
         }
     }
 }

@@ -2,6 +2,8 @@ package org.emgmm.em;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.stream.IntStream;
 import org.emgmm.CovarianceType;
 import org.emgmm.InitMethod;
@@ -273,7 +275,7 @@ public final class Initializer {
      */
     void forRowBlocks(long work, RowBlockTask task) {
         int blocks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-        if (blocks <= 1 || work < PARALLEL_WORK) {
+        if (blocks <= 1 || work < PARALLEL_WORK || busy()) {
             for (int b = 0; b < blocks; b++) {
                 task.run(b * ROWS_PER_TASK, Math.min(m, (b + 1) * ROWS_PER_TASK));
             }
@@ -281,6 +283,20 @@ public final class Initializer {
         }
         IntStream.range(0, blocks).parallel()
                 .forEach(b -> task.run(b * ROWS_PER_TASK, Math.min(m, (b + 1) * ROWS_PER_TASK)));
+    }
+
+    /**
+     * Whether the fork-join pool the parallel loops would use has work already (other fits initialising at the same
+     * time, as a model selection's candidates do): then this one runs on its own thread, and the threads that wait
+     * for their parallel tasks do not spin. Only the speed depends on it, never the result.
+     */
+    static boolean busy() {
+        ForkJoinPool pool = ForkJoinTask.getPool();
+        if (pool == null) {
+            pool = ForkJoinPool.commonPool();
+        }
+        int self = ForkJoinTask.inForkJoinPool() ? 1 : 0;
+        return pool.getActiveThreadCount() > self || pool.hasQueuedSubmissions();
     }
 
     /** Work on the rows {@code [lo, hi)} of the sample. */

@@ -93,7 +93,7 @@ final class Lloyd {
             counts[labels[i]] += w[i];
         }
         IntStream features = IntStream.range(0, d);
-        if ((long) m * d >= PARALLEL_SUMS) {
+        if ((long) m * d >= PARALLEL_SUMS && !Initializer.busy()) {
             features = features.parallel();
         }
         features.forEach(a -> {
