@@ -15,6 +15,7 @@ import org.emgmm.backend.Backends;
 import org.emgmm.backend.SharedPassBackend;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.Dataset;
+import org.emgmm.em.Initializer;
 
 /**
  * Chooses the number of components and the covariance type by an information criterion: fits every candidate
@@ -42,6 +43,8 @@ public final class ModelSelection {
     private final List<CovarianceType> types;
     private final Criterion criterion;
     private final boolean shared;
+    /** At most this many candidates are fitted at once. */
+    static final int MAX_TOGETHER = 64;
 
     /** Which information criterion decides (lower is better for both). */
     public enum Criterion {
@@ -366,7 +369,7 @@ public final class ModelSelection {
      * result is then marked stopped.
      */
     private Result fitTogether(Dataset data, Backend backend, Listener listener, List<Slot> plan) {
-        ExecutorService threads = Executors.newFixedThreadPool(plan.size(), r -> {
+        ExecutorService threads = Executors.newFixedThreadPool(together(data, plan.size()), r -> {
             Thread t = new Thread(r, "emgmm-candidate");
             t.setDaemon(true);
             return t;
@@ -401,6 +404,17 @@ public final class ModelSelection {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /**
+     * How many candidates run at once: all of them, up to {@link #MAX_TOGETHER}, and no more than a quarter of the
+     * heap holds in initialisation samples (each candidate's fit keeps one: up to {@link Initializer#MAX_SAMPLE}
+     * rows, row- and feature-major). A candidate waiting for a thread starts when one finishes.
+     */
+    static int together(Dataset data, int candidates) {
+        long sampleBytes = 16L * Math.min(data.rows(), Initializer.MAX_SAMPLE) * data.dims() + 1;
+        long byMemory = Runtime.getRuntime().maxMemory() / 4 / sampleBytes;
+        return (int) Math.max(1, Math.min(Math.min(candidates, MAX_TOGETHER), byMemory));
     }
 
     private static Recorded await(List<Future<Recorded>> runs, int index) {

@@ -97,6 +97,17 @@ class SharedPassSelectionTest {
     }
 
     @Test
+    void moreCandidatesThanRunAtOnceGiveTheSameModels() {
+        Dataset data = data(false);
+        assertEquals(3, ModelSelection.together(data, 3));
+        assertEquals(ModelSelection.MAX_TOGETHER, ModelSelection.together(data, 1000));
+        GmmSettings base = GmmSettings.builder().seed(1).maxIter(30).build();
+        ModelSelection sel = new ModelSelection(base, ModelSelection.range(1, 17), ALL, ModelSelection.Criterion.BIC);
+        assertTrue(sel.size() > ModelSelection.MAX_TOGETHER);
+        assertSameModels(select(sel.sequential(), data, 2, new Recording()), select(sel, data, 2, new Recording()));
+    }
+
+    @Test
     void aStopBeforeTheStartSkipsEveryCandidate() {
         Dataset data = data(false);
         GmmSettings base = GmmSettings.builder().seed(3).build();
