@@ -5,9 +5,17 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
+import org.emgmm.backend.SharedPassBackend;
+import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.Dataset;
+import org.emgmm.em.Initializer;
 
 /**
  * Chooses the number of components and the covariance type by an information criterion: fits every candidate
@@ -22,12 +30,21 @@ import org.emgmm.data.Dataset;
  *
  * One backend is opened for all candidates. A candidate whose K exceeds the number of samples, or whose fit fails
  * with a {@link NotPositiveDefiniteException}, is recorded with its error and skipped.
+ *
+ * <p>On the CPU backend the candidates are fitted together, each on its own thread (initialisation, M steps and
+ * scoring overlap), and all the candidates still iterating share one read of the data per EM iteration
+ * ({@link SharedPassBackend}, {@link Backend#prepareMulti}); a converged candidate drops out. Every candidate's
+ * model is the same bits as when it is fitted alone ({@link #sequential()} fits them one after the other, as
+ * before). The listener hears each candidate's events in candidate order, once the candidate is done.
  */
 public final class ModelSelection {
     private final GmmSettings base;
     private final int[] ks;
     private final List<CovarianceType> types;
     private final Criterion criterion;
+    private final boolean shared;
+    /** At most this many candidates are fitted at once. */
+    static final int MAX_TOGETHER = 64;
 
     /** Which information criterion decides (lower is better for both). */
     public enum Criterion {
@@ -196,6 +213,11 @@ public final class ModelSelection {
      * @throws IllegalArgumentException for an empty or invalid candidate list, or a base with a start
      */
     public ModelSelection(GmmSettings base, int[] ks, List<CovarianceType> types, Criterion criterion) {
+        this(base, ks, types, criterion, true);
+    }
+
+    private ModelSelection(GmmSettings base, int[] ks, List<CovarianceType> types, Criterion criterion,
+                           boolean shared) {
         if (base == null || criterion == null) {
             throw new IllegalArgumentException("base settings and criterion must not be null");
         }
@@ -218,6 +240,15 @@ public final class ModelSelection {
         this.ks = ks.clone();
         this.types = List.copyOf(types);
         this.criterion = criterion;
+        this.shared = shared;
+    }
+
+    /**
+     * @return the same selection, fitting the candidates one after the other on the calling thread, each with its
+     *     own passes (the same models, bit for bit; slower)
+     */
+    public ModelSelection sequential() {
+        return new ModelSelection(base, ks, types, criterion, false);
     }
 
     /**
@@ -265,7 +296,8 @@ public final class ModelSelection {
      *
      * @param data the samples
      * @param listener progress; its {@link FitListener#stopRequested()} stops the selection after the current
-     *                 iteration, keeping what was fitted so far
+     *                 iteration, keeping what was fitted so far (candidates fitted together: every candidate
+     *                 running at the stop, as it stood, and none of those not started)
      * @return every candidate and the best
      */
     public Result fit(Dataset data, Listener listener) {
@@ -290,34 +322,159 @@ public final class ModelSelection {
      * @return every candidate and the best
      */
     public Result fit(Dataset data, Backend backend, Listener listener) {
+        if (data == null || backend == null || listener == null) {
+            throw new IllegalArgumentException("data, backend and listener must not be null");
+        }
+        List<Slot> plan = plan();
+        if (shared && plan.size() > 1 && backend instanceof CpuBackend) {
+            return fitTogether(data, backend, listener, plan);
+        }
         List<Candidate> out = new ArrayList<>();
-        int total = size();
-        int index = 0;
         boolean stopped = false;
-        for (CovarianceType type : types) {
-            int[] sorted = ks.clone();
-            Arrays.sort(sorted);
-            for (int k : sorted) {
-                if (stopped) {
-                    break;
-                }
-                listener.candidateStarted(index, total, k, type);
-                Candidate c = fitOne(data, backend, listener, k, type);
-                out.add(c);
-                listener.candidateFinished(c);
-                index++;
-                if (listener.stopRequested()) {
-                    stopped = index < total;
-                    if (stopped) {
-                        break;
-                    }
-                }
+        for (int index = 0; index < plan.size(); index++) {
+            Slot slot = plan.get(index);
+            listener.candidateStarted(index, plan.size(), slot.k, slot.type);
+            Candidate c = fitOne(data, backend, listener, slot.k, slot.type);
+            out.add(c);
+            listener.candidateFinished(c);
+            if (listener.stopRequested()) {
+                stopped = index + 1 < plan.size();
+                break;
             }
         }
         return new Result(out, criterion, stopped);
     }
 
-    private Candidate fitOne(Dataset data, Backend backend, Listener listener, int k, CovarianceType type) {
+    /** One candidate of the plan. */
+    private record Slot(int k, CovarianceType type) {
+    }
+
+    /** The candidates in fitting order: types in the given order, K ascending within a type. */
+    private List<Slot> plan() {
+        int[] sorted = ks.clone();
+        Arrays.sort(sorted);
+        List<Slot> plan = new ArrayList<>();
+        for (CovarianceType type : types) {
+            for (int k : sorted) {
+                plan.add(new Slot(k, type));
+            }
+        }
+        return plan;
+    }
+
+    /**
+     * Every candidate on its own thread, their E steps shared; the listener hears each candidate's events in
+     * candidate order. After a stop, candidates not yet started are skipped and those running stop after their
+     * current iteration (and are kept, not converged, as the running candidate of a sequential selection is); the
+     * result is then marked stopped.
+     */
+    private Result fitTogether(Dataset data, Backend backend, Listener listener, List<Slot> plan) {
+        ExecutorService threads = Executors.newFixedThreadPool(together(data, plan.size()), r -> {
+            Thread t = new Thread(r, "emgmm-candidate");
+            t.setDaemon(true);
+            return t;
+        });
+        try (SharedPassBackend group = new SharedPassBackend(backend, data)) {
+            List<Future<Recorded>> runs = new ArrayList<>();
+            for (Slot slot : plan) {
+                runs.add(threads.submit(() -> {
+                    if (listener.stopRequested()) {
+                        return null;
+                    }
+                    Recorder rec = new Recorder(listener);
+                    Candidate c = fitOne(data, group, rec, slot.k, slot.type);
+                    return new Recorded(c, rec, listener.stopRequested());
+                }));
+            }
+            List<Candidate> out = new ArrayList<>();
+            boolean stopped = false;
+            for (int index = 0; index < plan.size(); index++) {
+                Recorded r = await(runs, index);
+                if (r == null) {
+                    stopped = true;
+                    continue;
+                }
+                listener.candidateStarted(index, plan.size(), plan.get(index).k, plan.get(index).type);
+                r.recorder.replay();
+                stopped |= r.stopSeen;
+                out.add(r.candidate);
+                listener.candidateFinished(r.candidate);
+            }
+            return new Result(out, criterion, stopped);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * How many candidates run at once: all of them, up to {@link #MAX_TOGETHER}, and no more than a quarter of the
+     * heap holds in initialisation samples (each candidate's fit keeps one: up to {@link Initializer#MAX_SAMPLE}
+     * rows, row- and feature-major). A candidate waiting for a thread starts when one finishes.
+     */
+    static int together(Dataset data, int candidates) {
+        long sampleBytes = 16L * Math.min(data.rows(), Initializer.MAX_SAMPLE) * data.dims() + 1;
+        long byMemory = Runtime.getRuntime().maxMemory() / 4 / sampleBytes;
+        return (int) Math.max(1, Math.min(Math.min(candidates, MAX_TOGETHER), byMemory));
+    }
+
+    private static Recorded await(List<Future<Recorded>> runs, int index) {
+        try {
+            return runs.get(index).get();
+        } catch (InterruptedException e) {
+            runs.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during model selection", e);
+        } catch (ExecutionException e) {
+            runs.forEach(f -> f.cancel(true));
+            throw Backends.unchecked(e.getCause());
+        }
+    }
+
+    /**
+     * A candidate fitted on its own thread, with what its listener heard, and whether a stop had been requested
+     * by the end of its fit (which may then have ended early).
+     */
+    private record Recorded(Candidate candidate, Recorder recorder, boolean stopSeen) {
+    }
+
+    /**
+     * Keeps a candidate's progress events, to be replayed on the selection's listener in candidate order; a stop
+     * request is read from that listener as it happens. Checkpoints are not kept (a selection does not resume).
+     */
+    private static final class Recorder implements FitListener {
+        private final FitListener target;
+        private final List<Consumer<FitListener>> events = new ArrayList<>();
+
+        Recorder(FitListener target) {
+            this.target = target;
+        }
+
+        @Override
+        public void initStarted(int init, int nInit) {
+            events.add(l -> l.initStarted(init, nInit));
+        }
+
+        @Override
+        public void iteration(int init, int iteration, double lowerBound, double change, long nanos) {
+            events.add(l -> l.iteration(init, iteration, lowerBound, change, nanos));
+        }
+
+        @Override
+        public void event(String message) {
+            events.add(l -> l.event(message));
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return target.stopRequested();
+        }
+
+        void replay() {
+            events.forEach(e -> e.accept(target));
+        }
+    }
+
+    private Candidate fitOne(Dataset data, Backend backend, FitListener listener, int k, CovarianceType type) {
         if (k > data.rows()) {
             return new Candidate(k, type, null, Double.NaN, Double.NaN,
                     "k = " + k + " is larger than the number of samples (" + data.rows() + ")");

@@ -51,6 +51,21 @@ public interface Backend extends AutoCloseable {
         }
     }
 
+    /**
+     * Prepares passes that accumulate several models at once over one dataset ({@link MultiPass}), each model's
+     * statistics the same bits as its own {@link #prepare}d pass would give. This default runs one such pass per
+     * model shape, one after the other; a backend that can read the data once for all models overrides it.
+     *
+     * @param data the samples (validated)
+     * @return the multi-model pass, to be closed after use
+     */
+    default MultiPass prepareMulti(Dataset data) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        return new LoopingMultiPass(this, data);
+    }
+
     /** Releases the backend's resources. Never throws a checked exception. */
     @Override
     void close();

@@ -41,6 +41,9 @@ public final class Progress implements ModelSelection.Listener {
     private long iterNanos;
     private int lineLength;
     private final int width = terminalWidth();
+    private ModelSelection.Criterion criterion = ModelSelection.Criterion.BIC;
+    private ModelSelection.Candidate bestSoFar;
+    private int candidatesDone;
 
     /**
      * @param mode how to show progress
@@ -88,6 +91,16 @@ public final class Progress implements ModelSelection.Listener {
         backendShort = paren > 0 ? name.substring(0, paren) : name;
     }
 
+    /** @param c the criterion that chooses among candidates (BIC unless set), for the best-so-far report */
+    public void criterion(ModelSelection.Criterion c) {
+        criterion = c;
+    }
+
+    /** @return the finished candidate with the lowest criterion so far, or null */
+    public ModelSelection.Candidate bestSoFar() {
+        return bestSoFar;
+    }
+
     /** @return events reported during the fits, in order */
     public List<String> events() {
         return events;
@@ -107,12 +120,20 @@ public final class Progress implements ModelSelection.Listener {
     @Override
     public void candidateFinished(ModelSelection.Candidate c) {
         finishInit();
+        candidatesDone++;
+        if (c.ok() && (bestSoFar == null || c.value(criterion) < bestSoFar.value(criterion))) {
+            bestSoFar = c;
+        }
+        String best = bestSoFar == null ? "" : String.format(Locale.ROOT, "best so far k=%d %s, %s %.2f",
+                bestSoFar.k(), bestSoFar.type().jsonName(), criterion, bestSoFar.value(criterion));
         if (mode == Mode.PLAIN) {
             String what = c.ok() ? String.format(Locale.ROOT, "BIC %.2f, AIC %.2f, %d iterations%s", c.bic(),
                     c.aic(), c.model().nIter(), c.model().converged() ? "" : ", not converged")
                     : "failed: " + c.error();
-            line(String.format(Locale.ROOT, "candidate %d/%d (k=%d %s): %s", candidateIndex + 1, candidates,
-                    c.k(), c.type().jsonName(), what));
+            line(String.format(Locale.ROOT, "candidate %d/%d (k=%d %s): %s%s", candidateIndex + 1, candidates,
+                    c.k(), c.type().jsonName(), what, best.isEmpty() ? "" : "; " + best));
+        } else if (mode == Mode.TERMINAL) {
+            live(String.format(Locale.ROOT, "%s candidates  %s", bar(candidatesDone, candidates), best));
         }
     }
 
@@ -155,16 +176,7 @@ public final class Progress implements ModelSelection.Listener {
                     candidates > 1 ? candidate + "  " : "", init + 1, nInit, iteration, lowerBound,
                     Double.isNaN(change) ? "-" : String.format(Locale.ROOT, "%.1e", change), msPerIter,
                     backendShort);
-            if (all.length() > width) {
-                all = all.substring(0, width);
-            }
-            StringBuilder sb = new StringBuilder("\r").append(all);
-            for (int i = all.length(); i < lineLength; i++) {
-                sb.append(' ');
-            }
-            lineLength = all.length();
-            err.print(sb);
-            err.flush();
+            live(all);
         } else if (mode == Mode.PLAIN) {
             long now = System.nanoTime();
             if (iteration == 1 || now - lastPlain >= 1_000_000_000L) {
@@ -172,6 +184,18 @@ public final class Progress implements ModelSelection.Listener {
                 line(text);
             }
         }
+    }
+
+    /** Redraws the live line (cut to the terminal's width). */
+    private void live(String text) {
+        String all = text.length() > width ? text.substring(0, width) : text;
+        StringBuilder sb = new StringBuilder("\r").append(all);
+        for (int i = all.length(); i < lineLength; i++) {
+            sb.append(' ');
+        }
+        lineLength = all.length();
+        err.print(sb);
+        err.flush();
     }
 
     private static String bar(int done, int total) {

@@ -143,6 +143,7 @@ final class SelectCommand implements Callable<Integer> {
         boolean stopped;
         try (StopSignal stop = StopSignal.install()) {
             Progress progress = new Progress(Progress.detect(fitOptions.quiet), err, stop, base.nInit(), sel.size());
+            progress.criterion(crit);
             long t0 = System.nanoTime();
             Backends.Choice choice = Backends.open(base, in.data());
             try (Backend backend = choice.backend()) {

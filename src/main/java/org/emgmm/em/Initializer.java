@@ -2,6 +2,9 @@ package org.emgmm.em;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.stream.IntStream;
 import org.emgmm.CovarianceType;
 import org.emgmm.InitMethod;
 import org.emgmm.data.Dataset;
@@ -11,16 +14,29 @@ import org.emgmm.data.Dataset;
  * else a seeded random subset), as scikit-learn's {@code _initialize_parameters}: responsibilities from the
  * chosen method, then one M step (with regCovar) turns them into weights, means and covariances. User-given
  * parts of a start replace the estimated ones.
+ *
+ * <p>Speed: the sample is also held feature-major, and the O(m·K·D) work of k-means (the nearest-centre search of
+ * Lloyd's iterations, the k-means++ distance updates) runs over blocks of {@value #ROWS_PER_TASK} rows in parallel
+ * (the common fork-join pool, or the pool of the calling fork-join task), in loops over contiguous rows that the
+ * JIT vectorises; Lloyd's iterations skip the rows whose label provably stays ({@link Lloyd}). Every row's distance is summed over the features in the same order as a plain loop would, each
+ * row's result depends only on that row, and the sums across rows run in row order on one thread, so the result
+ * is the same bits at any thread count, and the same as the plain single-threaded loops.
  */
 public final class Initializer {
     /** Rows used for initialisation at most. */
     public static final int MAX_SAMPLE = 50_000;
     private static final int LLOYD_MAX_ITER = 100;
+    /** Rows per parallel task of the distance loops (their scratch, two arrays of this length, stays in L1). */
+    static final int ROWS_PER_TASK = 1024;
+    /** Below this many distance terms (m·K·D) the distance loops run on the calling thread alone. */
+    private static final long PARALLEL_WORK = 1L << 16;
 
     private final int d;
     private final int m;
     private final double[] x;
     private final double[] w;
+    /** The sample feature-major: feature a of row i at {@code xt[a * m + i]}. */
+    private final double[] xt;
 
     /**
      * Draws the initialisation sample (seeded, so the same seed gives the same sample).
@@ -38,14 +54,102 @@ public final class Initializer {
             data.read(0, m, x, 0);
             data.readWeights(0, m, w, 0);
         } else {
-            // Sorted distinct random rows, read one at a time.
-            SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
-            long[] rows = rnd.longs(0, n).distinct().limit(m).sorted().toArray();
+            long[] rows = sampleRows(n, m, seed);
             for (int i = 0; i < m; i++) {
                 data.read(rows[i], 1, x, i * d);
                 data.readWeights(rows[i], 1, w, i);
             }
         }
+        this.xt = new double[m * d];
+        for (int i = 0; i < m; i++) {
+            for (int a = 0; a < d; a++) {
+                xt[a * m + i] = x[i * d + a];
+            }
+        }
+    }
+
+    /**
+     * The rows of the sample: the first {@code m} distinct values of the seeded stream of uniform rows in
+     * {@code [0, n)}, sorted (as {@code rnd.longs(0, n).distinct().limit(m).sorted()}, without boxing).
+     *
+     * @param n rows of the data
+     * @param m rows wanted, less than n
+     * @param seed random seed
+     * @return the sorted row indices
+     */
+    static long[] sampleRows(long n, int m, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        long[] rows = new long[m];
+        LongSet seen = new LongSet(m);
+        int got = 0;
+        while (got < m) {
+            long r = rnd.nextLong(0, n);
+            if (seen.add(r)) {
+                rows[got++] = r;
+            }
+        }
+        Arrays.sort(rows);
+        return rows;
+    }
+
+    /** An open-addressing set of non-negative longs, sized for a known count. */
+    private static final class LongSet {
+        private final long[] slots;
+        private final int mask;
+
+        LongSet(int expected) {
+            int cap = Integer.highestOneBit(Math.max(4, expected) * 2) * 2;
+            slots = new long[cap];
+            Arrays.fill(slots, -1);
+            mask = cap - 1;
+        }
+
+        boolean add(long v) {
+            int h = (int) ((v * 0x9E3779B97F4A7C15L) >>> 32) & mask;
+            while (slots[h] != -1) {
+                if (slots[h] == v) {
+                    return false;
+                }
+                h = (h + 1) & mask;
+            }
+            slots[h] = v;
+            return true;
+        }
+    }
+
+    /** @return the number of features */
+    int dims() {
+        return d;
+    }
+
+    /** @return the sample, row-major (not a copy) */
+    double[] rowMajor() {
+        return x;
+    }
+
+    /** @return the sample, feature-major: feature a of row i at {@code [a * m + i]} (not a copy) */
+    double[] featureMajor() {
+        return xt;
+    }
+
+    /** @return the sample weights (not a copy) */
+    double[] weights() {
+        return w;
+    }
+
+    /**
+     * @param i a sample row
+     * @param c centres, K×D
+     * @param j a centre
+     * @return the squared distance from row i to centre j, summed over the features in order
+     */
+    double dist2(int i, double[] c, int j) {
+        double s = 0;
+        for (int a = 0; a < d; a++) {
+            double t = x[i * d + a] - c[j * d + a];
+            s += t * t;
+        }
+        return s;
     }
 
     /** @return the number of sample rows held */
@@ -165,28 +269,90 @@ public final class Initializer {
         return c;
     }
 
-    private double dist2(double[] c, int j, int i) {
-        double s = 0;
-        for (int a = 0; a < d; a++) {
-            double t = x[i * d + a] - c[j * d + a];
-            s += t * t;
+    /**
+     * Runs {@code task} over the sample's rows in blocks of {@link #ROWS_PER_TASK}, in parallel when the work is
+     * worth it. Each block writes only its own rows' entries, so the order the blocks run in does not matter.
+     */
+    void forRowBlocks(long work, RowBlockTask task) {
+        int blocks = (m + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        if (blocks <= 1 || work < PARALLEL_WORK || busy()) {
+            for (int b = 0; b < blocks; b++) {
+                task.run(b * ROWS_PER_TASK, Math.min(m, (b + 1) * ROWS_PER_TASK));
+            }
+            return;
         }
-        return s;
+        IntStream.range(0, blocks).parallel()
+                .forEach(b -> task.run(b * ROWS_PER_TASK, Math.min(m, (b + 1) * ROWS_PER_TASK)));
     }
 
-    private int[] nearest(double[] c, int k) {
-        int[] labels = new int[m];
-        for (int i = 0; i < m; i++) {
-            double best = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                double t = dist2(c, j, i);
-                if (t < best) {
-                    best = t;
-                    labels[i] = j;
-                }
+    /**
+     * Whether the fork-join pool the parallel loops would use has work already (other fits initialising at the same
+     * time, as a model selection's candidates do): then this one runs on its own thread, and the threads that wait
+     * for their parallel tasks do not spin. Only the speed depends on it, never the result.
+     */
+    static boolean busy() {
+        ForkJoinPool pool = ForkJoinTask.getPool();
+        if (pool == null) {
+            pool = ForkJoinPool.commonPool();
+        }
+        int self = ForkJoinTask.inForkJoinPool() ? 1 : 0;
+        return pool.getActiveThreadCount() > self || pool.hasQueuedSubmissions();
+    }
+
+    /** Work on the rows {@code [lo, hi)} of the sample. */
+    @FunctionalInterface
+    interface RowBlockTask {
+        void run(int lo, int hi);
+    }
+
+    /**
+     * Squared Euclidean distances from rows {@code [lo, hi)} to centre j, summed over the features in order (the
+     * same bits as a per-row loop over a), into {@code out[0, hi - lo)}.
+     */
+    void distances(double[] c, int j, int lo, int hi, double[] out) {
+        int len = hi - lo;
+        Arrays.fill(out, 0, len, 0.0);
+        for (int a = 0; a < d; a++) {
+            double ca = c[j * d + a];
+            int o = a * m + lo;
+            for (int i = 0; i < len; i++) {
+                double t = xt[o + i] - ca;
+                out[i] += t * t;
             }
         }
+    }
+
+    /** The nearest centre of every sample row (the first on ties; 0 when every distance is NaN). */
+    private int[] nearest(double[] c, int k) {
+        int[] labels = new int[m];
+        forRowBlocks((long) m * k * d, (lo, hi) -> {
+            int len = hi - lo;
+            double[] best = new double[len];
+            double[] dist = new double[len];
+            Arrays.fill(best, Double.POSITIVE_INFINITY);
+            for (int j = 0; j < k; j++) {
+                distances(c, j, lo, hi, dist);
+                for (int i = 0; i < len; i++) {
+                    if (dist[i] < best[i]) {
+                        best[i] = dist[i];
+                        labels[lo + i] = j;
+                    }
+                }
+            }
+        });
         return labels;
+    }
+
+    /** {@code dmin[i] = min(dmin[i], ‖x_i − c_j‖²)}, or {@code = ‖x_i − c_j‖²} when {@code first}. */
+    private void updateMinDistances(double[] c, int j, double[] dmin, boolean first) {
+        forRowBlocks((long) m * d, (lo, hi) -> {
+            int len = hi - lo;
+            double[] dist = new double[len];
+            distances(c, j, lo, hi, dist);
+            for (int i = 0; i < len; i++) {
+                dmin[lo + i] = first ? dist[i] : Math.min(dmin[lo + i], dist[i]);
+            }
+        });
     }
 
     /** k-means++ seeding (Arthur and Vassilvitskii, 2007), weighted by sample weight, then Lloyd's iterations. */
@@ -195,9 +361,7 @@ public final class Initializer {
         double[] dmin = new double[m];
         int first = pickWeighted(w, rnd);
         System.arraycopy(x, first * d, c, 0, d);
-        for (int i = 0; i < m; i++) {
-            dmin[i] = dist2(c, 0, i);
-        }
+        updateMinDistances(c, 0, dmin, true);
         double[] p = new double[m];
         for (int j = 1; j < k; j++) {
             for (int i = 0; i < m; i++) {
@@ -205,36 +369,9 @@ public final class Initializer {
             }
             int pick = pickWeighted(p, rnd);
             System.arraycopy(x, pick * d, c, j * d, d);
-            for (int i = 0; i < m; i++) {
-                dmin[i] = Math.min(dmin[i], dist2(c, j, i));
-            }
+            updateMinDistances(c, j, dmin, false);
         }
-        int[] labels = nearest(c, k);
-        double[] sums = new double[k * d];
-        double[] counts = new double[k];
-        for (int it = 0; it < LLOYD_MAX_ITER; it++) {
-            Arrays.fill(sums, 0);
-            Arrays.fill(counts, 0);
-            for (int i = 0; i < m; i++) {
-                int j = labels[i];
-                counts[j] += w[i];
-                for (int a = 0; a < d; a++) {
-                    sums[j * d + a] += w[i] * x[i * d + a];
-                }
-            }
-            for (int j = 0; j < k; j++) {
-                if (counts[j] > 0) {
-                    for (int a = 0; a < d; a++) {
-                        c[j * d + a] = sums[j * d + a] / counts[j];
-                    }
-                }
-            }
-            int[] next = nearest(c, k);
-            if (Arrays.equals(next, labels)) {
-                break;
-            }
-            labels = next;
-        }
+        new Lloyd(this, k).run(c, LLOYD_MAX_ITER);
         return c;
     }
 

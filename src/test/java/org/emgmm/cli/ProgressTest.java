@@ -83,6 +83,23 @@ class ProgressTest {
     }
 
     @Test
+    void selectionLinesReportTheBestSoFar() throws Exception {
+        StringWriter w = new StringWriter();
+        Progress p = new Progress(Progress.Mode.PLAIN, new PrintWriter(w), StopSignal.manual(), 1, 3);
+        ModelSelection.Result r = new ModelSelection(GmmSettings.builder().backend(BackendKind.CPU).build(),
+                new int[] {1, 2, 3}, java.util.List.of(CovarianceType.DIAG), ModelSelection.Criterion.BIC)
+                .fit(InputArgs.faithful(), p);
+        String s = w.toString();
+        ModelSelection.Candidate k1 = r.candidates().get(0);
+        assertTrue(s.contains(String.format(java.util.Locale.ROOT, "best so far k=1 diag, BIC %.2f", k1.bic())), s);
+        ModelSelection.Candidate best = r.best();
+        assertTrue(s.contains(String.format(java.util.Locale.ROOT, "candidate 3/3 (k=3 diag): BIC %.2f, AIC %.2f, "
+                + "%d iterations; best so far k=%d diag, BIC %.2f", r.candidates().get(2).bic(),
+                r.candidates().get(2).aic(), r.candidates().get(2).model().nIter(), best.k(), best.bic())), s);
+        assertEquals(best, p.bestSoFar());
+    }
+
+    @Test
     void stopSignalIsWhatTheFitPolls() {
         StopSignal stop = StopSignal.manual();
         Progress p = new Progress(Progress.Mode.QUIET, new PrintWriter(new StringWriter()), stop, 1, 1);

@@ -13,6 +13,7 @@ import org.emgmm.CovarianceType;
 import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
+import org.emgmm.backend.MultiPass;
 import org.emgmm.backend.Pass;
 import org.emgmm.backend.Scorer;
 import org.emgmm.data.Dataset;
@@ -145,6 +146,32 @@ public final class CpuBackend implements Backend {
         boolean f = precision == Precision.FLOAT;
         return new CpuScorer(data, k, type, f && vector, pool, threads,
                 () -> vector ? VectorHolder.createScore(data, k, f) : new ScalarScoreKernel(data, k, f));
+    }
+
+    /**
+     * Several models' passes in one read of the data: per chunk of rows (the same chunks as {@link #prepare}'s
+     * pass), every model's kernel runs on each block while the block is in cache; each model's statistics are the
+     * same bits as its own pass gives ({@link CpuMultiPass}).
+     *
+     * @param data the samples
+     * @return the multi-model pass
+     */
+    @Override
+    public MultiPass prepareMulti(Dataset data) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        return new CpuMultiPass(this, data);
+    }
+
+    /** @return the worker pool, or null with one thread (for {@link CpuMultiPass}) */
+    ExecutorService pool() {
+        return pool;
+    }
+
+    /** @return a new kernel of this backend's kind and precision (for {@link CpuMultiPass}) */
+    Kernel kernel(Dataset data, int k) {
+        return newKernel(data, k);
     }
 
     @Override

@@ -1,0 +1,176 @@
+package org.emgmm.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.emgmm.Precision;
+import org.emgmm.backend.Backends;
+import org.emgmm.backend.MultiPass;
+import org.emgmm.data.Dataset;
+import org.emgmm.em.Gaussians;
+import org.emgmm.em.SufficientStatistics;
+
+/**
+ * The CPU backend's {@link MultiPass}: the rows are split into the same chunks as the single-model pass (they
+ * depend only on N), and for each chunk every model's kernel runs {@code begin}, then each block of
+ * {@value Kernel#BLOCK} rows in turn for every model (the block read from memory once, then from cache), then
+ * {@code finish}. A kernel's state is its own, so each model sees the same sequence of operations as in its own
+ * pass, and the chunks' statistics are merged in chunk order as there: the same bits as
+ * {@link CpuBackend#prepare}'s pass, at any thread count and with any other models beside it.
+ */
+final class CpuMultiPass implements MultiPass {
+    private final CpuBackend backend;
+    private final Dataset data;
+    private final boolean single;
+    private final long[] chunkStart;
+    /** The data's mean sample weight (1 without weights), for {@link Params#negligible}, as the single pass. */
+    private final double meanWeight;
+    /** Idle kernels by K (a kernel serves any covariance type of its K). */
+    private final Map<Integer, ConcurrentLinkedQueue<Kernel>> kernels = new ConcurrentHashMap<>();
+
+    CpuMultiPass(CpuBackend backend, Dataset data) {
+        this.backend = backend;
+        this.data = data;
+        this.single = backend.precision() == Precision.FLOAT;
+        long n = data.rows();
+        long blocks = (n + Kernel.BLOCK - 1) / Kernel.BLOCK;
+        int chunks = (int) Math.max(1, Math.min(CpuBackend.MAX_CHUNKS, blocks));
+        chunkStart = new long[chunks + 1];
+        for (int c = 0; c <= chunks; c++) {
+            chunkStart[c] = Math.min(n, (blocks * c / chunks) * Kernel.BLOCK);
+        }
+        meanWeight = data.hasWeights() ? meanWeight(data) : 1.0;
+    }
+
+    /** Σω / N in row order: the same loop, so the same bits, as the single-model pass. */
+    private static double meanWeight(Dataset data) {
+        long n = data.rows();
+        double[] buf = new double[Kernel.BLOCK];
+        double sum = 0;
+        for (long s = 0; s < n; s += Kernel.BLOCK) {
+            int count = (int) Math.min(Kernel.BLOCK, n - s);
+            data.readWeights(s, count, buf, 0);
+            for (int i = 0; i < count; i++) {
+                sum += buf[i];
+            }
+        }
+        return sum / n;
+    }
+
+    @Override
+    public SufficientStatistics[] accumulate(Gaussians[] models) {
+        if (models == null || models.length == 0) {
+            throw new IllegalArgumentException("no models to accumulate");
+        }
+        Params[] p = new Params[models.length];
+        for (int i = 0; i < models.length; i++) {
+            Gaussians g = models[i];
+            if (g.d != data.dims()) {
+                throw new IllegalArgumentException("model " + i + " has d = " + g.d + ", the data " + data.dims());
+            }
+            warmUp(g);
+            p[i] = new Params(g, single, meanWeight);
+        }
+        int chunks = chunkStart.length - 1;
+        ExecutorService pool = backend.pool();
+        if (pool == null || chunks == 1) {
+            SufficientStatistics[] total = chunk(models, p, 0);
+            for (int c = 1; c < chunks; c++) {
+                merge(total, chunk(models, p, c));
+            }
+            return total;
+        }
+        List<Future<SufficientStatistics[]>> fs = new ArrayList<>(chunks);
+        for (int c = 0; c < chunks; c++) {
+            final int cc = c;
+            fs.add(pool.submit(() -> chunk(models, p, cc)));
+        }
+        try {
+            SufficientStatistics[] total = fs.get(0).get();
+            for (int c = 1; c < chunks; c++) {
+                merge(total, fs.get(c).get());
+                fs.set(c, null);
+            }
+            return total;
+        } catch (InterruptedException e) {
+            cancel(fs);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the E step", e);
+        } catch (ExecutionException e) {
+            cancel(fs);
+            throw Backends.unchecked(e.getCause());
+        }
+    }
+
+    private static void cancel(List<Future<SufficientStatistics[]>> fs) {
+        fs.forEach(f -> {
+            if (f != null) {
+                f.cancel(true);
+            }
+        });
+    }
+
+    private static void merge(SufficientStatistics[] into, SufficientStatistics[] more) {
+        for (int i = 0; i < into.length; i++) {
+            into[i].merge(more[i]);
+        }
+    }
+
+    /** The JIT warm-up the single-model pass does when prepared, once per JVM and kind of kernel. */
+    private void warmUp(Gaussians g) {
+        if (Warmup.worthIt(data.rows(), data.dims(), g.k, g.type)) {
+            Kernel kern = take(g.k);
+            try {
+                Warmup.run(kern, backend.vectorized(), g.k, g.type, single, meanWeight);
+            } finally {
+                kernels.get(g.k).add(kern);
+            }
+        }
+    }
+
+    private Kernel take(int k) {
+        Kernel kern = kernels.computeIfAbsent(k, x -> new ConcurrentLinkedQueue<>()).poll();
+        return kern != null ? kern : backend.kernel(data, k);
+    }
+
+    /** Chunk c for every model: each block once from memory, then from cache for the other models. */
+    private SufficientStatistics[] chunk(Gaussians[] models, Params[] p, int c) {
+        int n = models.length;
+        Kernel[] ks = new Kernel[n];
+        SufficientStatistics[] st = new SufficientStatistics[n];
+        try {
+            for (int i = 0; i < n; i++) {
+                ks[i] = take(models[i].k);
+                st[i] = new SufficientStatistics(models[i].k, data.dims(), models[i].type);
+                ks[i].begin(p[i]);
+            }
+            long end = chunkStart[c + 1];
+            for (long s = chunkStart[c]; s < end; s += Kernel.BLOCK) {
+                int count = (int) Math.min(Kernel.BLOCK, end - s);
+                for (int i = 0; i < n; i++) {
+                    ks[i].block(p[i], s, count, st[i]);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                ks[i].finish(p[i], st[i]);
+            }
+        } finally {
+            for (int i = 0; i < n; i++) {
+                if (ks[i] != null) {
+                    kernels.get(models[i].k).add(ks[i]);
+                }
+            }
+        }
+        return st;
+    }
+
+    @Override
+    public void close() {
+        kernels.clear();
+    }
+}

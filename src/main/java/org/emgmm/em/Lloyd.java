@@ -1,0 +1,207 @@
+package org.emgmm.em;
+
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Lloyd's k-means iterations over the initialisation sample, with Hamerly's bounds (G. Hamerly, "Making k-means
+ * even faster", SDM 2010) to skip the rows whose nearest centre provably did not change, yet with the labels of
+ * the exhaustive search, bit for bit: every row's label is the first centre of least computed squared distance
+ * (the distance summed over the features in order), as a plain loop over all centres gives.
+ *
+ * <p>Per row i: its label a, an upper bound u ≥ ‖xᵢ − c_a‖ and a lower bound l ≤ ‖xᵢ − c_j‖ for every other
+ * centre j. After the centres move by pⱼ, u grows by p_a and l shrinks by max pⱼ. With sⱼ half the distance from
+ * centre j to its nearest other centre, a row with u &lt; max(s_a, l) keeps its label. The test leaves a relative
+ * margin of {@value #MARGIN}, far above the rounding of the bounds (a few units of 1e-16 per term and iteration),
+ * so that a row skipped has every other centre's computed distance strictly above its own centre's; every other
+ * row is searched exhaustively with the same arithmetic as the plain loop.
+ */
+final class Lloyd {
+    /** Relative margin of the bound tests. */
+    static final double MARGIN = 1e-8;
+    /** Above this many features the margin might not cover the rounding of a distance: no pruning. */
+    private static final int MAX_PRUNED_DIMS = 100_000;
+    /** From this many terms (m·D) on, the centre sums run in parallel over the features. */
+    private static final long PARALLEL_SUMS = 1L << 16;
+
+    private final Initializer sample;
+    private final int m;
+    private final int d;
+    private final int k;
+    private final double[] upper;
+    private final double[] lower;
+
+    Lloyd(Initializer sample, int k) {
+        this.sample = sample;
+        this.m = sample.sampleRows();
+        this.d = sample.dims();
+        this.k = k;
+        this.upper = new double[m];
+        this.lower = new double[m];
+    }
+
+    /**
+     * Lloyd's iterations from the given centres until no label changes, or {@code maxIter} centre updates.
+     *
+     * @param c the centres, K×D, updated in place
+     * @param maxIter iteration limit
+     */
+    void run(double[] c, int maxIter) {
+        int[] labels = new int[m];
+        assignAll(c, labels);
+        double[] sums = new double[k * d];
+        double[] counts = new double[k];
+        double[] old = new double[k * d];
+        double[] moved = new double[k];
+        double[] half = new double[k];
+        boolean prune = d <= MAX_PRUNED_DIMS && k > 1;
+        for (int it = 0; it < maxIter; it++) {
+            System.arraycopy(c, 0, old, 0, c.length);
+            updateCentres(labels, c, sums, counts);
+            int[] next = new int[m];
+            if (prune) {
+                for (int j = 0; j < k; j++) {
+                    moved[j] = Math.sqrt(dist2(c, j, old, j));
+                }
+                halfSeparations(c, half);
+                double maxMoved = 0;
+                for (double v : moved) {
+                    maxMoved = Math.max(maxMoved, v);
+                }
+                final double mm = maxMoved;
+                final int[] now = labels;
+                sample.forRowBlocks((long) m * d, (lo, hi) -> reassign(c, now, next, moved, mm, half, lo, hi));
+            } else {
+                assignAll(c, next);
+            }
+            if (Arrays.equals(next, labels)) {
+                break;
+            }
+            labels = next;
+        }
+    }
+
+    /**
+     * The weighted means of the rows of each label, every sum taken in row order (each feature's sums by one task,
+     * so in parallel over the features with the same bits); a centre with no weight stays where it is.
+     */
+    private void updateCentres(int[] labels, double[] c, double[] sums, double[] counts) {
+        double[] xt = sample.featureMajor();
+        double[] w = sample.weights();
+        Arrays.fill(counts, 0);
+        for (int i = 0; i < m; i++) {
+            counts[labels[i]] += w[i];
+        }
+        IntStream features = IntStream.range(0, d);
+        if ((long) m * d >= PARALLEL_SUMS && !Initializer.busy()) {
+            features = features.parallel();
+        }
+        features.forEach(a -> {
+            int o = a * m;
+            for (int j = 0; j < k; j++) {
+                sums[j * d + a] = 0;
+            }
+            for (int i = 0; i < m; i++) {
+                sums[labels[i] * d + a] += w[i] * xt[o + i];
+            }
+        });
+        for (int j = 0; j < k; j++) {
+            if (counts[j] > 0) {
+                for (int a = 0; a < d; a++) {
+                    c[j * d + a] = sums[j * d + a] / counts[j];
+                }
+            }
+        }
+    }
+
+    /** Every row searched over every centre (feature-major, vectorised), with its bounds set. */
+    private void assignAll(double[] c, int[] labels) {
+        sample.forRowBlocks((long) m * k * d, (lo, hi) -> {
+            int len = hi - lo;
+            double[] best = new double[len];
+            double[] second = new double[len];
+            double[] dist = new double[len];
+            Arrays.fill(best, Double.POSITIVE_INFINITY);
+            Arrays.fill(second, Double.POSITIVE_INFINITY);
+            for (int j = 0; j < k; j++) {
+                sample.distances(c, j, lo, hi, dist);
+                for (int i = 0; i < len; i++) {
+                    double t = dist[i];
+                    if (t < best[i]) {
+                        second[i] = best[i];
+                        best[i] = t;
+                        labels[lo + i] = j;
+                    } else if (t < second[i]) {
+                        second[i] = t;
+                    }
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                upper[lo + i] = Math.sqrt(best[i]);
+                lower[lo + i] = Math.sqrt(second[i]);
+            }
+        });
+    }
+
+    /** Rows {@code [lo, hi)}: bounds moved with the centres, then a search where they do not settle the label. */
+    private void reassign(double[] c, int[] labels, int[] next, double[] moved, double maxMoved, double[] half,
+                          int lo, int hi) {
+        for (int i = lo; i < hi; i++) {
+            int a = labels[i];
+            double u = upper[i] + moved[a];
+            double l = lower[i] - maxMoved;
+            double bound = Math.max(half[a], l);
+            if (!(u * (1 + MARGIN) < bound * (1 - MARGIN))) {
+                u = Math.sqrt(sample.dist2(i, c, a));
+                if (!(u * (1 + MARGIN) < bound * (1 - MARGIN))) {
+                    searchRow(c, i, next);
+                    continue;
+                }
+            }
+            upper[i] = u;
+            lower[i] = l;
+            next[i] = a;
+        }
+    }
+
+    /** One row against every centre, as the plain loop: the first centre of least distance. */
+    private void searchRow(double[] c, int i, int[] next) {
+        double best = Double.POSITIVE_INFINITY;
+        double second = Double.POSITIVE_INFINITY;
+        int label = 0;
+        for (int j = 0; j < k; j++) {
+            double t = sample.dist2(i, c, j);
+            if (t < best) {
+                second = best;
+                best = t;
+                label = j;
+            } else if (t < second) {
+                second = t;
+            }
+        }
+        next[i] = label;
+        upper[i] = Math.sqrt(best);
+        lower[i] = Math.sqrt(second);
+    }
+
+    /** {@code half[j]} = half the distance from centre j to its nearest other centre. */
+    private void halfSeparations(double[] c, double[] half) {
+        Arrays.fill(half, Double.POSITIVE_INFINITY);
+        for (int j = 0; j < k; j++) {
+            for (int q = j + 1; q < k; q++) {
+                double s = 0.5 * Math.sqrt(dist2(c, j, c, q));
+                half[j] = Math.min(half[j], s);
+                half[q] = Math.min(half[q], s);
+            }
+        }
+    }
+
+    private double dist2(double[] c1, int j1, double[] c2, int j2) {
+        double s = 0;
+        for (int a = 0; a < d; a++) {
+            double t = c1[j1 * d + a] - c2[j2 * d + a];
+            s += t * t;
+        }
+        return s;
+    }
+}

@@ -1,0 +1,100 @@
+package org.emgmm.em;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
+import org.emgmm.CovarianceType;
+import org.emgmm.InitMethod;
+import org.emgmm.Synthetic;
+import org.emgmm.data.ArrayDataset;
+import org.emgmm.data.Dataset;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The parallel, feature-major {@link Initializer} against {@link ReferenceInitializer}, the single-threaded
+ * row-major implementation it replaced (a verbatim copy of it as of commit c8cb081): the same starting parameters,
+ * bit for bit, at one thread and at several, for every covariance type and method, with and without weights, and
+ * with a data set larger than {@link Initializer#MAX_SAMPLE} (the seeded random sample).
+ */
+class InitializerTest {
+    private static final double REG = 1e-6;
+
+    private static Dataset data(int n, int d, boolean weighted, long seed) {
+        Synthetic s = Synthetic.generate(seed, CovarianceType.FULL, d, 5, n / 5, 4.0);
+        double[] w = null;
+        if (weighted) {
+            SplittableRandom rnd = new SplittableRandom(seed + 1);
+            w = new double[s.n];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = rnd.nextDouble() * 2;
+            }
+        }
+        return ArrayDataset.of(s.x, s.d, w);
+    }
+
+    private static Gaussians fast(Initializer in, int k, CovarianceType t, InitMethod m, long seed, int threads)
+            throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(threads);
+        try {
+            return pool.submit(() -> in.initialize(k, t, m, REG, null, null, null, new SplittableRandom(seed)))
+                    .get();
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private static void assertSame(Gaussians want, Gaussians got, String what) {
+        assertArrayEquals(want.weights, got.weights, 0.0, what + " weights");
+        assertArrayEquals(want.means, got.means, 0.0, what + " means");
+        assertArrayEquals(want.covariances, got.covariances, 0.0, what + " covariances");
+    }
+
+    @Test
+    void kmeansPlusPlusEqualsTheSingleThreadedImplementationBitForBit() throws Exception {
+        Dataset data = data(20_000, 6, false, 3);
+        Initializer in = new Initializer(data, 7);
+        ReferenceInitializer ref = new ReferenceInitializer(data, 7);
+        for (CovarianceType t : CovarianceType.values()) {
+            for (int k = 1; k <= 8; k++) {
+                Gaussians want = ref.initialize(k, t, InitMethod.KMEANS_PLUSPLUS, REG, null, null, null,
+                        new SplittableRandom(k));
+                for (int threads : new int[] {1, 3}) {
+                    assertSame(want, fast(in, k, t, InitMethod.KMEANS_PLUSPLUS, k, threads),
+                            t + " k=" + k + " threads=" + threads);
+                }
+            }
+        }
+    }
+
+    @Test
+    void weightedSampledDataGiveTheSameSampleAndStart() throws Exception {
+        Dataset data = data(Initializer.MAX_SAMPLE + 15_000, 3, true, 11);
+        Initializer in = new Initializer(data, 5);
+        ReferenceInitializer ref = new ReferenceInitializer(data, 5);
+        assertEquals(Initializer.MAX_SAMPLE, in.sampleRows());
+        for (InitMethod m : InitMethod.values()) {
+            for (CovarianceType t : new CovarianceType[] {CovarianceType.FULL, CovarianceType.SPHERICAL}) {
+                Gaussians want = ref.initialize(6, t, m, REG, null, null, null, new SplittableRandom(2));
+                assertSame(want, fast(in, 6, t, m, 2, 2), m + " " + t);
+            }
+        }
+        for (CovarianceType t : CovarianceType.values()) {
+            assertArrayEquals(ref.dataCovariance(t, REG), in.dataCovariance(t, REG), 0.0, t.toString());
+        }
+        SplittableRandom a = new SplittableRandom(9);
+        SplittableRandom b = new SplittableRandom(9);
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(ref.randomRow(a), in.randomRow(b), 0.0);
+        }
+    }
+
+    @Test
+    void sampleRowsAreTheFirstDistinctDrawsSorted() {
+        long n = 1_000_003;
+        int m = 40_000;
+        long[] want = new SplittableRandom(21 ^ 0x5DEECE66DL).longs(0, n).distinct().limit(m).sorted().toArray();
+        assertArrayEquals(want, Initializer.sampleRows(n, m, 21));
+    }
+}
