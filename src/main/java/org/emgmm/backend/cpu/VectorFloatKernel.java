@@ -22,7 +22,7 @@ import org.emgmm.em.SufficientStatistics;
  *       spread ({@link Kernel#MAX_REFERENCE_SPREAD}), summed about its own mean;</li>
  *   <li>full, tied: (x − μ)ᵀU two columns at a time in float; the weighted outer products in double (exact
  *       products of the float values), two rows and four columns at a time, over the samples gathered one by one
- *       whose responsibility is at least {@link Params#negligible} (issue 14: a float S2 made covariances whose
+ *       whose responsibility is at least {@link VectorParams#negligible} (issue 14: a float S2 made covariances whose
  *       reg_covar is below 1e-7 of their largest variance indefinite).</li>
  * </ul>
  * {@code exp} is computed here from IEEE basic operations only (Cody–Waite reduction, degree-7 Taylor
@@ -61,7 +61,7 @@ final class VectorFloatKernel extends Kernel {
     private final double[] bsk1;
     private final double[] bsk2;
     private final int[] nzCount;
-    /** Per component, {@link Params#negligible} in float (at least the smallest float, so a 0 never counts). */
+    /** Per component, {@link VectorParams#negligible} in float (at least the smallest float, so a 0 never counts). */
     private final float[] cutF;
     /** Full path: the gathered samples' x − μ (float values, as doubles), D rows of {@link #BLOCK}. */
     private final double[] td;
@@ -73,6 +73,8 @@ final class VectorFloatKernel extends Kernel {
     private final int[] idx = new int[BLOCK];
     /** Lane scratch for double vectors, padded as {@link #lanes}. */
     private final double[] lanesD = new double[LD + 2 * PAD];
+    /** The pass's negligible weights ({@link VectorParams}), rebuilt when a new pass hands new Params. */
+    private VectorParams vp;
 
     VectorFloatKernel(Dataset data, int k) {
         super(data, k);
@@ -105,6 +107,7 @@ final class VectorFloatKernel extends Kernel {
 
     @Override
     void block(Params p, long start, int n, SufficientStatistics st) {
+        vp = VectorParams.of(p, vp);
         data.read(start, n, rows, 0);
         data.readWeights(start, n, wd, 0);
         for (int i = 0; i < n; i++) {
@@ -124,7 +127,7 @@ final class VectorFloatKernel extends Kernel {
             wd[i] = 0;
         }
         for (int j = 0; j < k; j++) {
-            cutF[j] = Math.max(Float.MIN_VALUE, (float) p.negligible[j]);
+            cutF[j] = Math.max(Float.MIN_VALUE, (float) vp.negligible[j]);
         }
         if (p.full) {
             logDensitiesFull(p, np);
@@ -262,7 +265,7 @@ final class VectorFloatKernel extends Kernel {
 
     /**
      * Replaces the log-densities by ωᵢ·responsibility, adds the block's log-likelihood and weight, and lists, per
-     * component, the sample vectors where some responsibility is at least θⱼ = {@link Params#negligible} (what the
+     * component, the sample vectors where some responsibility is at least θⱼ = {@link VectorParams#negligible} (what the
      * others would add to the component's sums is below 2⁻⁶⁰ of its weight, as in the double kernel). Three passes over the K×B buffer, none of
      * which hands a vector to another method (a call C2 does not inline would box it).
      */
