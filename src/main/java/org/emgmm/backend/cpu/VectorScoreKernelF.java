@@ -1,7 +1,6 @@
 package org.emgmm.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -10,13 +9,11 @@ import org.emgmm.data.Dataset;
 /**
  * The Vector API scoring kernel in float ({@link org.emgmm.Precision#FLOAT}): the data read as float, the
  * parameters rounded to float, and the arithmetic of {@link VectorScoreKernel} in float lanes (twice as many per
- * vector); log p(x) = max + log Σ is formed in double, and responsibilities widened to double. exp by the float
- * Cody–Waite reduction and Taylor polynomial to r⁷ of {@link VectorFloatKernel}, 0 below
- * {@link Kernel#EXP_UNDERFLOW_F}; log of the sum by the atanh series to u⁹ (truncation below 1e-9).
+ * vector); log p(x) = max + log Σ is formed in double, and responsibilities widened to double. exp and log
+ * of the sum from {@link VectorMathF} (generated from {@link VectorMath}: Taylor to r⁷, atanh series to u⁹).
  */
 final class VectorScoreKernelF extends ScoreKernel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** Vectors per group. */
     private static final int G = 4;
@@ -32,6 +29,8 @@ final class VectorScoreKernelF extends ScoreKernel {
     /** diag/spherical: per component and feature (p, −μp) in float, for {@link #packedFor}. */
     private float[] packed;
     private Params packedFor;
+    /** The vector length, not a constant to C2 (as {@link VectorBlock#step}). Deliberately not final. */
+    private int step = L;
 
     VectorScoreKernelF(Dataset data, int k) {
         super(data, k);
@@ -187,74 +186,25 @@ final class VectorScoreKernelF extends ScoreKernel {
         }
     }
 
+    /**
+     * lp[j] = e^(lp[j] − mx) in place, 0 below {@link Kernel#EXP_UNDERFLOW_F} ({@link VectorMathF#exp}), and
+     * sm = their sum in component order.
+     */
     private void expSums(int np) {
-        FloatVector vnegln2hi = FloatVector.broadcast(S, -0.693359375f);
-        FloatVector vnegln2lo = FloatVector.broadcast(S, 2.12194440e-4f);
-        FloatVector vone = FloatVector.broadcast(S, 1.0f);
-        FloatVector vt2 = FloatVector.broadcast(S, 1.0f / 2);
-        FloatVector vt3 = FloatVector.broadcast(S, 1.0f / 6);
-        FloatVector vt4 = FloatVector.broadcast(S, 1.0f / 24);
-        FloatVector vt5 = FloatVector.broadcast(S, 1.0f / 120);
-        FloatVector vt6 = FloatVector.broadcast(S, 1.0f / 720);
-        FloatVector vt7 = FloatVector.broadcast(S, 1.0f / 5040);
-        IntVector bias = IntVector.broadcast(IS, 127);
-        float cut = Kernel.EXP_UNDERFLOW_F;
+        for (int j = 0; j < k; j++) {
+            VectorMathF.exp(lp, j * BLOCK, mx, Kernel.EXP_UNDERFLOW_F, np, step);
+        }
         for (int i = 0; i < np; i += L) {
-            FloatVector m = FloatVector.fromArray(S, mx, i);
             FloatVector s = FloatVector.zero(S);
             for (int j = 0; j < k; j++) {
-                int o = j * BLOCK + i;
-                FloatVector z = FloatVector.fromArray(S, lp, o).sub(m);
-                VectorMask<Float> under = z.compare(VectorOperators.LT, cut);
-                if (under.allTrue()) {
-                    FloatVector.zero(S).intoArray(lp, o);
-                    continue;
-                }
-                z = z.max(cut);
-                FloatVector kd = z.fma(LOG2E, MAGIC);
-                FloatVector nn = kd.sub(MAGIC);
-                FloatVector r = nn.fma(vnegln2hi, z);
-                r = nn.fma(vnegln2lo, r);
-                FloatVector poly = r.fma(vt7, vt6);
-                poly = poly.fma(r, vt5);
-                poly = poly.fma(r, vt4);
-                poly = poly.fma(r, vt3);
-                poly = poly.fma(r, vt2);
-                poly = poly.fma(r, vone);
-                poly = poly.fma(r, vone);
-                FloatVector scale = ((IntVector) kd.reinterpretAsInts()).add(bias)
-                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-                FloatVector e = poly.mul(scale).blend(0.0f, under);
-                e.intoArray(lp, o);
-                s = s.add(e);
+                s = s.add(FloatVector.fromArray(S, lp, j * BLOCK + i));
             }
             s.intoArray(sm, i);
         }
     }
 
+    /** lg = log sm (each sum in [1, K]; {@link VectorMathF#log}). */
     private void logs(int np) {
-        FloatVector ln2hi = FloatVector.broadcast(S, 0.693359375f);
-        FloatVector ln2lo = FloatVector.broadcast(S, -2.12194440e-4f);
-        for (int i = 0; i < np; i += L) {
-            IntVector bits = (IntVector) FloatVector.fromArray(S, sm, i).reinterpretAsInts();
-            FloatVector m = bits.and(0x007FFFFF).or(0x3F800000).reinterpretAsFloats();
-            FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).or(0x4B000000).reinterpretAsFloats()
-                    .sub(0x1p23f + 127);
-            VectorMask<Float> high = m.compare(VectorOperators.GT, SQRT2);
-            m = m.blend(m.mul(0.5f), high);
-            e = e.blend(e.add(1.0f), high);
-            FloatVector u = m.sub(1.0f).div(m.add(1.0f));
-            FloatVector u2 = u.mul(u);
-            FloatVector ser = u2.fma(1.0f / 9, 1.0f / 7);
-            ser = ser.fma(u2, FloatVector.broadcast(S, 1.0f / 5));
-            ser = ser.fma(u2, FloatVector.broadcast(S, 1.0f / 3));
-            FloatVector u2u = u.add(u);
-            FloatVector logm = u2.mul(ser).fma(u2u, u2u);
-            e.fma(ln2hi, e.fma(ln2lo, logm)).intoArray(lg, i);
-        }
+        VectorMathF.log(sm, lg, np, step);
     }
-
-    private static final float MAGIC = 0x1.8p23f;
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float SQRT2 = 1.41421356f;
 }
