@@ -37,7 +37,6 @@ public final class GenerateFloatKernels {
         WORDS.put("Double", "Float");
         WORDS.put("Long", "Integer");
         WORDS.put("double", "float");
-        WORDS.put("long", "int");
         WORDS.put("reinterpretAsLongs", "reinterpretAsInts");
         WORDS.put("reinterpretAsDoubles", "reinterpretAsFloats");
         WORDS.put("EXP_UNDERFLOW_D", "EXP_UNDERFLOW_F");
@@ -53,7 +52,7 @@ public final class GenerateFloatKernels {
     }
 
     private static final Pattern DECIMAL = Pattern.compile(
-            "(?<![\\w.])(\\d+\\.\\d*(?:[eE][-+]?\\d+)?|\\d+[eE][-+]?\\d+)(?![\\w.])");
+            "(?<![\\w.])(\\d+\\.\\d+(?:[eE][-+]?\\d+)?|\\d+[eE][-+]?\\d+)(?![\\w.])");
 
     private GenerateFloatKernels() {
     }

@@ -43,6 +43,8 @@ final class VectorDoubleKernel extends Kernel {
     private final double[] cutJ;
     private final SharedSums shared;
     private final OwnMeanSums own;
+    //#float-only /** The block widened to double for the sums (issue 14: S0, S1, S2 in double from the float values). */
+    //#float-only private final VectorBlock wide;
     /** The full log-densities, made on the first full run. */
     private FullDensity fullDensity;
     /** The pass's {@link VectorParams}, rebuilt when a run gets new Params. */
@@ -61,8 +63,11 @@ final class VectorDoubleKernel extends Kernel {
         nz = blk.nz;
         nzCount = blk.nzCount;
         cutJ = blk.cutJ;
-        shared = new SharedSums(blk);
-        own = new OwnMeanSums(blk);
+        shared = new SharedSums(blk); //#double-only
+        own = new OwnMeanSums(blk); //#double-only
+        //#float-only wide = new VectorBlock(d, k);
+        //#float-only shared = new SharedSums(wide);
+        //#float-only own = new OwnMeanSums(wide);
     }
 
     /** @return the (group, component) pairs whose full log-density this kernel pruned so far (for the tests) */
@@ -72,7 +77,8 @@ final class VectorDoubleKernel extends Kernel {
 
     @Override
     void begin(Params p) {
-        vp = VectorParams.of(p, vp);
+        vp = VectorParams.of(p, vp, false); //#double-only
+        //#float-only vp = VectorParams.of(p, vp, true);
         shared.begin(p);
         if (p.full) {
             if (fullDensity == null) {
@@ -106,9 +112,10 @@ final class VectorDoubleKernel extends Kernel {
             logDensitiesDiag(p, vp, np);
         }
         responsibilities(vp, np, st);
+        //#float-only Widen.block(blk, wide, np);
         // Components near the reference share the block's columns (SharedSums): in 3×3 tiles where at least half
         // the block's vectors are listed, else over their listed vectors; far ones are summed about their means.
-        int nv = np / L;
+        int nv = np / VectorBlock.L; // in vectors of doubles, the sums' unit //#keep
         for (int j = 0; j < k; j++) {
             if (nzCount[PAD + j] == 0) {
                 continue;
@@ -132,7 +139,8 @@ final class VectorDoubleKernel extends Kernel {
      */
     private int read(long start, int n) {
         data.read(start, n, rows, 0);
-        data.readWeights(start, n, w, 0);
+        data.readWeights(start, n, w, 0); //#double-only
+        //#float-only Widen.weights(data, start, n, wide.w, w);
         int np = padded(n, G * L);
         for (int i = 0; i < n; i++) {
             for (int a = 0; a < d; a++) {
@@ -161,7 +169,8 @@ final class VectorDoubleKernel extends Kernel {
         }
         for (int j = 0; j < k; j++) {
             // NaN-free: θⱼ = 0 gives −∞, wmax = 0 (nothing counts) the plain cut; always < 0, so the max stays
-            cutJ[j] = wmax > 0 ? Math.max(EXP_UNDERFLOW_D, Math.log(vp.negligible[j] / wmax)) : EXP_UNDERFLOW_D;
+            cutJ[j] = wmax > 0 ? (double) Math.max(EXP_UNDERFLOW_D, Math.log(vp.negligible[j] / wmax))
+                    : EXP_UNDERFLOW_D;
         }
     }
 
@@ -219,8 +228,8 @@ final class VectorDoubleKernel extends Kernel {
         }
         java.util.Arrays.fill(nzCount, PAD, PAD + k, 0);
         // in locals, written back once: the statistics object may share a cache line with another thread's data
-        double logLik = st.logLik;
-        double weightSum = st.weightSum;
+        double logLik = st.logLik; //#keep
+        double weightSum = st.weightSum; //#keep
         for (int i = 0; i < np; i += L) {
             DoubleVector sum = DoubleVector.fromArray(S, lp, i);
             for (int j = 1; j < k; j++) {
@@ -240,10 +249,11 @@ final class VectorDoubleKernel extends Kernel {
         for (int i = 0; i < np; i++) {
             double wi = w[i];
             if (wi != 0) {
-                logLik += wi * (mx[i] + sm[i]);
-                weightSum += wi;
+                logLik += wi * ((double) mx[i] + sm[i]); // in double in the float kernel too //#keep
+                weightSum += wi; //#double-only
             }
         }
+        //#float-only weightSum += Widen.sum(wide.w, np); // the weights themselves, not their float rounding
         st.logLik = logLik;
         st.weightSum = weightSum;
     }

@@ -44,12 +44,25 @@ final class VectorParams {
      */
     final double[] negligible;
 
-    /** @return {@code last} when it was derived from {@code p}, else the values for {@code p} */
-    static VectorParams of(Params p, VectorParams last) {
-        return last != null && last.source == p ? last : new VectorParams(p);
+    /** Float kernels: {@link #ref} as float (a float-representable reference), and these float copies. */
+    final float[] refF;
+    final float[] refYF;
+    final float[] uPackedF;
+    /** (p, −μp) of the float-rounded values, in float. */
+    final float[] diagPackedF;
+    final float[] negligibleF;
+
+    /**
+     * @param p the pass's constants
+     * @param last the values a kernel holds (or null)
+     * @param forFloat whether for a float kernel (the reference rounded to float, and the float copies)
+     * @return {@code last} when it was derived from {@code p}, else the values for {@code p}
+     */
+    static VectorParams of(Params p, VectorParams last, boolean forFloat) {
+        return last != null && last.source == p ? last : new VectorParams(p, forFloat);
     }
 
-    private VectorParams(Params p) {
+    private VectorParams(Params p, boolean forFloat) {
         source = p;
         int k = p.k;
         int d = p.d;
@@ -66,7 +79,7 @@ final class VectorParams {
             for (int j = 0; j < k; j++) {
                 m += p.weights[j] * means[j * d + a];
             }
-            ref[a] = m / wsum;
+            ref[a] = forFloat ? (float) (m / wsum) : m / wsum;
         }
         refY = full ? new double[k * d] : null;
         refOk = new boolean[k];
@@ -101,6 +114,27 @@ final class VectorParams {
         for (int j = 0; j < k; j++) {
             negligible[j] = 0x1p-60 * (p.weights[j] / wsum) * p.meanWeight;
         }
+        refF = forFloat ? toFloat(ref) : null;
+        refYF = forFloat && full ? toFloat(refY) : null;
+        uPackedF = forFloat && full ? toFloat(uPacked) : null;
+        negligibleF = forFloat ? toFloat(negligible) : null;
+        if (forFloat && !full) {
+            diagPackedF = new float[2 * k * d];
+            for (int i = 0; i < k * d; i++) {
+                diagPackedF[2 * i] = p.precF[i];
+                diagPackedF[2 * i + 1] = -(p.meansF[i] * p.precF[i]);
+            }
+        } else {
+            diagPackedF = null;
+        }
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 
     private static double[] packUpper(double[] prec, int k, int d, int stride) {
