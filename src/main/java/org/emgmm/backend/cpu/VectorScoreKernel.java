@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 import org.emgmm.data.Dataset;
 
 /**
- * The Vector API scoring kernel in double: lanes run over samples (the block is feature-major), {@value #G}
+ * The Vector API scoring kernel in double (and, generated from this source at build time, {@code VectorScoreKernelF}
+ * in float, the data and parameters rounded to float, log p(x) and the responsibilities widened to double): lanes run over samples (the block is feature-major), {@value #G}
  * vectors per group with independent accumulators. Log-densities: diag and spherical (x − μ)·p as one fma
  * x·p − μp per feature, as the fit's kernel; full and tied ‖(x − μ)ᵀU‖² column by column. Then per lane the
  * first maximum and its component, e^(z − max) and its sum, and log of the sum; exp and log from IEEE basic
@@ -45,7 +46,7 @@ final class VectorScoreKernel extends ScoreKernel {
     }
 
     @Override
-    void block(Params p, long start, int n, boolean labels, double[] proba, int probaOff) {
+    void block(Params p, long start, int n, boolean labels, double[] proba, int probaOff) { //#keep
         data.read(start, n, rows, 0);
         for (int i = 0; i < n; i++) {
             for (int a = 0; a < d; a++) {
@@ -66,7 +67,7 @@ final class VectorScoreKernel extends ScoreKernel {
         expSums(np);
         logs(np);
         for (int i = 0; i < n; i++) {
-            logp[i] = mx[i] + lg[i];
+            logp[i] = (double) mx[i] + lg[i]; // in double in the float kernel too //#keep
         }
         if (labels) {
             for (int i = 0; i < n; i++) {
