@@ -112,7 +112,7 @@ final class VectorDoubleKernel extends Kernel {
             logDensitiesDiag(p, vp, np);
         }
         responsibilities(vp, np, st);
-        //#float-only Widen.block(blk, wide, np);
+        //#float-only Widen.block(blk, wide, np, vp);
         // Components near the reference share the block's columns (SharedSums): in 3×3 tiles where at least half
         // the block's vectors are listed, else over their listed vectors; far ones are summed about their means.
         int nv = np / VectorBlock.L; // in vectors of doubles, the sums' unit //#keep

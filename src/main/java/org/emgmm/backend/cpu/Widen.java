@@ -24,15 +24,23 @@ final class Widen {
     }
 
     /**
-     * x, x − ref, the weighted responsibilities and the lists of listed vectors of the float block {@code f} (np
+     * x (when some component is far from the reference), x − ref (when some is near), the weighted responsibilities and the lists of listed vectors of the float block {@code f} (np
      * samples) into the double block {@code w}: a listed float vector at offset i is the two double vectors at i
      * and i + L (L the double vector length).
      */
-    static void block(VectorBlockF f, VectorBlock w, int np) {
+    static void block(VectorBlockF f, VectorBlock w, int np, VectorParams vp) {
         int d = f.d;
         int k = f.k;
-        widen(f.x, w.x, d, np);
-        widen(f.tg, w.tg, d, np);
+        boolean anyFar = false;
+        for (boolean ok : vp.refOk) {
+            anyFar |= !ok;
+        }
+        if (anyFar) { // x serves only the sums of the components far from the reference
+            widen(f.x, w.x, d, np);
+        }
+        if (vp.anyRef) { // x − ref only those of the near ones
+            widen(f.tg, w.tg, d, np);
+        }
         widen(f.lp, w.lp, k, np);
         int per = VectorBlockF.L / VectorBlock.L;
         for (int j = 0; j < k; j++) {
