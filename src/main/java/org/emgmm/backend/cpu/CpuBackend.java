@@ -234,7 +234,7 @@ public final class CpuBackend implements Backend {
         private final int k;
         private final CovarianceType type;
         private final long[] chunkStart;
-        /** The data's mean sample weight (1 without weights), for {@link Params#negligible}. */
+        /** The data's mean sample weight (1 without weights), for {@link Params#meanWeight}. */
         private final double meanWeight;
         private final ConcurrentLinkedQueue<Kernel> kernels = new ConcurrentLinkedQueue<>();
 

@@ -24,7 +24,7 @@ abstract class Kernel {
 
     /**
      * The vector kernels sum about a reference m shared by every component and shift to each component's mean
-     * exactly (the double kernel about the mixture's mean Σφμ, {@link Params#ref}; the float kernel's diag sums
+     * exactly (the double kernel about the mixture's mean Σφμ, {@link VectorParams#ref}; the float kernel's diag sums
      * about each block's mean); that loses about the squared distance from m to μ in units of the component's
      * spread (its Mahalanobis distance squared; for the float kernel the largest ((m − μ)/σ)² of a feature) times
      * the rounding of summing about μ directly. A component further than this (a tight component far from the

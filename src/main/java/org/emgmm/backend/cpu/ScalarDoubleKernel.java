@@ -5,7 +5,10 @@ import org.emgmm.em.SufficientStatistics;
 
 /**
  * The plain-Java kernel in double: the block algorithm of {@link Kernel} with scalar loops over contiguous samples
- * (which the JIT may auto-vectorise). Used when the JVM has no Vector API, or when it is switched off.
+ * (which the JIT may auto-vectorise). Used when the JVM has no Vector API, or when it is switched off. The template
+ * of {@code ScalarFloatKernel} (generated at build time, see the README's developer notes), whose per-sample
+ * arithmetic is 32-bit and whose weighted sums are 64-bit, from the 32-bit values about the rounded means, shifted
+ * exactly to the 64-bit means ({@link Kernel#addShifted}; issue 14).
  * Per block: log-densities (Mahalanobis through the precision factors, summed over features in order, as
  * {@link org.emgmm.em.Gaussians#mahalanobis}), log-sum-exp with exp skipped below the normal range (see
  * {@link Kernel}), then the
@@ -14,10 +17,16 @@ import org.emgmm.em.SufficientStatistics;
 final class ScalarDoubleKernel extends Kernel {
     private final double[] rows;
     private final double[] x;
-    private final double[] w;
+    /** The weights, 64-bit in both kernels. */
+    private final double[] w; //#keep
     private final double[] lp;
     private final double[] t;
-    private final double[] rt;
+    /** The listed samples' x − μ and ω·r·(x − μ), 64-bit in both kernels. */
+    private final double[] td; //#keep
+    private final double[] vd; //#keep
+    /** One component's block sums S1 and S2 before {@link Kernel#addShifted}. */
+    private final double[] bs1; //#keep
+    private final double[] bs2; //#keep
     private final double[] y;
     private final double[] m;
     private final int[] idx;
@@ -26,10 +35,13 @@ final class ScalarDoubleKernel extends Kernel {
         super(data, k);
         rows = new double[BLOCK * d];
         x = new double[d * BLOCK];
-        w = new double[BLOCK];
+        w = new double[BLOCK]; //#keep
         lp = new double[k * BLOCK];
         t = new double[d * BLOCK];
-        rt = new double[d * BLOCK];
+        td = new double[d * BLOCK]; //#keep
+        vd = new double[d * BLOCK]; //#keep
+        bs1 = new double[d]; //#keep
+        bs2 = new double[d * d]; //#keep
         y = new double[BLOCK];
         m = new double[BLOCK];
         idx = new int[BLOCK];
@@ -146,10 +158,10 @@ final class ScalarDoubleKernel extends Kernel {
     /** Replaces the log-densities by ωᵢ·responsibility and adds the block's log-likelihood. */
     private void responsibilities(int n, SufficientStatistics st) {
         // in locals, written back once: the statistics object may share a cache line with another thread's data
-        double logLik = st.logLik;
-        double weightSum = st.weightSum;
+        double logLik = st.logLik; //#keep
+        double weightSum = st.weightSum; //#keep
         for (int i = 0; i < n; i++) {
-            double wi = w[i];
+            double wi = w[i]; //#keep
             if (wi == 0) {
                 for (int j = 0; j < k; j++) {
                     lp[j * BLOCK + i] = 0;
@@ -163,13 +175,13 @@ final class ScalarDoubleKernel extends Kernel {
             double sum = 0;
             for (int j = 0; j < k; j++) {
                 double z = lp[j * BLOCK + i] - max;
-                double e = z < EXP_UNDERFLOW_D ? 0 : Math.exp(z);
+                double e = z < EXP_UNDERFLOW_D ? 0 : (double) Math.exp(z);
                 lp[j * BLOCK + i] = e;
                 sum += e;
             }
             logLik += wi * (max + Math.log(sum));
             weightSum += wi;
-            double scale = wi / sum;
+            double scale = (double) (wi / sum);
             for (int j = 0; j < k; j++) {
                 lp[j * BLOCK + i] *= scale;
             }
@@ -180,60 +192,70 @@ final class ScalarDoubleKernel extends Kernel {
 
     private void sumsDiag(Params p, int j, int cnt, SufficientStatistics st) {
         int o = j * BLOCK;
-        double s0 = 0;
+        double s0 = 0; //#keep
         for (int q = 0; q < cnt; q++) {
             s0 += lp[o + idx[q]];
         }
-        st.s0[j] += s0;
         for (int a = 0; a < d; a++) {
-            double c = p.means[j * d + a];
+            double c = p.means[j * d + a]; //#double-only
+            //#float-only double c = p.meansFD[j * d + a];
             int xo = a * BLOCK;
-            double s1 = 0;
-            double s2 = 0;
+            double s1 = 0; //#keep
+            double s2 = 0; //#keep
             for (int q = 0; q < cnt; q++) {
                 int i = idx[q];
-                double tv = x[xo + i] - c;
-                double v = lp[o + i] * tv;
+                double tv = x[xo + i] - c; //#keep
+                double v = lp[o + i] * tv; //#keep
                 s1 += v;
                 s2 += v * tv;
             }
-            st.s1[j * d + a] += s1;
-            st.s2[j * d + a] += s2;
+            bs1[a] = s1;
+            bs2[a] = s2;
         }
+        shift(p, j, s0, st);
     }
 
     private void sumsFull(Params p, int j, int cnt, SufficientStatistics st) {
         int o = j * BLOCK;
-        double s0 = 0;
+        double s0 = 0; //#keep
         for (int q = 0; q < cnt; q++) {
             s0 += lp[o + idx[q]];
         }
-        st.s0[j] += s0;
         for (int a = 0; a < d; a++) {
-            double c = p.means[j * d + a];
+            double c = p.means[j * d + a]; //#double-only
+            //#float-only double c = p.meansFD[j * d + a];
             int xo = a * BLOCK;
-            double s1 = 0;
+            double s1 = 0; //#keep
             for (int q = 0; q < cnt; q++) {
                 int i = idx[q];
-                double tv = x[xo + i] - c;
-                double v = lp[o + i] * tv;
-                t[xo + q] = tv;
-                rt[xo + q] = v;
+                double tv = x[xo + i] - c; //#keep
+                double v = lp[o + i] * tv; //#keep
+                td[xo + q] = tv;
+                vd[xo + q] = v;
                 s1 += v;
             }
-            st.s1[j * d + a] += s1;
+            bs1[a] = s1;
         }
-        int so = j * d * d;
         for (int a = 0; a < d; a++) {
             int ao = a * BLOCK;
             for (int b = a; b < d; b++) {
                 int bo = b * BLOCK;
-                double s2 = 0;
+                double s2 = 0; //#keep
                 for (int q = 0; q < cnt; q++) {
-                    s2 += rt[ao + q] * t[bo + q];
+                    s2 += vd[ao + q] * td[bo + q];
                 }
-                st.s2[so + a * d + b] += s2;
+                bs2[a * d + b] = s2;
             }
         }
+        shift(p, j, s0, st);
+    }
+
+    /**
+     * Adds component j's block sums, taken about the means the sums used (here the means themselves, so the shift
+     * adds exact zeros; in the generated 32-bit kernel the rounded means), into {@code st} about the 64-bit means.
+     */
+    private void shift(Params p, int j, double s0, SufficientStatistics st) { //#keep
+        addShifted(p, j, p.means, j * d, s0, bs1, bs2, st); //#double-only
+        //#float-only addShifted(p, j, p.meansFD, j * d, s0, bs1, bs2, st);
     }
 }

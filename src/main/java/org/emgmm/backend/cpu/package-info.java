@@ -1,0 +1,43 @@
+/**
+ * The CPU backend: a fused E step over blocks of {@link org.emgmm.backend.cpu.Kernel#BLOCK} samples, one
+ * {@link org.emgmm.backend.cpu.Kernel} per worker thread, in plain Java ({@code Scalar*Kernel}) or through the
+ * Vector API ({@code Vector*}, reached only by reflection through {@code VectorKernels}, so a JVM without the
+ * incubator module never loads them).
+ *
+ * <h2>The double vector kernel, by job</h2>
+ * <ul>
+ *   <li>{@code VectorDoubleKernel}: reads a block, computes the diag log-densities and the responsibilities, and
+ *       dispatches; {@code VectorBlock} holds the block buffers its parts share;</li>
+ *   <li>{@code VectorParams}: what only the vector kernels read of a pass's constants (the reference, the packed
+ *       factors, the negligible weights), built from {@code Params} once per pass per kernel;</li>
+ *   <li>{@code VectorMath}: exp and log from IEEE operations (also used by the scoring kernel);</li>
+ *   <li>{@code FullDensity}: the full and tied log-densities and their pruning;</li>
+ *   <li>{@code Tiles}: the register-tile micro-kernels (3×3, 1×8 and the one 2×4 outer product);</li>
+ *   <li>{@code SharedSums}: the sums of the components near the shared reference; {@code OwnMeanSums}: those of
+ *       the far ones, about their own means.</li>
+ * </ul>
+ *
+ * <h2>JIT rules the vector kernels rely on</h2>
+ * C2 compiles the Vector API into SIMD instructions only where it can see every operation; these rules keep it so.
+ * Each was measured (see the comments where it applies); break one and the kernel can get several times slower in
+ * some processes and not others.
+ * <ol>
+ *   <li><b>No vector crosses a method call.</b> No method takes or returns a {@code DoubleVector},
+ *       {@code FloatVector} or mask: a call C2 does not inline boxes the vector on the heap. Methods exchange
+ *       arrays (and lane scratch arrays padded by {@code PAD} elements, so no two threads share a cache line).</li>
+ *   <li><b>Small hot methods.</b> A method's inlined Vector API code must stay well under C2's inlining budget, or
+ *       C2 may leave some operations as calls that box every vector (seen in {@code exp} with two vectors per step:
+ *       6× slower in one process in ten). Split a loop that grows rather than adding to it.</li>
+ *   <li><b>Constant vectors as locals.</b> Broadcast constants into locals before the loop: a {@code static final}
+ *       vector is re-read from its object every time.</li>
+ *   <li><b>Uncounted hot loops.</b> The loops with many accumulators step by a non-final field ({@code step},
+ *       {@code one}) read into a local, so C2 cannot prove the step constant and does not unroll them: unrolled,
+ *       they spill accumulators to the stack (the 3×3 tile: 2.3 G fma/s unrolled, 3.5 uncounted).</li>
+ *   <li><b>Tiles no larger than the registers.</b> Nine accumulators (3×3) or eight (2×4, 1×8) plus their loads
+ *       fit the 16 vector registers of AVX2; larger tiles spill.</li>
+ *   <li><b>Fixed order, no intrinsics.</b> exp and log are built from IEEE basic operations and lane sums are
+ *       taken in lane order ({@code VectorMath.laneSum}), never by a reduction or an intrinsic, so the same inputs
+ *       give the same bits interpreted or compiled, at any thread count.</li>
+ * </ol>
+ */
+package org.emgmm.backend.cpu;
