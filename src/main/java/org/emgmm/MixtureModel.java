@@ -653,14 +653,6 @@ public final class MixtureModel {
     }
 
     /**
-     * @param data samples
-     * @return a dataset view check helper: whether this model can evaluate it
-     */
-    boolean accepts(Dataset data) {
-        return data.dims() == g.d;
-    }
-
-    /**
      * Convenience for arrays.
      *
      * @param x samples, one row each
