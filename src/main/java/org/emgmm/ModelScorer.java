@@ -160,7 +160,20 @@ public final class ModelScorer {
      * @return the result
      */
     static <R> R onCpu(MixtureModel model, Function<ModelScorer, R> f) {
-        try (CpuBackend cpu = new CpuBackend(0, Precision.DOUBLE)) {
+        return onCpu(model, 0, f);
+    }
+
+    /**
+     * As {@link #onCpu(MixtureModel, Function)} on a given number of threads (1 for a single sample: no pool).
+     *
+     * @param model the model
+     * @param threads worker threads, 0 for all cores
+     * @param f the evaluation
+     * @param <R> its result
+     * @return the result
+     */
+    static <R> R onCpu(MixtureModel model, int threads, Function<ModelScorer, R> f) {
+        try (CpuBackend cpu = new CpuBackend(threads, Precision.DOUBLE)) {
             return f.apply(new ModelScorer(model, cpu));
         }
     }

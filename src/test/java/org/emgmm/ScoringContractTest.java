@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The scoring pass of every backend ({@link Backend#scorer} through {@link ModelScorer}) against the scalar
- * reference ({@link ScalarReference}: {@link org.emgmm.em.Gaussians#logJoint} row by row): scoreSamples,
+ * reference ({@link ScalarReference}: row by row): scoreSamples,
  * predictProba, predict, score, BIC and AIC, for every covariance type, on shapes from D = 1, K = 1 to D = 16,
  * K = 16, over several tasks and a partial last block, with sample weights (some 0), data far from the origin, and
  * a tight component far from the others.

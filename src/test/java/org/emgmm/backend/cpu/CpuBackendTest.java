@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fast CPU kernels against the reference scalar E step ({@link ReferencePass}, i.e. {@link Gaussians#logJoint}),
+ * The fast CPU kernels against the reference scalar E step ({@link ReferencePass}, i.e. {@link org.emgmm.ScalarReference}),
  * for every covariance type, D and K from 1, with and without sample weights; vector against plain Java; float
  * against double; bitwise independence of the thread count; a far outlier whose responsibilities underflow.
  */
