@@ -4,12 +4,12 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Function;
 import org.emgmm.backend.Backend;
+import org.emgmm.backend.Backends;
 import org.emgmm.backend.RowOutput;
 import org.emgmm.backend.ScoreBlock;
 import org.emgmm.backend.ScoreSink;
 import org.emgmm.backend.ScoreTotals;
 import org.emgmm.backend.Scorer;
-import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.Dataset;
 
 /**
@@ -173,7 +173,7 @@ public final class ModelScorer {
      * @return the result
      */
     static <R> R onCpu(MixtureModel model, int threads, Function<ModelScorer, R> f) {
-        try (CpuBackend cpu = new CpuBackend(threads, Precision.DOUBLE)) {
+        try (Backend cpu = Backends.cpu(threads, Precision.DOUBLE)) {
             return f.apply(new ModelScorer(model, cpu));
         }
     }
