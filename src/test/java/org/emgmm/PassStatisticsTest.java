@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same parameters gives the same bits.
  */
 class PassStatisticsTest {
-    /** Double backends agree with the scalar reference to rounding. */
-    static final double REL_F64 = 1e-10;
-    /** Float backends: per-sample float arithmetic, sums finished in double. */
-    static final double REL_F32 = 1e-4;
+    /** Double backends agree with the scalar reference to rounding ({@link Tolerances#PASS_F64}). */
+    static final double REL_F64 = Tolerances.PASS_F64;
+    /** Float backends: per-sample float arithmetic, sums finished in double ({@link Tolerances#PASS_F32}). */
+    static final double REL_F32 = Tolerances.PASS_F32;
 
     static final int[][] SHAPES = {{1, 1, 1001}, {5, 4, 5003}, {8, 6, 2047}, {2, 3, 7}};
 
