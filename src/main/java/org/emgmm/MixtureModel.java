@@ -13,7 +13,9 @@ import org.emgmm.em.Gaussians;
 /**
  * A fitted (or loaded) Gaussian mixture: immutable; every getter returns a copy. Parameterised and named as
  * scikit-learn's {@code GaussianMixture} ({@code weights_}, {@code means_}, {@code covariances_}), and saved in the
- * model JSON format of DESIGN.md, which scikit-learn attributes map onto one to one.
+ * model JSON format of DESIGN.md, which scikit-learn attributes map onto one to one. This class is the value and
+ * scikit-learn's methods; the work is elsewhere: every evaluation is a scoring pass of a backend
+ * ({@link ModelScorer}), the file format is {@link ModelJson}, sampling is {@link ModelSampler}.
  */
 public final class MixtureModel {
     /** The value of the "format" field of a model file. */
