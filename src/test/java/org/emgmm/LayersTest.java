@@ -26,8 +26,8 @@ class LayersTest {
      * it. This list keeps it from growing.
      */
     static final Set<String> ROOT_VALUE_TYPES = Set.of(BackendKind.class.getName(), CovarianceType.class.getName(),
-            FitListener.class.getName(), GmmSettings.class.getName(), InitMethod.class.getName(),
-            NotPositiveDefiniteException.class.getName(), Precision.class.getName());
+            ExecutionSettings.class.getName(), FitListener.class.getName(), GmmSettings.class.getName(),
+            InitMethod.class.getName(), NotPositiveDefiniteException.class.getName(), Precision.class.getName());
 
     private static JavaClasses main;
 

@@ -30,12 +30,10 @@ import org.emgmm.em.SufficientStatistics;
  * (chunks are merged in order as they complete).
  *
  * <p>Arithmetic: the Vector API ({@code jdk.incubator.vector}) when the JVM has the module, otherwise plain Java;
- * set the system property {@value #SCALAR_PROPERTY}{@code =true} to force plain Java. {@link Precision#FLOAT} does
+ * the execution setting {@link org.emgmm.ExecutionSettings#plainJava()} forces plain Java. {@link Precision#FLOAT} does
  * the per-sample arithmetic in float (data read as float) and finishes each block's partial sums in double.
  */
 public final class CpuBackend implements Backend {
-    /** System property that forces the plain-Java kernels when "true". */
-    public static final String SCALAR_PROPERTY = "emgmm.cpu.scalar";
     /** At most this many chunks; the partition depends only on N. */
     static final int MAX_CHUNKS = 64;
 
@@ -49,7 +47,7 @@ public final class CpuBackend implements Backend {
      * @param precision arithmetic precision of the per-sample pass
      */
     public CpuBackend(int threads, Precision precision) {
-        this(threads, precision, vectorAvailable() && !Boolean.getBoolean(SCALAR_PROPERTY));
+        this(threads, precision, vectorAvailable());
     }
 
     /**

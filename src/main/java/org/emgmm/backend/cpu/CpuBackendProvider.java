@@ -2,6 +2,7 @@ package org.emgmm.backend.cpu;
 
 import java.util.List;
 import org.emgmm.BackendKind;
+import org.emgmm.ExecutionSettings;
 import org.emgmm.GmmSettings;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.BackendProvider;
@@ -18,10 +19,14 @@ public final class CpuBackendProvider implements BackendProvider {
         return BackendKind.CPU;
     }
 
-    /** @return a CPU backend with the settings' threads and precision (never null) */
+    /**
+     * @return a CPU backend with the settings' threads and precision, on the Vector API kernels when the JVM has
+     *     them and {@link ExecutionSettings#plainJava()} is off (never null)
+     */
     @Override
     public Backend open(GmmSettings s, Dataset data, boolean autoMode) {
-        return new CpuBackend(s.threads(), s.precision());
+        ExecutionSettings e = s.execution();
+        return new CpuBackend(e.threads(), e.precision(), CpuBackend.vectorAvailable() && !e.plainJava());
     }
 
     /** @return this machine's processors, in words */
