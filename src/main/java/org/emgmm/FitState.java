@@ -277,7 +277,7 @@ public final class FitState {
 
     /** @return the checkpoint as model file text (see the class comment) */
     public String toJson() {
-        ObjectNode o = current.toJsonTree();
+        ObjectNode o = ModelJson.toJsonTree(current);
         ObjectNode c = o.putObject("checkpoint");
         c.put("format", FORMAT);
         c.put("version", VERSION);
@@ -298,9 +298,9 @@ public final class FitState {
             c.putNull("best");
         } else {
             c.put("best_restart", bestRestart);
-            c.set("best", best.toJsonTree());
+            c.set("best", ModelJson.toJsonTree(best));
         }
-        return MixtureModel.writeJson(o);
+        return ModelJson.writeJson(o);
     }
 
     /**
@@ -335,7 +335,7 @@ public final class FitState {
      * @throws IllegalArgumentException naming the field when the content is not a valid checkpoint
      */
     public static FitState fromJson(String text) {
-        JsonNode o = MixtureModel.readJson(text);
+        JsonNode o = ModelJson.readJson(text);
         JsonNode c = o.get("checkpoint");
         if (c == null || !c.isObject()) {
             throw new IllegalArgumentException("not a checkpoint: it has no \"checkpoint\" object (a model saved "
@@ -349,7 +349,7 @@ public final class FitState {
             throw new IllegalArgumentException("checkpoint version " + c.get("version") + " is not the version "
                     + "this emgmm reads (" + VERSION + ")");
         }
-        MixtureModel cur = MixtureModel.fromJsonTree(o);
+        MixtureModel cur = ModelJson.fromJsonTree(o);
         int nInit = intField(c, "n_init", 1);
         int restart = intField(c, "restart", 0);
         if (restart >= nInit) {
@@ -378,7 +378,7 @@ public final class FitState {
         int bestRestart = -1;
         if (b != null && !b.isNull()) {
             try {
-                best = MixtureModel.fromJsonTree(b);
+                best = ModelJson.fromJsonTree(b);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("in \"checkpoint.best\": " + e.getMessage(), e);
             }

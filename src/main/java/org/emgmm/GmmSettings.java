@@ -2,7 +2,10 @@ package org.emgmm;
 
 /**
  * Immutable, validated settings of a fit. Build with {@link #builder()}; every setting has scikit-learn's default
- * where scikit-learn has one. Validation happens in {@link Builder#build()}, before any work.
+ * where scikit-learn has one. Validation happens in {@link Builder#build()}, before any work. The model settings
+ * (k, covariance type, tol, regCovar, iterations, initialisation, start) are fields here; how the fit runs
+ * (backend, precision, threads, device, memory cap, CPU kernels) is one {@link ExecutionSettings} value,
+ * {@link #execution()}, whose fields the getters and builder methods of the same names read and set.
  */
 public final class GmmSettings {
     private final int k;
@@ -14,17 +17,9 @@ public final class GmmSettings {
     private final long seed;
     private final InitMethod init;
     private final StartParameters start;
-    private final BackendKind backend;
-    private final Precision precision;
-    private final int threads;
-    private final String device;
-    private final long maxDeviceMemory;
-    private final boolean openClDiscovery;
-    private final OpenClPlan openClPlan;
-    private final java.nio.file.Path tuningCache;
-    private final boolean tuningCacheEnabled;
+    private final ExecutionSettings execution;
 
-    private GmmSettings(Builder b) {
+    private GmmSettings(Builder b, ExecutionSettings execution) {
         this.k = b.k;
         this.covarianceType = b.covarianceType;
         this.tol = b.tol;
@@ -34,15 +29,7 @@ public final class GmmSettings {
         this.seed = b.seed;
         this.init = b.init;
         this.start = b.start;
-        this.backend = b.backend;
-        this.precision = b.precision;
-        this.threads = b.threads;
-        this.device = b.device;
-        this.maxDeviceMemory = b.maxDeviceMemory;
-        this.openClDiscovery = b.openClDiscovery;
-        this.openClPlan = b.openClPlan;
-        this.tuningCache = b.tuningCache;
-        this.tuningCacheEnabled = b.tuningCacheEnabled;
+        this.execution = execution;
     }
 
     /** @return a builder with the defaults: k = 1, full, tol 1e-3, regCovar 1e-6, maxIter 100, nInit 1 */
@@ -62,15 +49,7 @@ public final class GmmSettings {
         b.seed = seed;
         b.init = init;
         b.start = start;
-        b.backend = backend;
-        b.precision = precision;
-        b.threads = threads;
-        b.device = device;
-        b.maxDeviceMemory = maxDeviceMemory;
-        b.openClDiscovery = openClDiscovery;
-        b.openClPlan = openClPlan;
-        b.tuningCache = tuningCache;
-        b.tuningCacheEnabled = tuningCacheEnabled;
+        b.execution = execution.toBuilder();
         return b;
     }
 
@@ -121,27 +100,27 @@ public final class GmmSettings {
 
     /** @return backend choice */
     public BackendKind backend() {
-        return backend;
+        return execution.backend();
     }
 
     /** @return arithmetic precision of the per-sample pass */
     public Precision precision() {
-        return precision;
+        return execution.precision();
     }
 
     /** @return CPU worker threads, 0 = all cores */
     public int threads() {
-        return threads;
+        return execution.threads();
     }
 
     /** @return OpenCL device index or name fragment, or null for the default */
     public String device() {
-        return device;
+        return execution.device();
     }
 
     /** @return cap on OpenCL device memory used for data, in bytes (0 = the device's own limits) */
     public long maxDeviceMemory() {
-        return maxDeviceMemory;
+        return execution.maxDeviceMemory();
     }
 
     /**
@@ -149,12 +128,20 @@ public final class GmmSettings {
      *     on the CPU without loading any OpenCL runtime
      */
     public boolean openClDiscovery() {
-        return openClDiscovery;
+        return execution.openClDiscovery();
+    }
+
+    /**
+     * @return the execution settings (backend, precision, threads, device, memory cap, OpenCL discovery, CPU
+     *     kernels): how the fit runs, apart from what it fits
+     */
+    public ExecutionSettings execution() {
+        return execution;
     }
 
     /** @return explicit OpenCL launch-plan choices ({@link OpenClPlan#auto()} for none); they win over tuned values */
     public OpenClPlan openClPlan() {
-        return openClPlan;
+        return execution.openClPlan();
     }
 
     /**
@@ -163,12 +150,12 @@ public final class GmmSettings {
      *     {@code ~/.cache/emgmm/tuning.json}
      */
     public java.nio.file.Path tuningCache() {
-        return tuningCache;
+        return execution.tuningCache();
     }
 
     /** @return whether an OpenCL fit reads the tuning cache (true by default) */
     public boolean tuningCacheEnabled() {
-        return tuningCacheEnabled;
+        return execution.tuningCacheEnabled();
     }
 
     /** Mutable builder; {@link #build()} validates. */
@@ -182,15 +169,7 @@ public final class GmmSettings {
         private long seed = 0;
         private InitMethod init = InitMethod.KMEANS_PLUSPLUS;
         private StartParameters start;
-        private BackendKind backend = BackendKind.AUTO;
-        private Precision precision = Precision.DOUBLE;
-        private int threads = 0;
-        private String device;
-        private long maxDeviceMemory = 0;
-        private boolean openClDiscovery = true;
-        private OpenClPlan openClPlan = OpenClPlan.auto();
-        private java.nio.file.Path tuningCache;
-        private boolean tuningCacheEnabled = true;
+        private ExecutionSettings.Builder execution = ExecutionSettings.builder();
 
         private Builder() {
         }
@@ -264,25 +243,25 @@ public final class GmmSettings {
 
         /** @param v backend choice @return this */
         public Builder backend(BackendKind v) {
-            backend = v;
+            execution.backend(v);
             return this;
         }
 
         /** @param v per-sample arithmetic precision @return this */
         public Builder precision(Precision v) {
-            precision = v;
+            execution.precision(v);
             return this;
         }
 
         /** @param v CPU threads, 0 = all cores @return this */
         public Builder threads(int v) {
-            threads = v;
+            execution.threads(v);
             return this;
         }
 
         /** @param v OpenCL device index or name fragment, null for the default @return this */
         public Builder device(String v) {
-            device = v;
+            execution.device(v);
             return this;
         }
 
@@ -297,13 +276,37 @@ public final class GmmSettings {
          * @return this
          */
         public Builder openClDiscovery(boolean v) {
-            openClDiscovery = v;
+            execution.openClDiscovery(v);
             return this;
         }
 
         /** @param v cap on device memory for data in bytes, 0 = no cap @return this */
         public Builder maxDeviceMemory(long v) {
-            maxDeviceMemory = v;
+            execution.maxDeviceMemory(v);
+            return this;
+        }
+
+        /**
+         * @param v true to run the CPU backend's plain-Java kernels even when the JVM has the Vector API (what the
+         *     system property {@code emgmm.cpu.scalar} used to do)
+         * @return this
+         */
+        public Builder plainJava(boolean v) {
+            execution.plainJava(v);
+            return this;
+        }
+
+        /**
+         * Replaces every execution setting at once.
+         *
+         * @param v execution settings
+         * @return this
+         */
+        public Builder execution(ExecutionSettings v) {
+            if (v == null) {
+                throw new IllegalArgumentException("execution settings must not be null");
+            }
+            execution = v.toBuilder();
             return this;
         }
 
@@ -315,19 +318,19 @@ public final class GmmSettings {
          * @return this
          */
         public Builder openClPlan(OpenClPlan v) {
-            openClPlan = v;
+            execution.openClPlan(v);
             return this;
         }
 
         /** @param v the tuning cache file to read, null for the default location @return this */
         public Builder tuningCache(java.nio.file.Path v) {
-            tuningCache = v;
+            execution.tuningCache(v);
             return this;
         }
 
         /** @param v false to ignore the tuning cache (the device's defaults, or {@link #openClPlan}) @return this */
         public Builder tuningCacheEnabled(boolean v) {
-            tuningCacheEnabled = v;
+            execution.tuningCacheEnabled(v);
             return this;
         }
 
@@ -354,19 +357,11 @@ public final class GmmSettings {
             if (nInit < 1) {
                 throw new IllegalArgumentException("nInit must be at least 1, got " + nInit);
             }
-            if (threads < 0) {
-                throw new IllegalArgumentException("threads must be >= 0 (0 = all cores), got " + threads);
-            }
-            if (maxDeviceMemory < 0) {
-                throw new IllegalArgumentException("maxDeviceMemory must be >= 0, got " + maxDeviceMemory);
-            }
-            if (openClPlan == null) {
-                throw new IllegalArgumentException("openClPlan must not be null (OpenClPlan.auto() for none)");
-            }
-            if (init == null || backend == null || precision == null) {
+            ExecutionSettings e = execution.build();
+            if (init == null) {
                 throw new IllegalArgumentException("init, backend and precision must not be null");
             }
-            return new GmmSettings(this);
+            return new GmmSettings(this, e);
         }
     }
 }

@@ -4,12 +4,12 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Function;
 import org.emgmm.backend.Backend;
+import org.emgmm.backend.Backends;
 import org.emgmm.backend.RowOutput;
 import org.emgmm.backend.ScoreBlock;
 import org.emgmm.backend.ScoreSink;
 import org.emgmm.backend.ScoreTotals;
 import org.emgmm.backend.Scorer;
-import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.Dataset;
 
 /**
@@ -160,7 +160,20 @@ public final class ModelScorer {
      * @return the result
      */
     static <R> R onCpu(MixtureModel model, Function<ModelScorer, R> f) {
-        try (CpuBackend cpu = new CpuBackend(0, Precision.DOUBLE)) {
+        return onCpu(model, 0, f);
+    }
+
+    /**
+     * As {@link #onCpu(MixtureModel, Function)} on a given number of threads (1 for a single sample: no pool).
+     *
+     * @param model the model
+     * @param threads worker threads, 0 for all cores
+     * @param f the evaluation
+     * @param <R> its result
+     * @return the result
+     */
+    static <R> R onCpu(MixtureModel model, int threads, Function<ModelScorer, R> f) {
+        try (Backend cpu = Backends.cpu(threads, Precision.DOUBLE)) {
             return f.apply(new ModelScorer(model, cpu));
         }
     }

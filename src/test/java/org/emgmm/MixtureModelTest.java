@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class MixtureModelTest {
     /** Evaluation of the same parameters by two implementations agrees to rounding. */
-    static final double EVAL_REL = 1e-10;
+    static final double EVAL_REL = Tolerances.EVAL_F64;
     static final int SAMPLES = 200_000;
 
     static Stream<ReferenceData.Case> cases() {

@@ -18,16 +18,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Contract: one pass of every backend returns the sufficient statistics of DESIGN.md — S0, S1, S2 about the
  * current means, the weighted log-likelihood and the total weight — as computed here sample by sample with the
- * reference scalar formula {@link Gaussians#logJoint} (log-sum-exp responsibilities) in double. Shapes from D = 1,
+ * tests' one scalar reference E step ({@link ScalarReference#statistics}) in double. Shapes from D = 1,
  * K = 1 to D = 8, K = 6, row counts that are not multiples of any block size, random sample weights with zeros,
  * an outlier row whose responsibilities underflow, and data stored as float as well as double. A second pass with
  * the same parameters gives the same bits.
  */
 class PassStatisticsTest {
-    /** Double backends agree with the scalar reference to rounding. */
-    static final double REL_F64 = 1e-10;
-    /** Float backends: per-sample float arithmetic, sums finished in double. */
-    static final double REL_F32 = 1e-4;
+    /** Double backends agree with the scalar reference to rounding ({@link Tolerances#PASS_F64}). */
+    static final double REL_F64 = Tolerances.PASS_F64;
+    /** Float backends: per-sample float arithmetic, sums finished in double ({@link Tolerances#PASS_F32}). */
+    static final double REL_F32 = Tolerances.PASS_F32;
 
     static final int[][] SHAPES = {{1, 1, 1001}, {5, 4, 5003}, {8, 6, 2047}, {2, 3, 7}};
 
@@ -63,7 +63,7 @@ class PassStatisticsTest {
             data = ArrayDataset.of(x, d, w);
         }
         Gaussians g = Gaussians.of(type, s.startWeights, s.startMeans, randomCov(type, k, d, rnd), 0);
-        SufficientStatistics ref = reference(g, x, w, n);
+        SufficientStatistics ref = ScalarReference.statistics(ArrayDataset.of(x, d, w), g);
         SufficientStatistics got;
         SufficientStatistics again;
         try (Backend b = nb.open(); Pass pass = b.prepare(data, k, type)) {
@@ -112,40 +112,6 @@ class PassStatisticsTest {
             }
         }
         return c;
-    }
-
-    /** The statistics of DESIGN.md, sample by sample, in double, from the reference scalar formulas. */
-    static SufficientStatistics reference(Gaussians g, double[] x, double[] w, int n) {
-        int k = g.k;
-        int d = g.d;
-        SufficientStatistics st = new SufficientStatistics(k, d, g.type);
-        double[] lp = new double[k];
-        double[] tmp = new double[d];
-        double[] t = new double[d];
-        boolean outer = g.type.needsOuterProducts();
-        for (int i = 0; i < n; i++) {
-            double lse = g.logJoint(x, i * d, tmp, lp);
-            st.logLik += w[i] * lse;
-            st.weightSum += w[i];
-            for (int j = 0; j < k; j++) {
-                double r = w[i] * Math.exp(lp[j] - lse);
-                st.s0[j] += r;
-                for (int a = 0; a < d; a++) {
-                    t[a] = x[i * d + a] - g.means[j * d + a];
-                    st.s1[j * d + a] += r * t[a];
-                }
-                for (int a = 0; a < d; a++) {
-                    if (outer) {
-                        for (int b = a; b < d; b++) {
-                            st.s2[(j * d + a) * d + b] += r * t[a] * t[b];
-                        }
-                    } else {
-                        st.s2[j * d + a] += r * t[a] * t[a];
-                    }
-                }
-            }
-        }
-        return st;
     }
 
     /**

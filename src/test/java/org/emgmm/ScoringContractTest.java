@@ -27,21 +27,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The scoring pass of every backend ({@link Backend#scorer} through {@link ModelScorer}) against the scalar
- * reference ({@link ScalarReference}: {@link org.emgmm.em.Gaussians#logJoint} row by row): scoreSamples,
+ * reference ({@link ScalarReference}: row by row): scoreSamples,
  * predictProba, predict, score, BIC and AIC, for every covariance type, on shapes from D = 1, K = 1 to D = 16,
  * K = 16, over several tasks and a partial last block, with sample weights (some 0), data far from the origin, and
  * a tight component far from the others.
  */
 class ScoringContractTest {
-    /** Double: the backends' per-row results within this of the reference, relative to max(1, |value|). */
-    static final double SCORE_F64 = 1e-12;
-    /**
-     * Float, against the reference on the data rounded to float (what a float backend reads), with the means near
-     * the origin: a float backend rounds μ and U to float (6e-8 relative) and forms (x − μ)ᵀU in float, so with
-     * |x|, |μ| ≲ 20 and U of the tight component near 10–30, a few 1e-5 in a Mahalanobis term of order 1–10. (At
-     * 100 from the origin, μ alone would be off by 6e-6 before any arithmetic.)
-     */
-    static final double SCORE_F32 = 1e-4;
+    /** Double: the backends' per-row results against the reference ({@link Tolerances#SCORE_F64}). */
+    static final double SCORE_F64 = Tolerances.SCORE_F64;
+    /** Float, against the reference on the data rounded to float ({@link Tolerances#SCORE_F32}). */
+    static final double SCORE_F32 = Tolerances.SCORE_F32;
     /** Rows: three tasks of the CPU scorer and a partial block. */
     static final int N = 2 * 8192 + 1000 + 77;
 

@@ -33,7 +33,7 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Opens scoring passes over one dataset (score, predict, BIC and AIC after a fit), in this backend's precision.
-     * This default scores on the CPU backend ({@link org.emgmm.backend.cpu.CpuBackend}, all cores), which the
+     * This default scores on the CPU backend ({@link Backends#cpu}, all cores), which the
      * returned scorer owns and closes; a backend with its own scoring pass overrides it.
      *
      * @param data the samples
@@ -42,7 +42,7 @@ public interface Backend extends AutoCloseable {
      * @return the scorer, to be closed after use
      */
     default Scorer scorer(Dataset data, int k, CovarianceType type) {
-        org.emgmm.backend.cpu.CpuBackend cpu = new org.emgmm.backend.cpu.CpuBackend(0, precision());
+        Backend cpu = Backends.cpu(0, precision());
         try {
             return new OwningScorer(cpu.scorer(data, k, type), cpu);
         } catch (RuntimeException | Error e) {

@@ -1,21 +1,22 @@
 package org.emgmm.backend;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import java.util.List;
+import java.util.ServiceLoader;
 import org.emgmm.BackendKind;
 import org.emgmm.GmmSettings;
-import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.Precision;
 import org.emgmm.data.Dataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses and opens a backend. The CPU path never loads a JOCL class: the OpenCL backend is reached by reflection,
- * only when asked for or when {@code auto} finds it worthwhile.
+ * Chooses and opens a backend. Backends are found through one mechanism, {@link ServiceLoader} over
+ * {@link BackendProvider} (each backend package registers its provider in {@code META-INF/services}), so this
+ * package depends on no backend. The CPU path never loads a JOCL class: the OpenCL provider is asked only when
+ * {@code opencl} is asked for or {@code auto} considers a GPU, and it touches OpenCL only then.
  */
 public final class Backends {
     private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
-    private static final String OPENCL_CLASS = "org.emgmm.backend.opencl.OpenClBackend";
     /** Under {@code auto}, a scoring pass goes to a GPU only from this N·K·D on (as the fit's threshold). */
     private static final double AUTO_MIN_SCORING_WORK = 10_000_000;
 
@@ -58,7 +59,7 @@ public final class Backends {
     public static Choice open(GmmSettings s, Dataset data) {
         switch (s.backend()) {
             case CPU:
-                return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                return new Choice(cpu(s), null);
             case OPENCL:
                 try {
                     return new Choice(openOpenCl(s, data, false), null);
@@ -69,18 +70,18 @@ public final class Backends {
                 }
             default:
                 if (!s.openClDiscovery()) {
-                    return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                    return new Choice(cpu(s), null);
                 }
                 try {
                     Backend b = openOpenCl(s, data, true);
                     if (b != null) {
                         return new Choice(b, null);
                     }
-                    return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                    return new Choice(cpu(s), null);
                 } catch (RuntimeException | LinkageError e) {
                     String warning = "OpenCL unavailable (" + oneLine(e) + "); using the CPU backend";
                     LOG.warn(warning);
-                    return new Choice(new CpuBackend(s.threads(), s.precision()), warning);
+                    return new Choice(cpu(s), warning);
                 }
         }
     }
@@ -98,7 +99,7 @@ public final class Backends {
     public static Choice openForScoring(GmmSettings s, Dataset data) {
         switch (s.backend()) {
             case CPU:
-                return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                return new Choice(cpu(s), null);
             case OPENCL:
                 try {
                     return new Choice(openOpenCl(s, null, false), null);
@@ -109,38 +110,86 @@ public final class Backends {
                 }
             default:
                 if ((double) data.rows() * s.k() * data.dims() < AUTO_MIN_SCORING_WORK) {
-                    return new Choice(new CpuBackend(s.threads(), s.precision()), null);
+                    return new Choice(cpu(s), null);
                 }
                 try {
                     Backend b = openOpenCl(s, null, true);
-                    return new Choice(b != null ? b : new CpuBackend(s.threads(), s.precision()), null);
+                    return new Choice(b != null ? b : cpu(s), null);
                 } catch (RuntimeException | LinkageError e) {
                     String warning = "OpenCL unavailable (" + oneLine(e) + "); using the CPU backend";
                     LOG.warn(warning);
-                    return new Choice(new CpuBackend(s.threads(), s.precision()), warning);
+                    return new Choice(cpu(s), warning);
                 }
         }
     }
 
     /**
-     * Calls {@code OpenClBackend.open(GmmSettings, Dataset, boolean autoMode)}, which also compiles the kernels and
-     * uploads the data for the fit to come, so that those failures fall back under auto too; under auto mode it
-     * returns null when no GPU is worth using (not a failure).
+     * Opens the OpenCL backend through its provider, which also compiles the kernels and uploads the data for the fit
+     * to come, so that those failures fall back under auto too; under auto mode it returns null when no GPU is worth
+     * using (not a failure).
      */
     private static Backend openOpenCl(GmmSettings s, Dataset data, boolean auto) {
-        try {
-            Class<?> c = Class.forName(OPENCL_CLASS);
-            Method m = c.getMethod("open", GmmSettings.class, Dataset.class, boolean.class);
-            return (Backend) m.invoke(null, s, data, auto);
-        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
-            throw new IllegalStateException("the OpenCL backend is not part of this build", e);
-        } catch (InvocationTargetException e) {
-            throw unchecked(e.getCause());
-        }
+        return provider(BackendKind.OPENCL).open(s, data, auto);
+    }
+
+    private static Backend cpu(GmmSettings s) {
+        return provider(BackendKind.CPU).open(s, null, false);
     }
 
     /**
-     * The cause of a failed reflective call or task, to rethrow: itself when unchecked (an {@link Error} is thrown
+     * A CPU backend, for scoring passes outside a fit.
+     *
+     * @param threads worker threads, 0 for all cores
+     * @param precision per-sample arithmetic precision
+     * @return the backend; the caller closes it
+     */
+    public static Backend cpu(int threads, Precision precision) {
+        return cpu(GmmSettings.builder().backend(BackendKind.CPU).threads(threads).precision(precision).build());
+    }
+
+    /**
+     * The devices a kind of backend can run on ({@code emgmm devices}).
+     *
+     * @param kind {@link BackendKind#CPU} or {@link BackendKind#OPENCL}
+     * @return one line per device, in words; empty when none is found
+     * @throws IllegalStateException when that backend is not part of this build
+     * @throws RuntimeException or {@link LinkageError} when its runtime cannot be used (no OpenCL library)
+     */
+    public static List<String> devices(BackendKind kind) {
+        return provider(kind).devices();
+    }
+
+    /**
+     * @param kind CPU or OPENCL
+     * @return whether a provider of that kind is registered (creates providers, loads nothing native)
+     */
+    public static boolean isAvailable(BackendKind kind) {
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+            if (p.kind() == kind) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param kind CPU or OPENCL
+     * @return the registered provider of that kind (providers before it in the services file are created, which
+     *     loads nothing native)
+     * @throws IllegalStateException when none is registered
+     */
+    static BackendProvider provider(BackendKind kind) {
+        for (BackendProvider p : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+            if (p.kind() == kind) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("the " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                + " backend is not part of this build");
+    }
+
+    /**
+     * The cause of a failed task, to rethrow: itself when unchecked (an {@link Error} is thrown
      * from here), else wrapped in an {@link IllegalStateException}.
      *
      * @param cause the failure

@@ -1,5 +1,6 @@
 package org.emgmm.backend;
 
+import org.emgmm.em.EStep;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
 
@@ -8,7 +9,7 @@ import org.emgmm.em.SufficientStatistics;
  * (log-densities, log-sum-exp, responsibilities and the weighted sums together) that never materialises the N×K
  * responsibility matrix. Results are deterministic: the same inputs give the same bits on every call.
  */
-public interface Pass extends AutoCloseable {
+public interface Pass extends EStep, AutoCloseable {
 
     /**
      * One E step and accumulation.
@@ -16,6 +17,7 @@ public interface Pass extends AutoCloseable {
      * @param params current parameters; their means are the shifts of the returned statistics
      * @return the statistics of all samples
      */
+    @Override
     SufficientStatistics accumulate(Gaussians params);
 
     /** Releases what {@link Backend#prepare} allocated. */

@@ -51,7 +51,8 @@ public final class BenchRunner {
         Spec s = spec;
         ArrayDataset data = SyntheticMixture.generate(s.n, s.d, s.k, s.seed, s.precision == Precision.FLOAT);
         GmmSettings settings = GmmSettings.builder().k(s.k).covarianceType(s.covariance).backend(s.backend)
-                .precision(s.precision).threads(s.threads).device(s.device).seed(s.seed).build();
+                .precision(s.precision).threads(s.threads).device(s.device).plainJava(s.plainJava).seed(s.seed)
+                .build();
         Initializer init = new Initializer(data, s.seed);
         Gaussians params = init.initialize(s.k, s.covariance, InitMethod.RANDOM_FROM_DATA, REG_COVAR, null, null,
                 null, new SplittableRandom(s.seed));
@@ -105,6 +106,7 @@ public final class BenchRunner {
         final long seed;
         final int threads;
         final String device;
+        final boolean plainJava;
 
         private Spec(Builder b) {
             backend = b.backend;
@@ -118,6 +120,7 @@ public final class BenchRunner {
             seed = b.seed;
             threads = b.threads;
             device = b.device;
+            plainJava = b.plainJava;
         }
 
         /** @return a builder with defaults: cpu, N = 100,000, D = 16, K = 16, diag, double, 5 iterations, 2 warm-up */
@@ -139,8 +142,15 @@ public final class BenchRunner {
         private long seed = 0;
         private int threads = 0;
         private String device;
+        private boolean plainJava;
 
         private Builder() {
+        }
+
+        /** @param v true to run the CPU backend's plain-Java kernels even with the Vector API @return this */
+        public Builder plainJava(boolean v) {
+            plainJava = v;
+            return this;
         }
 
         /** @param v backend kind @return this */

@@ -41,7 +41,7 @@ public final class CpuPeak {
      */
     public static CpuPeak measure(int threads) {
         int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        boolean vector = CpuBackend.vectorAvailable() && !Boolean.getBoolean(CpuBackend.SCALAR_PROPERTY);
+        boolean vector = CpuBackend.vectorAvailable();
         int ld = vector ? VectorFma.lanesDouble() : 1;
         int lf = vector ? VectorFma.lanesFloat() : 1;
         double fma = parallel(t, vector ? VectorFma::chains : CpuPeak::scalarChains, 16_000_000L) * CHAINS;

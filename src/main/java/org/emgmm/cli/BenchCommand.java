@@ -92,6 +92,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "not with --compare, which times every device).")
     String device;
 
+    @Option(names = "--plain-java", description = "CPU backend: the plain-Java kernels even when the JVM has the "
+            + "Vector API (not with --compare).")
+    boolean plainJava;
+
     @Option(names = "--json", description = "Print JSON instead of the summary (with --compare one document).")
     boolean json;
 
@@ -132,7 +136,8 @@ public final class BenchCommand implements Callable<Integer> {
                     .n(single("--n", n == null ? "100000" : n)).d(single("--d", d)).k(single("--k", k))
                     .covariance(CovarianceType.parse(covariance))
                     .precision(Precision.parse(precision == null ? "double" : precision))
-                    .iters(iters).warmup(warmup).seed(seed).threads(threads).device(device).build();
+                    .iters(iters).warmup(warmup).seed(seed).threads(threads).device(device).plainJava(plainJava)
+                    .build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -161,6 +166,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (o[1] != null) {
                 throw usage(o[0] + " cannot be used with --compare, which times every backend in both precisions");
             }
+        }
+        if (plainJava) {
+            throw usage("--plain-java cannot be used with --compare, which times the kernels the JVM has");
         }
         Comparison.Settings settings;
         try {

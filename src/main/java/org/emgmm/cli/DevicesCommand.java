@@ -1,17 +1,16 @@
 package org.emgmm.cli;
 
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.emgmm.BackendKind;
 import org.emgmm.backend.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code emgmm devices}: lists the OpenCL devices {@code --device} can name. The OpenCL backend is reached by
- * reflection, so no JOCL class is loaded by any other command.
+ * {@code emgmm devices}: lists the OpenCL devices {@code --device} can name, through the OpenCL backend's provider
+ * ({@link Backends#devices}), so no JOCL class is loaded by any other command.
  */
 @Command(name = "devices", mixinStandardHelpOptions = true,
         description = {"List the OpenCL devices (the indices --device takes).",
@@ -21,8 +20,6 @@ import picocli.CommandLine.Command;
             "  emgmm fit --input data.npy --k 8 --backend opencl --device 0",
             "  emgmm fit --input data.npy --k 8 --backend opencl --device 0,1"})
 final class DevicesCommand implements Callable<Integer> {
-    private static final String OPENCL_CLASS = "org.emgmm.backend.opencl.OpenClBackend";
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,19 +31,14 @@ final class DevicesCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<?> devices;
-        try {
-            Class<?> c = Class.forName(OPENCL_CLASS);
-            Method m = c.getMethod("devices");
-            devices = (List<?>) m.invoke(null);
-        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException e) {
+        if (!Backends.isAvailable(BackendKind.OPENCL)) {
             err.println("emgmm devices: the OpenCL backend is not part of this build");
             return Main.EXIT_ERROR;
-        } catch (InvocationTargetException e) {
-            err.println("emgmm devices: no OpenCL runtime could be used: " + Backends.oneLine(e.getCause()) + ". "
-                    + HOW_TO_INSTALL);
-            return Main.EXIT_ERROR;
-        } catch (LinkageError e) {
+        }
+        List<String> devices;
+        try {
+            devices = Backends.devices(BackendKind.OPENCL);
+        } catch (RuntimeException | LinkageError e) {
             err.println("emgmm devices: no OpenCL runtime could be used: " + Backends.oneLine(e) + ". "
                     + HOW_TO_INSTALL);
             return Main.EXIT_ERROR;
@@ -57,7 +49,7 @@ final class DevicesCommand implements Callable<Integer> {
         }
         out.println("OpenCL devices (use --backend opencl --device INDEX or part of the name; a list such as 0,1, or"
                 + " all, splits a fit's rows across devices):");
-        for (Object d : devices) {
+        for (String d : devices) {
             out.println("  " + d);
         }
         out.flush();

@@ -6,7 +6,6 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
-import org.emgmm.backend.Pass;
 
 /**
  * The EM iterations of one initialisation, as scikit-learn's {@code BaseMixture.fit_predict} runs them: each
@@ -53,7 +52,7 @@ public final class EmLoop {
         }
 
         /**
-         * A state restored from a checkpoint, to continue with {@link EmLoop#run(Pass, Result, double, double,
+         * A state restored from a checkpoint, to continue with {@link EmLoop#run(EStep, Result, double, double,
          * int, int, Initializer, SplittableRandom, FitListener, Consumer)}.
          *
          * @param params parameters after the last iteration
@@ -105,7 +104,7 @@ public final class EmLoop {
      * @param listener progress listener
      * @return the result
      */
-    public static Result run(Pass pass, Gaussians start, double tol, double regCovar, int maxIter, int init,
+    public static Result run(EStep pass, Gaussians start, double tol, double regCovar, int maxIter, int init,
                              Initializer reseed, SplittableRandom rnd, FitListener listener) {
         return run(pass, Result.start(start), tol, regCovar, maxIter, init, reseed, rnd, listener, s -> { });
     }
@@ -129,7 +128,7 @@ public final class EmLoop {
      *               once for a loop of no iterations
      * @return the result
      */
-    public static Result run(Pass pass, Result from, double tol, double regCovar, int maxIter, int init,
+    public static Result run(EStep pass, Result from, double tol, double regCovar, int maxIter, int init,
                              Initializer reseed, SplittableRandom rnd, FitListener listener,
                              Consumer<Result> states) {
         Gaussians params = from.params;

@@ -227,29 +227,4 @@ public final class Gaussians {
             }
         }
     }
-
-    /**
-     * log φⱼ + log N(x | μⱼ, Σⱼ) for every component.
-     *
-     * @param x samples, row-major
-     * @param off offset of the sample
-     * @param tmp scratch of length D
-     * @param out K outputs
-     * @return log p(x) = logsumexp(out)
-     */
-    public double logJoint(double[] x, int off, double[] tmp, double[] out) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            out[j] = logConst[j] - 0.5 * mahalanobis(x, off, j, tmp);
-            max = Math.max(max, out[j]);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-            return max;
-        }
-        double s = 0;
-        for (int j = 0; j < k; j++) {
-            s += Math.exp(out[j] - max);
-        }
-        return max + Math.log(s);
-    }
 }

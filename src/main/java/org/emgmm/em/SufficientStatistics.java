@@ -56,11 +56,6 @@ public final class SufficientStatistics {
         this.s2 = new double[type.needsOuterProducts() ? k * d * d : k * d];
     }
 
-    /** @return the length {@link #s2} has for these dimensions and type */
-    public static int s2Length(int k, int d, CovarianceType type) {
-        return type.needsOuterProducts() ? k * d * d : k * d;
-    }
-
     /**
      * Adds another set of statistics (same K, D and type, same shifts) into this one.
      *

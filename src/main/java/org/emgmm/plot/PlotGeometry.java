@@ -35,7 +35,7 @@ public final class PlotGeometry {
     }
 
     /**
-     * Mixture density of a 1-D model, Σⱼ φⱼ N(x | μⱼ, σ²ⱼ), from the model's own {@link MixtureModel#scoreSample}.
+     * Mixture density of a 1-D model, Σⱼ φⱼ N(x | μⱼ, σ²ⱼ), from one scoring pass ({@link MixtureModel#scoreSamples(double[][])}).
      *
      * @param model a model with one feature
      * @param xs grid
@@ -43,9 +43,13 @@ public final class PlotGeometry {
      */
     public static double[] mixtureDensity1d(MixtureModel model, double[] xs) {
         require1d(model);
-        double[] y = new double[xs.length];
+        double[][] rows = new double[xs.length][];
         for (int i = 0; i < xs.length; i++) {
-            y[i] = Math.exp(model.scoreSample(new double[] {xs[i]}));
+            rows[i] = new double[] {xs[i]};
+        }
+        double[] y = model.scoreSamples(rows);
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Math.exp(y[i]);
         }
         return y;
     }

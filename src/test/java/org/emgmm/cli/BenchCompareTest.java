@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
+import org.emgmm.Tolerances;
 import org.emgmm.backend.opencl.DeviceInfo;
 import org.emgmm.backend.opencl.OpenClBackend;
 import org.emgmm.backend.opencl.OpenClTestSupport;
@@ -37,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchCompareTest {
     /** Lower bounds of float and double runs after the same two iterations from the same start. */
-    private static final double FLOAT_VS_DOUBLE = 1e-4;
+    private static final double FLOAT_VS_DOUBLE = Tolerances.FLOAT_VS_DOUBLE;
     /** Lower bounds of two double backends after the same two iterations from the same start. */
-    private static final double DOUBLE_VS_DOUBLE = 1e-9;
+    private static final double DOUBLE_VS_DOUBLE = Tolerances.SAME_FIT_F64;
 
     @TempDir
     Path dir;

@@ -17,6 +17,7 @@ import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
 import org.emgmm.Precision;
 import org.emgmm.ScalarReference;
+import org.emgmm.Tolerances;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.Pass;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * BIC and AIC to its six printed decimals). The backends are recorded through the commands' {@link BackendOpener}.
  */
 class ScoringCommandsTest {
-    static final double TOL = 1e-12;
+    static final double TOL = Tolerances.SCORE_F64;
     /** Rows: more than two blocks of the CPU scorer, so order across blocks is checked. */
     static final int N = 20_000;
 

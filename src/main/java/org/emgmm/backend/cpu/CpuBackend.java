@@ -1,9 +1,8 @@
 package org.emgmm.backend.cpu;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -32,15 +31,12 @@ import org.emgmm.em.SufficientStatistics;
  * (chunks are merged in order as they complete).
  *
  * <p>Arithmetic: the Vector API ({@code jdk.incubator.vector}) when the JVM has the module, otherwise plain Java;
- * set the system property {@value #SCALAR_PROPERTY}{@code =true} to force plain Java. {@link Precision#FLOAT} does
+ * the execution setting {@link org.emgmm.ExecutionSettings#plainJava()} forces plain Java. {@link Precision#FLOAT} does
  * the per-sample arithmetic in float (data read as float) and finishes each block's partial sums in double.
  */
 public final class CpuBackend implements Backend {
-    /** System property that forces the plain-Java kernels when "true". */
-    public static final String SCALAR_PROPERTY = "emgmm.cpu.scalar";
     /** At most this many chunks; the partition depends only on N. */
     static final int MAX_CHUNKS = 64;
-    private static final String VECTOR_CLASS = "org.emgmm.backend.cpu.VectorKernels";
 
     private final int threads;
     private final Precision precision;
@@ -52,7 +48,7 @@ public final class CpuBackend implements Backend {
      * @param precision arithmetic precision of the per-sample pass
      */
     public CpuBackend(int threads, Precision precision) {
-        this(threads, precision, vectorAvailable() && !Boolean.getBoolean(SCALAR_PROPERTY));
+        this(threads, precision, vectorAvailable());
     }
 
     /**
@@ -189,43 +185,25 @@ public final class CpuBackend implements Backend {
         return f ? new ScalarFloatKernel(data, k) : new ScalarDoubleKernel(data, k);
     }
 
-    /** Reaches the Vector API kernels by reflection, so a JVM without the module never loads them. */
+    /**
+     * Holds the Vector API kernels' factory, found by {@link ServiceLoader} on first use (only when {@code vector}
+     * is on, i.e. the JVM has the module), so a JVM without the module never loads a class that names it.
+     */
     private static final class VectorHolder {
-        private static final Method CREATE;
-        private static final Method DESCRIBE;
-        private static final Method CREATE_SCORE;
-
-        static {
-            try {
-                Class<?> c = Class.forName(VECTOR_CLASS);
-                CREATE = c.getDeclaredMethod("create", Dataset.class, int.class, boolean.class);
-                DESCRIBE = c.getDeclaredMethod("describe");
-                CREATE_SCORE = c.getDeclaredMethod("createScore", Dataset.class, int.class, boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot load the Vector API kernels", e);
-            }
-        }
+        private static final KernelFactory FACTORY = ServiceLoader.load(KernelFactory.class,
+                CpuBackend.class.getClassLoader()).findFirst().orElseThrow(() ->
+                new IllegalStateException("the Vector API kernels are not part of this build"));
 
         static Kernel create(Dataset data, int k, boolean f) {
-            return (Kernel) call(CREATE, data, k, f);
+            return FACTORY.create(data, k, f);
         }
 
         static ScoreKernel createScore(Dataset data, int k, boolean f) {
-            return (ScoreKernel) call(CREATE_SCORE, data, k, f);
+            return FACTORY.createScore(data, k, f);
         }
 
         static String describe() {
-            return (String) call(DESCRIBE);
-        }
-
-        private static Object call(Method m, Object... args) {
-            try {
-                return m.invoke(null, args);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            } catch (InvocationTargetException e) {
-                throw Backends.unchecked(e.getCause());
-            }
+            return FACTORY.describe();
         }
     }
 

@@ -197,17 +197,6 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * As {@link #open(GmmSettings, Dataset, boolean)} with no size judgement.
-     *
-     * @param s settings
-     * @param autoMode true under {@code --backend auto}
-     * @return the backend, or null under {@code auto} when no GPU is worth using
-     */
-    public static OpenClBackend open(GmmSettings s, boolean autoMode) {
-        return open(s, null, autoMode);
-    }
-
-    /**
      * Opens a backend on one listed device.
      *
      * @param device a device from {@link #devices()}

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.emgmm.CovarianceType;
 import org.emgmm.Precision;
+import org.emgmm.Tolerances;
 import org.emgmm.backend.Pass;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
@@ -22,15 +23,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fast CPU kernels against the reference scalar E step ({@link ReferencePass}, i.e. {@link Gaussians#logJoint}),
+ * The fast CPU kernels against the reference scalar E step ({@link ReferencePass}, i.e. {@link org.emgmm.ScalarReference}),
  * for every covariance type, D and K from 1, with and without sample weights; vector against plain Java; float
  * against double; bitwise independence of the thread count; a far outlier whose responsibilities underflow.
  */
 class CpuBackendTest {
     /** Double kernels against the reference: relative to the size of each array (summation order differs). */
-    static final double TOL_F64 = 1e-12;
+    static final double TOL_F64 = Tolerances.KERNEL_F64;
     /** Float kernels against the double reference. */
-    static final double TOL_F32 = 2e-4;
+    static final double TOL_F32 = Tolerances.KERNEL_F32;
 
     /** A random problem: data drawn around K random centres, parameters near (not at) them. */
     static final class Problem {
@@ -396,19 +397,8 @@ class CpuBackendTest {
         }
     }
 
-    /**
-     * Rounding bound of one weighted sum, in ulps of its magnitude (ReferencePass.magnitudes: the sum of the terms'
-     * absolute values about the origin, widened by the means' box, which bounds every term the kernels add about
-     * their reference point or the means). The kernels add at most 2·8 lanes per vector block, one block sum per
-     * 256-row chunk and at most n/256 chunk sums, and the shift from the reference to the means costs 3 more
-     * roundings of terms no larger than the magnitude: with n = 4096 at most ~40 roundings stand between any term
-     * and the result, so 64 ulps of the magnitude bound the error whatever the vector width or summation order.
-     * The cut-off's own contribution (what it leaves out) is below 2^-60 of a component's weight, far inside it.
-     * Measured on the test below (2026-12-04, vector widths 128 to 512 bits): the largest error is 24 ulps (scalar
-     * S0) with the 2^-60 cut-off; with a 2^-30 cut-off (Params.negligible) the vector kernel's errors grow to about
-     * 7,900 ulps (S0) and 38,000 ulps (S1), and the test fails.
-     */
-    private static final double SUM_ULPS = 64;
+    /** Rounding bound of one weighted sum, in ulps of its magnitude: {@link Tolerances#SUM_ULPS}. */
+    private static final double SUM_ULPS = Tolerances.SUM_ULPS;
 
     @Test
     void negligibleResponsibilitiesLeaveEverySumUnchanged() {

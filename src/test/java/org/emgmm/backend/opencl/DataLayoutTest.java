@@ -196,7 +196,7 @@ class DataLayoutTest {
         GmmSettings s = GmmSettings.builder().k(4).covarianceType(CovarianceType.DIAG).seed(2).tol(1e-8).maxIter(40)
                 .device(dev.index() + "," + dev.index() + "," + dev.index()).maxDeviceMemory(100_000).build();
         MixtureModel one = fit(backend(List.of(dev), 0, 0, PlanOverride.none()), s, data);
-        try (OpenClBackend b = OpenClBackend.open(s, false)) {
+        try (OpenClBackend b = OpenClBackend.open(s, null, false)) {
             assertEquals(3, b.deviceInfos().size());
             assertTrue(b.describePlan(30_000, 4, 4, CovarianceType.DIAG, true).contains("chunks="),
                     b.describePlan(30_000, 4, 4, CovarianceType.DIAG, true));

@@ -13,11 +13,12 @@ import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
 import org.emgmm.Precision;
+import org.emgmm.Tolerances;
 import org.emgmm.backend.Backend;
+import org.emgmm.backend.Pass;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
-import org.emgmm.backend.Pass;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,10 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of issue 3 (double: parameters 1e-6, lower bound 1e-9 relative; float: parameters 1e-3, lower bound 1e-5).
  */
 class OpenClVsCpuTest {
-    static final double DOUBLE_PARAMS = 1e-6;
-    static final double DOUBLE_LB = 1e-9;
-    static final double FLOAT_PARAMS = 1e-3;
-    static final double FLOAT_LB = 1e-5;
+    static final double DOUBLE_PARAMS = Tolerances.PARAM_F64;
+    static final double DOUBLE_LB = Tolerances.LOWER_BOUND_F64;
+    static final double FLOAT_PARAMS = Tolerances.PARAM_F32;
+    static final double FLOAT_LB = Tolerances.LOWER_BOUND_F32;
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

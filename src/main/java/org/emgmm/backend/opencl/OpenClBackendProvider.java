@@ -1,0 +1,40 @@
+package org.emgmm.backend.opencl;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.emgmm.BackendKind;
+import org.emgmm.GmmSettings;
+import org.emgmm.backend.Backend;
+import org.emgmm.backend.BackendProvider;
+import org.emgmm.data.Dataset;
+
+/**
+ * Registers {@link OpenClBackend} with {@link org.emgmm.backend.Backends} (see {@link BackendProvider}). This class
+ * names no JOCL type: creating it loads nothing of OpenCL; {@link #open} and {@link #devices} do.
+ */
+public final class OpenClBackendProvider implements BackendProvider {
+    /** For {@link java.util.ServiceLoader}. */
+    public OpenClBackendProvider() {
+    }
+
+    @Override
+    public BackendKind kind() {
+        return BackendKind.OPENCL;
+    }
+
+    /** As {@link OpenClBackend#open(GmmSettings, Dataset, boolean)}. */
+    @Override
+    public Backend open(GmmSettings s, Dataset data, boolean autoMode) {
+        return OpenClBackend.open(s, data, autoMode);
+    }
+
+    /** @return {@link OpenClBackend#devices()}, each in words */
+    @Override
+    public List<String> devices() {
+        List<String> out = new ArrayList<>();
+        for (DeviceInfo d : OpenClBackend.devices()) {
+            out.add(d.toString());
+        }
+        return out;
+    }
+}
