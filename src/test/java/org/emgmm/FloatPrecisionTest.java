@@ -12,13 +12,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Issue 14: every fit of {@link FloatCases} that succeeds in double also succeeds in float on the CPU backend
  * (Vector API kernel where the JVM has it, and the plain-Java kernel), and lands on the double fit: parameters
- * within 1e-3 relative, lower bound within 1e-5 relative (the measure is in {@link FloatCases}).
+ * within 1e-3 relative, lower bound within 1e-5 relative (the measure is in {@link FloatCases}); also wine / full
+ * from nearby starts ({@link FloatCases#wineFullNearStarts}), slow fits that must not stop early.
  */
 class FloatPrecisionTest {
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
-        FloatCases.all().forEach(c -> {
+        Stream.concat(FloatCases.all(), FloatCases.wineFullNearStarts(8)).forEach(c -> {
             if (CpuBackend.vectorAvailable()) {
                 out.add(Arguments.of("cpu-float-vector", true, c));
             }
