@@ -5,7 +5,8 @@
  * double:
  *   real, real4  the per-sample arithmetic and storage type: float when PRECISION == 32, double when PRECISION == 64
  *                (double needs cl_khr_fp64; the host never asks for it on a device without it)
- *   acc_t        the type of the final cross-group reduction: double whenever the device has cl_khr_fp64, else float
+ *   acc_t        the type of the final cross-group reduction and of estep's log-likelihood total: double whenever
+ *                the device has cl_khr_fp64, else float
  *   COV_SPHERICAL, COV_DIAG, COV_FULL, COV_TIED   the values of COV
  *   DP, KP       NDIM and NCOMP rounded up to a multiple of 4 (the vector width of every register tile)
  *   PARAM_SPACE  the address space of the per-iteration parameters: __constant when PARAM_CONSTANT is 1 (the host

@@ -14,8 +14,14 @@
  *        full/tied: y = (x' - mu'_j)^T U_j, L = lconst_j - 1/2 |y|^2, U_j upper triangular (Sigma_j^-1 = U_j U_j^T),
  *          each COLS-column block of y over the rows a <= its last column only;
  *   3. one work-item per row: max, e_j = exp(L_j - max), sum, r_j = w e_j / sum written to resp[j * ldr + row]
- *      (a bounded per-launch scratch), and w log p(x) and w summed into the item's Kahan totals.
+ *      (a bounded per-launch scratch), and w log p(x) and w summed into the item's totals.
  *   At the end each work-group writes its sums of w log p(x) and of w (items in order) to ll[2 * group + 0/1].
+ * The log-likelihood total is kept in acc_t (double where the device has fp64) from the row up: each row's max and
+ * log(sum) are widened and added there. When the items' and the work-group's totals were floats (the Kahan
+ * compensation dropped as the total was written), a group's total of 178 rows of log p ~ -16 was rounded to
+ * ulp(2900) = 2.4e-4, the mean lower bound moved in steps of about 1.4e-6, two iterations of a slowly converging fit
+ * gave exactly the same value and |change| < tol stopped it early (issue 14, wine / full: iteration 83 of the double
+ * fit's 99). The log-densities stay float; their rounding is noise of about 1e-7 in the lower bound, not a grid.
  * Nothing is shared across work-groups and nothing uses atomics: the same bits on every run.
  *
  * Tuning parameters (-D, defaults in common.cl and here): WGS, TILE, COLS (columns per register tile of the full
@@ -125,7 +131,11 @@ void estep(__global const real* restrict x,
     for (int q = lid; q < (DP - NDIM) * TS; q += WGS) {
         xs[NDIM * TS + q] = 0;
     }
-    real llS = 0, llC = 0, wS = 0, wC = 0;
+    acc_t llS = 0;
+#if !HAVE_FP64
+    real llC = 0;
+#endif
+    real wS = 0, wC = 0;
     const int rowBase = grp * tilesPerGroup * TILE;
     for (int t = 0; t < tilesPerGroup; t++) {
         const int r0 = rowBase + t * TILE;
@@ -204,20 +214,37 @@ void estep(__global const real* restrict x,
             for (int j = 0; j < NCOMP; j++) {
                 rr[j * ldr] = l[j] * f;
             }
+#if HAVE_FP64
+            llS += (acc_t) w * ((acc_t) mx + (acc_t) log(sum));   /* a few hundred rows per item: plain double */
+#else
             KAHAN_ADD(llS, llC, w * (mx + log(sum)));
+#endif
             KAHAN_ADD(wS, wC, w);
         }
     }
 
+    /* the items' totals in item order; ls holds 2 WGS reals: llS as two reals (hi, lo: acc_t to 2^-48 when real is
+       float and acc_t double), then wS */
     barrier(CLK_LOCAL_MEM_FENCE);
-    ls[2 * lid] = llS;
-    ls[2 * lid + 1] = wS;
+    const real hi = (real) llS;
+    ls[2 * lid] = hi;
+    ls[2 * lid + 1] = (real) (llS - (acc_t) hi);
     barrier(CLK_LOCAL_MEM_FENCE);
-    if (lid < 2) {
+    if (lid == 0) {
+        acc_t s = 0, c = 0;
+        for (int i = 0; i < WGS; i++) {
+            KAHAN_ADD_T(acc_t, s, c, (acc_t) ls[2 * i] + (acc_t) ls[2 * i + 1]);
+        }
+        ll[2 * grp] = s;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    ls[lid] = wS;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (lid == 0) {
         real s = 0, c = 0;
         for (int i = 0; i < WGS; i++) {
-            KAHAN_ADD(s, c, ls[2 * i + lid]);
+            KAHAN_ADD(s, c, ls[i]);
         }
-        ll[2 * grp + lid] = s;
+        ll[2 * grp + 1] = s;
     }
 }

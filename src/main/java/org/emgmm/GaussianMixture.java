@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GaussianMixture {
     private static final Logger LOG = LoggerFactory.getLogger(GaussianMixture.class);
+    /** How the event of a float fit refitted in double under auto ends. */
+    static final String REFITTED_IN_DOUBLE = "refitted in double precision";
     private final GmmSettings settings;
 
     /** @param settings validated settings */
@@ -111,7 +113,7 @@ public final class GaussianMixture {
             }
             String msg = "float precision could not represent a covariance ("
                     + (e.component() < 0 ? "tied" : "component " + e.component()) + ", EM iteration "
-                    + e.iteration() + "); refitted in double precision";
+                    + e.iteration() + "); " + REFITTED_IN_DOUBLE;
             LOG.warn(msg);
             events.add(msg);
             listener.event(msg);
@@ -145,6 +147,14 @@ public final class GaussianMixture {
     public MixtureModel fit(Dataset data, Backend backend, FitListener listener) {
         checkInputs(data);
         return fit(data, backend, listener, new ArrayList<>());
+    }
+
+    /**
+     * @param m a model fitted here
+     * @return whether it is the double refit of a float fit that failed under auto
+     */
+    static boolean refittedInDouble(MixtureModel m) {
+        return m.events().stream().anyMatch(e -> e.endsWith(REFITTED_IN_DOUBLE));
     }
 
     private void checkInputs(Dataset data) {

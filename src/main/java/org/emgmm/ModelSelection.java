@@ -36,6 +36,10 @@ import org.emgmm.em.Initializer;
  * ({@link SharedPassBackend}, {@link Backend#prepareMulti}); a converged candidate drops out. Every candidate's
  * model is the same bits as when it is fitted alone ({@link #sequential()} fits them one after the other, as
  * before). The listener hears each candidate's events in candidate order, once the candidate is done.
+ * with a {@link NotPositiveDefiniteException}, is recorded with its error and skipped. Under
+ * {@link BackendKind#AUTO}, a candidate that fails in float is first refitted in double, as a single fit is
+ * ({@link GaussianMixture#fit(Dataset, Backends.Choice, FitListener)}: a warning, and an event to the listener and
+ * in the model) and scored in double on the CPU.
  */
 public final class ModelSelection {
     private final GmmSettings base;
@@ -481,8 +485,11 @@ public final class ModelSelection {
         }
         GmmSettings s = base.toBuilder().k(k).covarianceType(type).build();
         try {
-            MixtureModel m = new GaussianMixture(s).fit(data, backend, listener);
-            ModelScorer.Evaluation ev = new ModelScorer(m, backend).evaluate(data); // BIC and AIC from one pass
+            // under auto a float failure is refitted in double (on a backend opened for it), else rethrown
+            MixtureModel m = new GaussianMixture(s).fit(data, new Backends.Choice(backend, null), listener);
+            // BIC and AIC from one pass; a double refit is scored in double (float could not represent it)
+            ModelScorer.Evaluation ev = GaussianMixture.refittedInDouble(m)
+                    ? ModelScorer.onCpu(m, sc -> sc.evaluate(data)) : new ModelScorer(m, backend).evaluate(data);
             return new Candidate(k, type, m, ev.bic(), ev.aic(), null);
         } catch (NotPositiveDefiniteException e) {
             return new Candidate(k, type, null, Double.NaN, Double.NaN, e.getMessage());

@@ -94,4 +94,37 @@ class FloatFallbackTest {
         assertEquals(2, f.component());
         assertEquals(5, f.iteration());
     }
+
+    /** Model selection under auto refits a candidate that float cannot represent in double; explicit cpu does not. */
+    @ParameterizedTest
+    @EnumSource(value = CovarianceType.class, names = {"FULL", "DIAG"})
+    void selectionUnderAutoRefitsAFloatFailureInDouble(CovarianceType type) {
+        ArrayDataset data = belowFloatResolution();
+        List<String> heard = new ArrayList<>();
+        ModelSelection.Result r = new ModelSelection(settings(type).precision(Precision.FLOAT).build(),
+                new int[] {1}, List.of(type), ModelSelection.Criterion.BIC).fit(data, new ModelSelection.Listener() {
+                    @Override
+                    public void event(String message) {
+                        heard.add(message);
+                    }
+                });
+        ModelSelection.Candidate c = r.candidates().get(0);
+        assertTrue(c.ok(), c.error());
+        MixtureModel d = new GaussianMixture(settings(type).backend(BackendKind.CPU).precision(Precision.DOUBLE)
+                .build()).fit(data);
+        ModelAsserts.assertIdentical(type + ": the candidate is the double fit", d, c.model());
+        assertEquals(1, c.model().events().size(), c.model().events().toString());
+        assertTrue(c.model().events().get(0).contains("refitted in double precision"), c.model().events().toString());
+        assertEquals(c.model().events(), heard);
+        // scored in double: in float feature 0 is constant, its Mahalanobis term 0 instead of about 1 per row
+        assertEquals(d.bic(data), c.bic());
+        assertEquals(d.aic(data), c.aic());
+
+        ModelSelection.Result explicit = new ModelSelection(settings(type).backend(BackendKind.CPU)
+                .precision(Precision.FLOAT).build(), new int[] {1}, List.of(type), ModelSelection.Criterion.BIC)
+                .fit(data);
+        ModelSelection.Candidate f = explicit.candidates().get(0);
+        assertFalse(f.ok());
+        assertTrue(f.error().contains("--precision double"), f.error());
+    }
 }
