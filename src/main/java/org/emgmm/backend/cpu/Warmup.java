@@ -22,7 +22,8 @@ import org.emgmm.em.SufficientStatistics;
  *
  * <p>How: the kernel runs over the first {@value #ROWS} rows of the real dataset (so the profile sees the real
  * {@link Dataset} class and row layout), round after round, with three synthetic parameter sets built from those
- * rows: broad components (every sample shares every component: the dense sums), tight ones (a few components per
+ * rows: broad components (every sample shares every component: the dense sums; pairs of equal ones, so that some
+ * component is no sample's best candidate), tight ones (a few components per
  * sample: the sparse sums and, for full, the pruning) and very tight ones (components far from the reference, summed
  * about their own means). Covering every branch keeps C2 from compiling a path away and deoptimising when the real
  * data takes it. The rounds stop once their time has fallen well below the first round's and stays level (the
@@ -323,7 +324,10 @@ final class Warmup {
         double[] means = new double[k * d];
         for (int j = 0; j < k; j++) {
             weights[j] = 1.0 / k;
-            System.arraycopy(x, (int) ((long) j * n / k) * d, means, j * d, d);
+            // broad set: odd components repeat the even one before them, so that some component is no sample's
+            // best (a path of the pruned full sums the real data takes and the other sets never do)
+            int row = scale == SCALES[0] && j % 2 == 1 ? j - 1 : j;
+            System.arraycopy(x, (int) ((long) row * n / k) * d, means, j * d, d);
         }
         double[] cov = new double[Gaussians.covarianceLength(type, k, d)];
         int blocks = type == CovarianceType.TIED ? 1 : k;
