@@ -8,12 +8,13 @@
 #
 # Cases: diag N=1,000,000 D=16 K=16 and full N=200,000 D=16 K=16; data and start from bench/sklearn/ttr_data.py
 # (the synthetic mixture of sklearn_bench.py, saved as .npy; the start: K rows as means, the data's variances).
-# emgmm: the process as a user runs it, timed from outside (wall clock from fork to exit):
-#     LD_PRELOAD=libjsig.so java --add-modules jdk.incubator.vector <bench/jvm-flags.txt> -jar emgmm.jar \
-#         fit --input x.npy --init-model start.json --max-iter 20 --tol 0
-#   (the summary on stdout included); the flags' class-data-sharing archive is made first, untimed
-#   (bench/cds-archive.sh, an install step). Also timed, for the record only: the same with --quiet --output m.json
-#   (no summary), and `--max-iter 0` (start-up, reading, summary: everything but the iterations).
+# emgmm: the process as a user runs it, timed from outside (wall clock from fork to exit), through the launcher
+#     $BUILD/emgmm fit --input x.npy --init-model start.json --max-iter 20 --tol 0
+#   (the summary on stdout included), with the launcher's JIT options and the class-data-sharing archive that
+#   `mvn package` builds beside the jar; -Demgmm.progress.everyIteration=true makes the progress on stderr list every
+#   iteration's time (first iteration against the later ones). Also timed, for the record only: the same with
+#   --quiet --output m.json (no summary), and `--max-iter 0` (start-up, reading, warm-up, summary: all but the
+#   iterations).
 # scikit-learn: bench/sklearn/sklearn_fit.py: np.load + GaussianMixture(weights_init, means_init, precisions_init,
 #   max_iter=20, tol=0).fit, timed inside the process (so Python's start-up and imports, about 1-2 s, are NOT
 #   charged to scikit-learn; the whole process time is recorded beside it). OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
@@ -34,19 +35,13 @@ trap 'rm -f "$RAW"' EXIT
 
 mvn -B -q -DbuildDir="$BUILD" package -Dmaven.test.skip=true
 JAR="$BUILD/emgmm.jar"
+test -s "$BUILD/emgmm.jsa" || echo "warning: no CDS archive $BUILD/emgmm.jsa (mvn package makes it)" >&2
+# the launcher's java command line, for the record
 JAVA_HOME_17="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
-JSIG="$JAVA_HOME_17/lib/libjsig.so"
-JAR_DIR="$(cd "$(dirname "$JAR")" && pwd)"
-FLAGS=()
-while IFS= read -r line; do
-  line="${line%%#*}"
-  line="$(echo "$line" | xargs)"
-  [ -n "$line" ] && FLAGS+=("${line//@JAR_DIR@/$JAR_DIR}")
-done < bench/jvm-flags.txt
-if printf '%s\n' "${FLAGS[@]}" | grep -q SharedArchiveFile; then
-  LD_PRELOAD="$JSIG" bench/cds-archive.sh "$JAR" "$JAR_DIR/emgmm.jsa" >/dev/null
-fi
-EMGMM=(java --add-modules jdk.incubator.vector "${FLAGS[@]}" -jar "$JAR")
+JSIG="$JAVA_HOME_17/lib/libjsig.so"   # the launcher preloads it itself; for BASELINE_JAR's plain java
+FLAGS=("$(EMGMM_JAVA=echo "$BUILD/emgmm" fit | sed 's/ -jar .*//')")
+EMGMM=("$BUILD/emgmm")
+export EMGMM_JAVA_OPTS="${EMGMM_JAVA_OPTS:-} -Demgmm.progress.everyIteration=true"
 
 DATA="$BUILD/ttr-data"
 mkdir -p "$DATA"
@@ -66,7 +61,7 @@ run_emgmm() {
   t0=$(now)
   local cmd=("${EMGMM[@]}")
   if [ -n "${EMGMM_CMD:-}" ]; then read -r -a cmd <<< "$EMGMM_CMD"; fi
-  LD_PRELOAD="$JSIG" /usr/bin/time -f "CPU %U %S" -o "$log.time" "${cmd[@]}" "$@" >"$log" 2>"$log.err"
+  /usr/bin/time -f "CPU %U %S" -o "$log.time" "${cmd[@]}" "$@" >"$log" 2>"$log.err"
   t1=$(now)
   "$PY" - "$t0" "$t1" "$log" "$log.time" <<'PYEOF'
 import json, re, sys
@@ -98,7 +93,7 @@ for rep in $(seq 1 "$REPS"); do
     b=null
     if [ -n "${BASELINE_JAR:-}" ]; then
       echo "rep $rep: $case baseline $BASELINE_JAR ..." >&2
-      b=$(EMGMM_CMD="java --add-modules jdk.incubator.vector -jar $BASELINE_JAR" \
+      b=$(EMGMM_CMD="env LD_PRELOAD=$JSIG java --add-modules jdk.incubator.vector -jar $BASELINE_JAR" \
           run_emgmm fit --input "$x" --init-model "$st" --max-iter 20 --tol 0)
     fi
     echo "{\"rep\": $rep, \"case\": \"$case\", \"emgmm\": $e, \"emgmm_quiet\": $q, \"emgmm_iter0\": $z," \

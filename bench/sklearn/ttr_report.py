@@ -14,7 +14,7 @@ if sys.argv[1] == "--from-json":
     load_before = past["machine"]["load_average_before"]
     load_after = past["machine"]["load_average_after"]
     reps = past["command"].split("REPS=")[1].rstrip(")")
-    flags = past["jvm_flags"].replace("--add-modules jdk.incubator.vector ", "", 1)
+    flags = past["jvm_flags"]
     date, commit, java = past["date"], past["git_commit"], past["java"]
 else:
     raw, out, load_before, load_after, reps, flags = sys.argv[1:7]
@@ -25,6 +25,21 @@ def sh(cmd):
         return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
     except Exception:
         return ""
+def per_iteration(run):
+    # progress reports the mean ms per iteration so far (every iteration with -Demgmm.progress.everyIteration):
+    # iteration b alone took m_b b - m_a a after the report of iteration a
+    out, prev = [], (0, 0.0)
+    for b, mb in run:
+        a, ma = prev
+        if b == a + 1:
+            out.append(mb * b - ma * a)
+        prev = (b, mb)
+    return out
+def first_steady(run):
+    t = per_iteration(run)
+    if len(t) < 3:
+        return None
+    return t[0], statistics.median(t[1:])
 cases = []
 for cov, n in (("diag", 1000000), ("full", 200000)):
     rs = [r for r in rows if r["case"] == cov]
@@ -37,6 +52,7 @@ for cov, n in (("diag", 1000000), ("full", 200000)):
         "emgmm_process_s": em,
         "emgmm_cpu_s": [r["emgmm"]["cpu_s"] for r in rs],
         "emgmm_iteration_ms": [r["emgmm"]["iteration_ms"] for r in rs],
+        "first_and_steady_iteration_ms": [first_steady(r["emgmm"]["iteration_ms"]) for r in rs],
         "baseline_iteration_ms": [r["emgmm_baseline"]["iteration_ms"] for r in rs if r.get("emgmm_baseline")],
         "emgmm_quiet_output_process_s": [r["emgmm_quiet"]["s"] for r in rs],
         "emgmm_max_iter_0_process_s": [r["emgmm_iter0"]["s"] for r in rs],
@@ -54,7 +70,7 @@ result = {
     "date": date or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "command": "bench/sklearn/time-to-result.sh (REPS=%s)" % reps,
     "git_commit": commit or sh("git rev-parse --short HEAD"),
-    "jvm_flags": "--add-modules jdk.incubator.vector " + flags,
+    "jvm_flags": flags,
     "machine": {
         "cpu": sh("lscpu | sed -n 's/^Model name: *//p' | head -1"),
         "cores": os.cpu_count(),
@@ -74,7 +90,7 @@ md = ["# Time to result: the whole emgmm fit process vs scikit-learn load + fit 
       "Measured %s on %s (%d cores), %s, scikit-learn %s (numpy %s, BLAS %s). Command: `%s`; commit %s." % (
           result["date"], result["machine"]["cpu"], result["machine"]["cores"], result["java"], result["sklearn"],
           result["numpy"], json.dumps(result["sklearn_blas"]), result["command"], result["git_commit"]),
-      "emgmm JVM flags: `%s`." % result["jvm_flags"],
+      "emgmm java command (the launcher's, `EMGMM_JAVA=echo emgmm fit`): `%s`." % result["jvm_flags"],
       "Load average (1, 5, 15 min) before/after: %s / %s (the benchmark itself adds about 2)." % (
           load_before, load_after),
       "", "| case | emgmm process s | scikit-learn load+fit s | ratio (median) | target | emgmm, no summary s "
@@ -90,17 +106,14 @@ if any(c["baseline_process_s"] for c in cases):
                                                          statistics.median(c["baseline_ratios"]))
                               for c in cases) + "."]
 def its(v):
-    # progress reports the mean ms per iteration so far: the first report is iteration 1 alone; between the last
-    # two reports a and b the mean is (m_b b - m_a a) / (b - a)
     parts = []
     for run in v:
-        if len(run) < 2:
-            continue
-        (a, ma), (b, mb) = run[-2], run[-1]
-        parts.append("%.0f / %.0f (iterations %d-%d)" % (run[0][1], (mb * b - ma * a) / (b - a), a + 1, b))
+        fs = first_steady(run)
+        if fs:
+            parts.append("%.0f / %.0f (%.1f×)" % (fs[0], fs[1], fs[0] / fs[1]))
     return "; ".join(parts)
-md += ["", "First iteration / a later one, in ms, from the progress emgmm prints on stderr (iteration 1, and the mean "
-       "between its last two reports), per repetition: " + " | ".join(
+md += ["", "First iteration / median of iterations 2-20, in ms, from the progress emgmm prints on stderr, per "
+       "repetition (target: first ≤ 3× steady): " + " | ".join(
            "%s: %s" % (c["covariance"], its(c["emgmm_iteration_ms"])) for c in cases) + "."]
 if any(c["baseline_iteration_ms"] for c in cases):
     md += ["Baseline build, the same: " + " | ".join("%s: %s" % (c["covariance"], its(c["baseline_iteration_ms"]))

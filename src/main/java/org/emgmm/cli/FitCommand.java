@@ -189,9 +189,9 @@ final class FitCommand implements Callable<Integer> {
                             Charts.HEIGHT);
                 }
                 if (!fitOptions.quiet) {
-                    // BIC and AIC from one scoring pass of the fit's backend (the lower bound is of the
-                    // parameters before the last M step, so it cannot serve)
-                    ModelScorer.Evaluation ev = new ModelScorer(model, backend).evaluate(in.data());
+                    // BIC and AIC from one more E step of the fit's own pass, whose kernels are compiled and
+                    // warm (the lower bound is of the parameters before the last M step, so it cannot serve)
+                    ModelScorer.Evaluation ev = new ModelScorer(model, backend).evaluateByFitPass(in.data());
                     out.print(Summary.of(model, ev, in.name(), in.featureNames(), wall, stopped,
                             progress.events()));
                     if (output != null) {

@@ -24,6 +24,11 @@ public final class Progress implements ModelSelection.Listener {
         QUIET
     }
 
+    /**
+     * System property: when "true", plain progress prints every iteration, not at most one a second (benchmarks
+     * read the first iteration's time against the later ones from it: bench/sklearn/time-to-result.sh).
+     */
+    static final boolean EVERY_ITERATION = Boolean.getBoolean("emgmm.progress.everyIteration");
     private final Mode mode;
     private final PrintWriter err;
     private final StopSignal stop;
@@ -179,7 +184,7 @@ public final class Progress implements ModelSelection.Listener {
             live(all);
         } else if (mode == Mode.PLAIN) {
             long now = System.nanoTime();
-            if (iteration == 1 || now - lastPlain >= 1_000_000_000L) {
+            if (iteration == 1 || now - lastPlain >= 1_000_000_000L || EVERY_ITERATION) {
                 lastPlain = now;
                 line(text);
             }

@@ -2,7 +2,11 @@ package org.emgmm.data;
 
 /** Validation shared by every {@link Dataset} implementation. */
 public final class Datasets {
-    private static final int BLOCK = 8192;
+    /**
+     * Rows read per call: small enough that the per-block methods are called often, so the JIT compiles them by
+     * their call counts (the launcher keeps C2 from compiling long loops on stack replacement).
+     */
+    private static final int BLOCK = 256;
 
     private Datasets() {
     }
@@ -47,11 +51,10 @@ public final class Datasets {
         for (long start = 0; start < n; start += block) {
             int count = (int) Math.min(block, n - start);
             ds.read(start, count, buf, 0);
-            for (int i = 0; i < count * d; i++) {
-                if (!Double.isFinite(buf[i])) {
-                    throw new IllegalArgumentException("non-finite value " + buf[i] + " in " + ds.describe()
-                            + " at row " + (start + i / d) + ", column " + (i % d) + " (0-based)");
-                }
+            int bad = firstNonFinite(buf, count * d);
+            if (bad >= 0) {
+                throw new IllegalArgumentException("non-finite value " + buf[bad] + " in " + ds.describe()
+                        + " at row " + (start + bad / d) + ", column " + (bad % d) + " (0-based)");
             }
             if (ds.hasWeights()) {
                 ds.readWeights(start, count, w, 0);
@@ -67,5 +70,15 @@ public final class Datasets {
         if (ds.hasWeights() && !(wsum > 0)) {
             throw new IllegalArgumentException("sample weights of " + ds.describe() + " are all zero");
         }
+    }
+
+    /** @return the index of the first NaN or infinite value among the first {@code count}, or -1 */
+    private static int firstNonFinite(double[] v, int count) {
+        for (int i = 0; i < count; i++) {
+            if (!Double.isFinite(v[i])) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -22,7 +22,8 @@ import org.emgmm.em.SufficientStatistics;
  *
  * <p>How: the kernel runs over the first {@value #ROWS} rows of the real dataset (so the profile sees the real
  * {@link Dataset} class and row layout), round after round, with three synthetic parameter sets built from those
- * rows: broad components (every sample shares every component: the dense sums), tight ones (a few components per
+ * rows: broad components (every sample shares every component: the dense sums; pairs of equal ones, so that some
+ * component is no sample's best candidate), tight ones (a few components per
  * sample: the sparse sums and, for full, the pruning) and very tight ones (components far from the reference, summed
  * about their own means). Covering every branch keeps C2 from compiling a path away and deoptimising when the real
  * data takes it. The rounds stop once their time has fallen well below the first round's and stays level (the
@@ -41,8 +42,32 @@ final class Warmup {
     static final int ROWS = Kernel.BLOCK;
     /** The smallest pass worth a warm-up, in per-sample, per-component multiply-adds (N·K·D, or N·K·D² full). */
     static final double MIN_WORK = 5e7;
+    /** System property: when "true", each warm-up reports its time, rounds and why it stopped on stderr. */
+    static final String LOG_PROPERTY = "emgmm.warmup.log";
     /** Give up after this long: the compiler has been too slow, and the real pass compiles the rest. */
     static final long MAX_NANOS = 2_500_000_000L;
+    /**
+     * System property, set by the {@code emgmm} launcher together with the JIT options that make it true: this
+     * package's methods are compiled in the thread that calls them ({@code -XX:CompileCommand=BackgroundCompilation,
+     * org.emgmm.backend.cpu.*::*,false}), after a short profile ({@code CompileThresholdScaling}), and never by C2 on
+     * stack replacement ({@code -XX:Tier4BackEdgeThreshold}, so each hot method is compiled by C2 once instead of
+     * twice). A round that follows a compilation then runs the compiled code: the rounds stop as soon as they are fast
+     * and level, without waiting for the compiler threads to fall idle.
+     */
+    static final String BLOCKING_PROPERTY = "emgmm.warmup.blocking";
+    /**
+     * With {@link #BLOCKING_PROPERTY}: at least this many rounds (each runs every hot method three times; the
+     * launcher's scaled thresholds have C2 compile them within about 20 rounds: C1 after a few calls, C2 after
+     * 600 × 0.05 = 30 more).
+     */
+    static final int MIN_ROUNDS_BLOCKING = 24;
+    /**
+     * With {@link #BLOCKING_PROPERTY}, give up after this long: the compilations run in this thread, so stopping
+     * early would only move the wait into the first pass (and slow its other worker threads meanwhile).
+     */
+    static final long MAX_NANOS_BLOCKING = 20_000_000_000L;
+    /** System property: a cap in milliseconds other than the default (for measurements). */
+    static final String MAX_MILLIS_PROPERTY = "emgmm.warmup.maxMillis";
     /**
      * The rounds stop when the median of the last {@value} is within {@link #LEVEL} of the fastest so far (a median,
      * so that a round slowed by another process on the machine does not count) ...
@@ -98,18 +123,37 @@ final class Warmup {
         if (!DONE.add(kind)) {
             return 0;
         }
-        return exercise(kernel, vector, k, type, withFloat, meanWeight, MAX_NANOS);
+        boolean blocking = Boolean.getBoolean(BLOCKING_PROPERTY);
+        long cap = Long.getLong(MAX_MILLIS_PROPERTY, (blocking ? MAX_NANOS_BLOCKING : MAX_NANOS) / 1_000_000);
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, cap * 1_000_000, blocking);
     }
 
     /**
-     * The warm-up rounds themselves, every time it is called.
+     * The warm-up rounds themselves, every time it is called, stopping as without the launcher's JIT options.
      *
      * @param maxNanos the most time to spend
      * @return the nanoseconds spent
      */
     static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
                          double meanWeight, long maxNanos) {
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, maxNanos, false);
+    }
+
+    /**
+     * The warm-up rounds themselves, every time it is called.
+     *
+     * @param maxNanos the most time to spend
+     * @param blocking whether the JVM compiles this package's methods in the calling thread (see
+     *     {@link #BLOCKING_PROPERTY}): the rounds then stop once they are fast and level, after at least
+     *     {@link #MIN_ROUNDS_BLOCKING}, without waiting for the compiler threads to fall idle
+     * @return the nanoseconds spent
+     */
+    static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
+                         double meanWeight, long maxNanos, boolean blocking) {
         long t0 = System.nanoTime();
+        boolean log = Boolean.getBoolean(LOG_PROPERTY);
+        long cpu0 = log ? processCpu() : 0;
+        long jit0 = log ? JitActivity.compilerTicks() : 0;
         Params[] sets = new Params[SCALES.length];
         for (int i = 0; i < SCALES.length; i++) {
             sets[i] = new Params(synthetic(kernel.data, k, type, SCALES[i]), withFloat, meanWeight);
@@ -118,6 +162,7 @@ final class Warmup {
         int rows = (int) Math.min(ROWS, kernel.data.rows());
         Rounds rounds = new Rounds(vector ? SPEED_UP_VECTOR : SPEED_UP_PLAIN);
         JitActivity jit = new JitActivity();
+        String why = "time cap";
         while (System.nanoTime() - t0 < maxNanos) {
             long r0 = System.nanoTime();
             for (Params p : sets) {
@@ -125,11 +170,29 @@ final class Warmup {
                 kernel.run(p, 0, rows, st);
             }
             rounds.add(System.nanoTime() - r0);
-            if (rounds.level() && jit.quietFor(QUIET_NANOS)) {
+            if (blocking ? rounds.count >= MIN_ROUNDS_BLOCKING && rounds.level()
+                    : rounds.level() && jit.quietFor(QUIET_NANOS)) {
+                why = blocking ? "level (compiled in this thread)" : "level and JIT quiet";
                 break;
             }
         }
-        return System.nanoTime() - t0;
+        long ns = System.nanoTime() - t0;
+        if (log) {
+            System.err.printf("warm-up %s%s: %.1f ms, process CPU %.0f ms, JIT threads %d ticks, %d rounds (first "
+                    + "%.2f ms, best %.3f ms, last %.3f ms), stopped: %s%n", kernel.getClass().getSimpleName(),
+                    type.needsOuterProducts() ? " outer" : "", ns / 1e6, (processCpu() - cpu0) / 1e6,
+                    JitActivity.compilerTicks() - jit0, rounds.count, rounds.first / 1e6, rounds.best / 1e6,
+                    rounds.lastNanos / 1e6, why);
+        }
+        return ns;
+    }
+
+    /** @return this process's CPU time in ns, or 0 when unknown (for the log only) */
+    private static long processCpu() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
     }
 
     /** The times of the warm-up rounds. */
@@ -144,7 +207,10 @@ final class Warmup {
             this.speedUp = speedUp;
         }
 
+        long lastNanos;
+
         void add(long nanos) {
+            lastNanos = nanos;
             if (count == 0) {
                 first = nanos;
             }
@@ -258,7 +324,10 @@ final class Warmup {
         double[] means = new double[k * d];
         for (int j = 0; j < k; j++) {
             weights[j] = 1.0 / k;
-            System.arraycopy(x, (int) ((long) j * n / k) * d, means, j * d, d);
+            // broad set: odd components repeat the even one before them, so that some component is no sample's
+            // best (a path of the pruned full sums the real data takes and the other sets never do)
+            int row = scale == SCALES[0] && j % 2 == 1 ? j - 1 : j;
+            System.arraycopy(x, (int) ((long) row * n / k) * d, means, j * d, d);
         }
         double[] cov = new double[Gaussians.covarianceLength(type, k, d)];
         int blocks = type == CovarianceType.TIED ? 1 : k;

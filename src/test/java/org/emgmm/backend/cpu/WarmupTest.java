@@ -63,6 +63,13 @@ class WarmupTest {
         SufficientStatistics after = new SufficientStatistics(k, d, type);
         warmed.run(p, 0, n, after);
         CpuBackendTest.assertBitwise(fresh, after, type + " after the warm-up");
+
+        // the launcher's stopping rule (compilations in the calling thread): the same
+        Kernel warmedBlocking = kernel(pr.data, k, vector, f);
+        assertTrue(Warmup.exercise(warmedBlocking, vector, k, type, f, meanWeight, 20_000_000L, true) > 0);
+        SufficientStatistics afterBlocking = new SufficientStatistics(k, d, type);
+        warmedBlocking.run(p, 0, n, afterBlocking);
+        CpuBackendTest.assertBitwise(fresh, afterBlocking, type + " after the blocking-mode warm-up");
     }
 
     @Test
