@@ -156,8 +156,12 @@ final class OpenClPass implements Pass {
     }
 
     /**
-     * Uploads the whole dataset once into its chunk buffers, in pieces through two staging buffers: the fill of one
-     * piece (several threads) overlaps the transfer of the other (Java arrays hold under 2³¹ values).
+     * Uploads the whole dataset once into its chunk buffers, in pieces through two staging buffers, each piece filled
+     * by several threads (Java arrays hold under 2³¹ values). The writes are blocking: for a non-blocking write JOCL
+     * starts a thread of its own that waits on the write's event and releases it while this thread goes on calling
+     * OpenCL, and Oclgrind's command queue is not safe for that (it crashed in asyncQueueRelease / clFlush in 5 of 6
+     * runs of .ci/oclgrind.sh). The one-time upload gives up overlapping the fill with the transfer; streaming
+     * ({@link #accumulate}) still overlaps, on the devices that stream.
      */
     private void upload() {
         long rowBytes = (long) plan.d * plan.realSize;
@@ -186,13 +190,13 @@ final class OpenClPass implements Pass {
                         int rows = (int) Math.min(pieceRows, rowsC - r);
                         if (plan.weighted) {
                             StagingFill.fill(data, sw[slot].buf, first + r, rows, asFloat, true);
-                            Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dw[c].mem, false, r * plan.realSize,
+                            Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dw[c].mem, true, r * plan.realSize,
                                     (long) rows * plan.realSize, Pointer.to(sw[slot].buf), 0, null, null),
                                     "clEnqueueWriteBuffer(weights)");
                         }
                         StagingFill.fill(data, sx[slot].buf, first + r, rows, asFloat, false);
                         written[slot] = new ClEvent();
-                        Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[c].mem, false, r * rowBytes,
+                        Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[c].mem, true, r * rowBytes,
                                 rows * rowBytes, Pointer.to(sx[slot].buf), 0, null, written[slot].event),
                                 "clEnqueueWriteBuffer(data buffer " + c + ")");
                         Cl.check(CL.clFlush(ctx.transfer), "clFlush");
