@@ -235,21 +235,6 @@ public final class CpuBackend implements Backend {
             }
         }
 
-        /** Σω / N, read once per prepared pass, in row order. */
-        private static double meanWeight(Dataset data) {
-            long n = data.rows();
-            double[] buf = new double[Kernel.BLOCK];
-            double sum = 0;
-            for (long s = 0; s < n; s += Kernel.BLOCK) {
-                int count = (int) Math.min(Kernel.BLOCK, n - s);
-                data.readWeights(s, count, buf, 0);
-                for (int i = 0; i < count; i++) {
-                    sum += buf[i];
-                }
-            }
-            return sum / n;
-        }
-
         @Override
         public SufficientStatistics accumulate(Gaussians params) {
             if (params.k != k || params.d != data.dims() || params.type != type) {
@@ -315,5 +300,23 @@ public final class CpuBackend implements Backend {
         public void close() {
             kernels.clear();
         }
+    }
+
+    /**
+     * Σω / N in row order, read once per prepared pass; the single-model and the multi-model pass both take it from
+     * here, so they get the same bits.
+     */
+    static double meanWeight(Dataset data) {
+        long n = data.rows();
+        double[] buf = new double[Kernel.BLOCK];
+        double sum = 0;
+        for (long s = 0; s < n; s += Kernel.BLOCK) {
+            int count = (int) Math.min(Kernel.BLOCK, n - s);
+            data.readWeights(s, count, buf, 0);
+            for (int i = 0; i < count; i++) {
+                sum += buf[i];
+            }
+        }
+        return sum / n;
     }
 }

@@ -44,22 +44,7 @@ final class CpuMultiPass implements MultiPass {
         for (int c = 0; c <= chunks; c++) {
             chunkStart[c] = Math.min(n, (blocks * c / chunks) * Kernel.BLOCK);
         }
-        meanWeight = data.hasWeights() ? meanWeight(data) : 1.0;
-    }
-
-    /** Σω / N in row order: the same loop, so the same bits, as the single-model pass. */
-    private static double meanWeight(Dataset data) {
-        long n = data.rows();
-        double[] buf = new double[Kernel.BLOCK];
-        double sum = 0;
-        for (long s = 0; s < n; s += Kernel.BLOCK) {
-            int count = (int) Math.min(Kernel.BLOCK, n - s);
-            data.readWeights(s, count, buf, 0);
-            for (int i = 0; i < count; i++) {
-                sum += buf[i];
-            }
-        }
-        return sum / n;
+        meanWeight = data.hasWeights() ? CpuBackend.meanWeight(data) : 1.0;
     }
 
     @Override
