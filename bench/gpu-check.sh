@@ -18,7 +18,8 @@
 # and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench compare large sklearn" picks stages;
 # DIAG_N, FULL_N, FULL64_N, XMX override the benchmark sizes and heap (a smoke run on PoCL: STAGES="tests bench"
 # DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh; LARGE_ARGS="0 400000 33554432" makes the large
-# fit small, with a 32 MiB buffer limit). The timeouts of the default stages add up to 13 minutes. One more stage is opt-in, as it does not fit that budget: "tune" (issue 11.3, 75 s: emgmm tune's short
+# fit small, with a 32 MiB buffer limit). The stages run in this order: icd, bench, tests, large, tune, sklearn, compare (the most wanted first);
+# the timeouts of the default stages add up to 9.5 minutes (the lease is 15 minutes, start included). One more stage is opt-in: "tune" (issue 11.3, 75 s: emgmm tune's short
 # search on the first GPU into $OUT/tuning.json; the user's cache is left alone, so the bench stages time the
 # default plans), e.g. STAGES="icd tune" bash bench/gpu-check.sh.
 set -uo pipefail
@@ -31,6 +32,8 @@ LOG="$OUT/gpu-check.log"
 exec > >(tee -a "$LOG") 2>&1
 echo "== gpu-check $(date -u +%FT%TZ) on $(hostname)"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv 2>&1 || true
+echo "cores $(nproc); $(free -g 2>/dev/null | sed -n 2p)"
+ls /etc/OpenCL/vendors 2>/dev/null; ls /usr/local/nvidia/lib64 /usr/local/nvidia/lib 2>/dev/null | grep -i -E "opencl|libcuda\.so" || true
 
 find_lib() { # name, then search roots
   local name=$1; shift
@@ -45,12 +48,15 @@ find_lib() { # name, then search roots
 
 if [[ " $STAGES " == *" icd "* ]]; then
   NV=$(find_lib libnvidia-opencl.so.1 /usr/local/nvidia /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib /usr/local /opt)
+  [ -n "$NV" ] || NV=$(timeout 30 find / -xdev -name 'libnvidia-opencl.so*' -not -path '/proc/*' 2>/dev/null | sort | head -1)
   if [ -z "$NV" ]; then echo "FAIL: libnvidia-opencl.so.1 not found"; exit 2; fi
   echo "NVIDIA OpenCL ICD: $NV"
   mkdir -p /etc/OpenCL/vendors && echo "$NV" > /etc/OpenCL/vendors/nvidia.icd || echo "cannot write /etc/OpenCL/vendors"
   export OCL_ICD_FILENAMES="$NV"         # the Khronos and ocl-icd loaders both read this too
   LOADER=$(find_lib libOpenCL.so.1 /usr/local/cuda/lib64 /usr/local/cuda/targets /usr/local /opt /usr/lib/x86_64-linux-gnu /usr/lib64 \
            /usr/lib/python3/dist-packages /opt/torch)
+  # else the ocl-icd loader prepare-gpu.sh copied from the build machine (69 KB, needs only libc)
+  [ -n "$LOADER" ] || { [ -f .gpu/lib/libOpenCL.so.1 ] && LOADER=$PWD/.gpu/lib/libOpenCL.so.1; }
   if [ -z "$LOADER" ]; then echo "FAIL: no OpenCL ICD loader libOpenCL.so.1 found"; exit 2; fi
   echo "ICD loader: $LOADER"
   LIBDIR="$OUT/lib"; mkdir -p "$LIBDIR"
@@ -66,43 +72,33 @@ JOPTS=(java -Xss8m)
 echo "== devices"
 "$JAVA" "${JOPTS[@]}" -cp .gpu/emgmm.jar org.emgmm.cli.Main devices 2>&1 | tee "$OUT/devices.txt"
 
+if [[ " $STAGES " == *" bench "* ]]; then
+  # H200: ~67 TFLOP/s fp32 (non-tensor), 4.8 TB/s HBM3e (issue 10's figures)
+  PEAK="--peak-gflops ${PEAK_GFLOPS:-67000} --peak-gbs ${PEAK_GBS:-4800}"
+  # -f 0: trials run in this JVM, so the generated data is made once for both backends
+  JMH=(-f 0 -wi ${JMH_WI:-1} -i ${JMH_I:-3} -w 1 -r 1)
+  echo "== bench diag N=1e8 D=16 K=16 float"
+  timeout 120 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
+      "${JMH[@]}" -p n=${DIAG_N:-100000000} -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
+  cat "$OUT/opencl-gpu-diag.md"
+  echo "== bench full N=1e7 D=16 K=16 float"
+  timeout 80 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full.md" $PEAK \
+      "${JMH[@]}" -p n=${FULL_N:-10000000} -p d=16 -p k=16 -p type=full -p precision=float -p backend=opencl,cpu
+  cat "$OUT/opencl-gpu-full.md"
+  echo "== bench full N=1e6 D=64 K=64 float"
+  timeout 80 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full64.md" $PEAK \
+      "${JMH[@]}" -p n=${FULL64_N:-1000000} -p d=64 -p k=64 -p type=full -p precision=float -p backend=opencl,cpu
+  cat "$OUT/opencl-gpu-full64.md"
+fi
+
 if [[ " $STAGES " == *" tests "* ]]; then
   echo "== tests (OpenCL required)"
   EMGMM_REQUIRE_OPENCL=1 timeout 150 "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
       -cp .gpu/emgmm.jar:.gpu/test-classes \
       --select-package org.emgmm.backend.opencl \
       --select-class org.emgmm.ReferenceFitTest --select-class org.emgmm.FreeEnergyMonotoneTest \
-      --details=summary --disable-banner --reports-dir "$OUT/junit" > "$OUT/tests.txt" 2>&1
-  echo "tests exit code: $?"; tail -25 "$OUT/tests.txt"
-fi
-
-if [[ " $STAGES " == *" bench "* ]]; then
-  # H200: ~67 TFLOP/s fp32 (non-tensor), 4.8 TB/s HBM3e (issue 10's figures)
-  PEAK="--peak-gflops ${PEAK_GFLOPS:-67000} --peak-gbs ${PEAK_GBS:-4800}"
-  # -f 0: trials run in this JVM, so the generated data is made once for both backends
-  JMH=(-f 0 -wi 2 -i 5 -w 1 -r 1)
-  echo "== bench diag N=1e8 D=16 K=16 float"
-  timeout 180 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
-      "${JMH[@]}" -p n=${DIAG_N:-100000000} -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
-  cat "$OUT/opencl-gpu-diag.md"
-  echo "== bench full N=1e7 D=16 K=16 float"
-  timeout 135 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full.md" $PEAK \
-      "${JMH[@]}" -p n=${FULL_N:-10000000} -p d=16 -p k=16 -p type=full -p precision=float -p backend=opencl,cpu
-  cat "$OUT/opencl-gpu-full.md"
-  echo "== bench full N=1e6 D=64 K=64 float"
-  timeout 135 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full64.md" $PEAK \
-      "${JMH[@]}" -p n=${FULL64_N:-1000000} -p d=64 -p k=64 -p type=full -p precision=float -p backend=opencl,cpu
-  cat "$OUT/opencl-gpu-full64.md"
-fi
-
-if [[ " $STAGES " == *" compare "* ]]; then
-  # issue 11: every backend in one command (CPU double/float, each OpenCL device in double and float), a table, JSON
-  # and a chart
-  echo "== bench --compare diag and full, D=16 K=16, N=1e6 and 1e7"
-  timeout 75 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.cli.Main bench --compare \
-      --n 1e6,1e7 --d 16 --k 16 --covariance diag,full --iters 3 --warmup 1 --plot "$OUT/compare.png" \
-      > "$OUT/compare.txt" 2>&1
-  cat "$OUT/compare.txt"
+      --details=tree --disable-ansi-colors --disable-banner --reports-dir "$OUT/junit" > "$OUT/tests.txt" 2>&1
+  echo "tests exit code: $?"; grep -v "warning generated" "$OUT/tests.txt" | grep -E "✘|tests (successful|failed|aborted)|containers failed" | head -40
 fi
 
 if [[ " $STAGES " == *" large "* ]]; then
@@ -113,6 +109,8 @@ if [[ " $STAGES " == *" large "* ]]; then
       org.emgmm.backend.opencl.LargeDataCheck ${LARGE_ARGS:-} > "$OUT/large-fit.txt" 2>&1
   echo "large fit exit code: $? (0 ok, 1 failed, 2 the device cannot hold it resident, 124 timed out)"
   cat "$OUT/large-fit.txt"
+fi
+
 if [[ " $STAGES " == *" tune "* ]]; then
   echo "== tune diag and full, D=16 K=16, float and double, 40 s of search"
   timeout 75 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.cli.Main tune \
@@ -126,4 +124,14 @@ if [[ " $STAGES " == *" sklearn "* ]] && python3 -c "import sklearn" 2>/dev/null
       > "$OUT/sklearn-diag-1e7.txt" 2>&1
   cat "$OUT/sklearn-diag-1e7.txt"
 fi
+if [[ " $STAGES " == *" compare "* ]]; then
+  # issue 11: every backend in one command (CPU double/float, each OpenCL device in double and float), a table, JSON
+  # and a chart
+  echo "== bench --compare diag and full, D=16 K=16, N=1e6 and 1e7"
+  timeout 60 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.cli.Main bench --compare \
+      --n 1e6,1e7 --d 16 --k 16 --covariance diag,full --iters 3 --warmup 1 --plot "$OUT/compare.png" \
+      > "$OUT/compare.txt" 2>&1
+  cat "$OUT/compare.txt"
+fi
+
 echo "== done $(date -u +%FT%TZ)"

@@ -5,6 +5,7 @@
 #   .gpu/emgmm.jar            the shaded jar built with the `bench` profile (includes the JMH benchmarks and JMH)
 #   .gpu/test-classes/        the compiled tests and their resources
 #   .gpu/junit-console.jar    JUnit's console launcher (junit-platform-console-standalone)
+#   .gpu/lib/libOpenCL.so.1   this machine's ICD loader (ocl-icd), used there only when the machine has none
 # Run here (needs JDK 17 with jlink, Maven): bench/prepare-gpu.sh   then carry .gpu to the GPU machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ mvn -B -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-s
     -DoutputDirectory="$BUILD/junit"
 rm -rf .gpu
 mkdir -p .gpu
-jlink --add-modules java.base,java.logging,java.sql,java.management,java.xml,java.naming,jdk.unsupported,jdk.incubator.vector,jdk.management \
+jlink --add-modules java.base,java.logging,java.sql,java.management,java.xml,java.naming,jdk.unsupported,jdk.incubator.vector,jdk.management,jdk.zipfs \
       --strip-debug --no-header-files --no-man-pages --compress=2 --output .gpu/jre
 cp "$BUILD/emgmm.jar" .gpu/emgmm.jar
 cp src/main/dist/emgmm .gpu/emgmm && chmod 755 .gpu/emgmm   # the launcher: libjsig from .gpu/jre/lib preloaded
@@ -23,5 +24,11 @@ test -f .gpu/jre/lib/libjsig.so || { echo "jlink dropped lib/libjsig.so" >&2; ex
 cp -r "$BUILD/test-classes" .gpu/test-classes
 cp "$BUILD/junit/junit-platform-console-standalone-$JUNIT_PLATFORM.jar" .gpu/junit-console.jar
 cp bench/gpu-check.sh .gpu/
+# An ICD loader in case the GPU machine has none (ocl-icd's libOpenCL.so.1 needs only libc); gpu-check.sh prefers
+# the machine's own (CUDA ships one)
+mkdir -p .gpu/lib
+for f in /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 /usr/lib64/libOpenCL.so.1; do
+  if [ -e "$f" ]; then cp -L "$f" .gpu/lib/libOpenCL.so.1; break; fi
+done
 du -sh .gpu .gpu/*
 echo "prepared .gpu/ (carry it: run(carry=[\".gpu\"], command=\"bash bench/gpu-check.sh\"))"
