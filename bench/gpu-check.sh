@@ -18,8 +18,8 @@
 # and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench compare large sklearn" picks stages;
 # DIAG_N, FULL_N, FULL64_N, XMX override the benchmark sizes and heap (a smoke run on PoCL: STAGES="tests bench"
 # DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh; LARGE_ARGS="0 400000 33554432" makes the large
-# fit small, with a 32 MiB buffer limit). The stages run in this order: icd, bench, tests, large, tune, sklearn, compare (the most wanted first);
-# the timeouts of the default stages add up to 9.5 minutes (the lease is 15 minutes, start included). One more stage is opt-in: "tune" (issue 11.3, 75 s: emgmm tune's short
+# fit small, with a 32 MiB buffer limit). The stages run in this order: icd, profile, bench, tests, large, tune, sklearn, compare (the most wanted first);
+# the timeouts of the default stages add up to 9.5 minutes (the lease is 15 minutes, start included). Two more stages are opt-in: "profile" (device ms per kernel and per launch-plan variant, KernelProfileCheck; PROFILE_DIAG, PROFILE_FULL, PROFILE_FULL64 set its shapes and variants) and "tune" (issue 11.3, 75 s: emgmm tune's short
 # search on the first GPU into $OUT/tuning.json; the user's cache is left alone, so the bench stages time the
 # default plans), e.g. STAGES="icd tune" bash bench/gpu-check.sh.
 set -uo pipefail
@@ -77,6 +77,19 @@ JOPTS=(java -Xss8m)
 echo "== devices"
 "$JAVA" "${JOPTS[@]}" -cp .gpu/emgmm.jar org.emgmm.cli.Main devices 2>&1 | tee "$OUT/devices.txt"
 
+if [[ " $STAGES " == *" profile "* ]]; then
+  # where the device time goes: per kernel (OpenCL event profiling) and per launch-plan variant, for issue 10's
+  # three shapes (opt-in; about 2 minutes on an H200). Variants: default, or wgs=,tile=,apt=,scratch= (PlanOverride).
+  echo "== profile: device ms per kernel and plan variant"
+  for spec in "${PROFILE_DIAG:-diag 16 16 100000000 5 default tile=64 tile=128 tile=256 wgs=128 wgs=512,tile=256 scratch=262144 scratch=1048576}" \
+              "${PROFILE_FULL:-full 16 16 10000000 5 default wgs=128 tile=64 apt=2 scratch=1048576}" \
+              "${PROFILE_FULL64:-full 64 64 1000000 3 default apt=2 tile=32 scratch=262144}"; do
+    timeout ${PROFILE_TIMEOUT:-60} "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar:.gpu/test-classes \
+        org.emgmm.backend.opencl.KernelProfileCheck $spec 2>&1 | grep -v "warning generated\|WARNING: Using incubator"
+    echo "profile exit code: $?"
+  done | tee "$OUT/profile.txt"
+fi
+
 if [[ " $STAGES " == *" bench "* ]]; then
   # H200: ~67 TFLOP/s fp32 (non-tensor), 4.8 TB/s HBM3e (issue 10's figures)
   PEAK="--peak-gflops ${PEAK_GFLOPS:-67000} --peak-gbs ${PEAK_GBS:-4800}"
@@ -119,7 +132,7 @@ fi
 if [[ " $STAGES " == *" tune "* ]]; then
   echo "== tune diag and full, D=16 K=16, float and double, 40 s of search"
   timeout 75 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.cli.Main tune \
-      --cache "$OUT/tuning.json" --budget ${TUNE_BUDGET:-40} > "$OUT/tune.txt" 2>&1
+      --cache "$OUT/tuning.json" --budget ${TUNE_BUDGET:-40} ${TUNE_ARGS:-} > "$OUT/tune.txt" 2>&1
   echo "tune exit code: $?"; cat "$OUT/tune.txt"; cat "$OUT/tuning.json" 2>/dev/null
 fi
 

@@ -29,16 +29,20 @@ final class ClContext implements AutoCloseable {
     final cl_context context;
     final cl_command_queue queue;
     final cl_command_queue transfer;
+    /** Device times of the kernel launches, or null: only a profiling context records them. */
+    final KernelTimes times;
     /** Serialises passes that share the queues. */
     final Object lock = new Object();
     private final Map<String, ClProgram> programs = new LinkedHashMap<>();
     private boolean closed;
 
-    private ClContext(DeviceInfo device, cl_context context, cl_command_queue queue, cl_command_queue transfer) {
+    private ClContext(DeviceInfo device, cl_context context, cl_command_queue queue, cl_command_queue transfer,
+                      KernelTimes times) {
         this.device = device;
         this.context = context;
         this.queue = queue;
         this.transfer = transfer;
+        this.times = times;
     }
 
     /**
@@ -47,6 +51,16 @@ final class ClContext implements AutoCloseable {
      * @throws OpenClException naming the failed call
      */
     static ClContext create(DeviceInfo d) {
+        return create(d, false);
+    }
+
+    /**
+     * @param d the device
+     * @param profile whether the queues record device times of every kernel launch ({@link #times}; a diagnostic)
+     * @return a context with two in-order queues on it
+     * @throws OpenClException naming the failed call
+     */
+    static ClContext create(DeviceInfo d, boolean profile) {
         cl_context_properties props = new cl_context_properties();
         props.addProperty(CL.CL_CONTEXT_PLATFORM, d.platformId);
         int[] err = new int[1];
@@ -54,9 +68,9 @@ final class ClContext implements AutoCloseable {
         Cl.check(err[0], "clCreateContext(" + d.name() + ")");
         cl_command_queue q = null;
         try {
-            q = createQueue(ctx, d);
-            cl_command_queue t = createQueue(ctx, d);
-            return new ClContext(d, ctx, q, t);
+            q = createQueue(ctx, d, profile);
+            cl_command_queue t = createQueue(ctx, d, profile);
+            return new ClContext(d, ctx, q, t, profile ? new KernelTimes() : null);
         } catch (RuntimeException e) {
             if (q != null) {
                 CL.clReleaseCommandQueue(q);
@@ -67,9 +81,10 @@ final class ClContext implements AutoCloseable {
     }
 
     @SuppressWarnings("deprecation")
-    private static cl_command_queue createQueue(cl_context ctx, DeviceInfo d) {
+    private static cl_command_queue createQueue(cl_context ctx, DeviceInfo d, boolean profile) {
         int[] err = new int[1];
-        cl_command_queue q = CL.clCreateCommandQueue(ctx, d.deviceId, 0, err);
+        cl_command_queue q = CL.clCreateCommandQueue(ctx, d.deviceId, profile ? CL.CL_QUEUE_PROFILING_ENABLE : 0,
+                err);
         Cl.check(err[0], "clCreateCommandQueue(" + d.name() + ")");
         return q;
     }
@@ -89,7 +104,7 @@ final class ClContext implements AutoCloseable {
         String key = file + " " + options;
         ClProgram p = programs.get(key);
         if (p == null) {
-            p = new ClProgram(build(file.substring(1), kernelSource(file), options), file);
+            p = new ClProgram(build(file.substring(1), kernelSource(file), options), file, times);
             programs.put(key, p);
         }
         return p;

@@ -16,6 +16,7 @@ import org.jocl.cl_kernel;
 final class ClKernel implements AutoCloseable {
     final cl_kernel kernel;
     final String name;
+    private final KernelTimes times;
     private boolean closed;
 
     ClKernel(ClProgram program, String name) {
@@ -23,6 +24,7 @@ final class ClKernel implements AutoCloseable {
         this.kernel = CL.clCreateKernel(program.program, name, err);
         Cl.check(err[0], "clCreateKernel(" + name + ")");
         this.name = name;
+        this.times = program.times;
     }
 
     /** @return CL_KERNEL_WORK_GROUP_SIZE: the most work-items per group this kernel can run with on the device */
@@ -95,9 +97,16 @@ final class ClKernel implements AutoCloseable {
                 w[i] = wait[i].event;
             }
         }
+        cl_event ev = done != null ? done.event : times != null ? new cl_event() : null;
         Cl.check(CL.clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[] {groups * wgs}, new long[] {wgs},
-                w == null ? 0 : w.length, w, done == null ? null : done.event),
+                w == null ? 0 : w.length, w, ev),
                 "clEnqueueNDRangeKernel(" + name + ", " + groups + " x " + wgs + ")");
+        if (times != null) {
+            if (done != null) {
+                Cl.check(CL.clRetainEvent(ev), "clRetainEvent");
+            }
+            times.record(name, ev);
+        }
     }
 
     @Override

@@ -7,11 +7,18 @@ import org.jocl.cl_program;
 final class ClProgram implements AutoCloseable {
     final cl_program program;
     final String name;
+    /** Where its kernels record their launches' device times, or null (not a profiling context). */
+    final KernelTimes times;
     private boolean closed;
 
     ClProgram(cl_program program, String name) {
+        this(program, name, null);
+    }
+
+    ClProgram(cl_program program, String name, KernelTimes times) {
         this.program = program;
         this.name = name;
+        this.times = times;
     }
 
     /**

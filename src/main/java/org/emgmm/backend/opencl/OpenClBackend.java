@@ -267,6 +267,31 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
+     * Opens a backend on a fresh profiling context of its own (not the cached one): every kernel launch records its
+     * device time ({@link #kernelTimes()}). A diagnostic; {@link #closeProfilingContext()} releases the context.
+     *
+     * @param device a device from {@link #devices()}
+     * @param precision per-sample arithmetic precision
+     * @param override changes to the device's launch plan ({@link PlanOverride#none()} for none)
+     * @return the backend
+     */
+    static OpenClBackend createProfiled(DeviceInfo device, Precision precision, PlanOverride override) {
+        return new OpenClBackend(List.of(ClContext.create(device, true)), precision, 0, 0, override);
+    }
+
+    /** @return the device times of the kernel launches, or null unless opened by {@link #createProfiled} */
+    KernelTimes kernelTimes() {
+        return ctx.times;
+    }
+
+    /** Releases the context of a backend opened by {@link #createProfiled} (close its passes first). */
+    void closeProfilingContext() {
+        if (ctx.times != null) {
+            ctx.close();
+        }
+    }
+
+    /**
      * The device a {@code --device} value names, of any type.
      *
      * @param selector index, or a case-insensitive fragment of the device, vendor or platform name; null for the
