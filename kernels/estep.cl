@@ -54,7 +54,12 @@
 #define OFF_MU (OFF_LC + KP)
 #endif
 
-#define LS_SIZE (TILE * KP > 2 * WGS ? TILE * KP : 2 * WGS)
+/* Row stride of the log-densities in local memory: KP + 1, odd, so that the normalising phase (one row per
+   work-item, reading its row's K values in turn) hits 32 different banks; with the stride KP (a multiple of 4, 16 at
+   K = 16) a warp's 32 rows fell into 2 banks: a 16-way conflict on each of the 64 accesses per row, about 12 ms of
+   an iteration at N = 1e8 on an H200 by the model in bench/results/gpu-model.md. */
+#define LSTR (KP + 1)
+#define LS_SIZE (TILE * LSTR > 2 * WGS ? TILE * LSTR : 2 * WGS)
 
 /* Loads a tile of rows, shifted by ref, transposed into xs[a * TS + s]; features NDIM..DP-1 stay 0. */
 inline void load_tile(__local real* xs, __global const real* restrict xt, const int rows,
@@ -154,10 +159,10 @@ void estep(__global const real* restrict x,
             const int j = task / (TILE / 4);
             const int s0 = 4 * g;
             const real4 lp = logdens_full(xs, s0, j, params);
-            ls[(s0 + 0) * KP + j] = lp.x;
-            ls[(s0 + 1) * KP + j] = lp.y;
-            ls[(s0 + 2) * KP + j] = lp.z;
-            ls[(s0 + 3) * KP + j] = lp.w;
+            ls[(s0 + 0) * LSTR + j] = lp.x;
+            ls[(s0 + 1) * LSTR + j] = lp.y;
+            ls[(s0 + 2) * LSTR + j] = lp.z;
+            ls[(s0 + 3) * LSTR + j] = lp.w;
         }
 #else
         /* tasks (4-row group, 4-component block): 16 log-densities in four vectors; per feature and pair a
@@ -180,16 +185,16 @@ void estep(__global const real* restrict x,
                 l2 = fma(d2 * av, d2, l2);
                 l3 = fma(d3 * av, d3, l3);
             }
-            vstore4(l0, 0, ls + (s0 + 0) * KP + j0);
-            vstore4(l1, 0, ls + (s0 + 1) * KP + j0);
-            vstore4(l2, 0, ls + (s0 + 2) * KP + j0);
-            vstore4(l3, 0, ls + (s0 + 3) * KP + j0);
+            vstore4(l0, 0, ls + (s0 + 0) * LSTR + j0);   /* vstore4 needs only float alignment */
+            vstore4(l1, 0, ls + (s0 + 1) * LSTR + j0);
+            vstore4(l2, 0, ls + (s0 + 2) * LSTR + j0);
+            vstore4(l3, 0, ls + (s0 + 3) * LSTR + j0);
         }
 #endif
         barrier(CLK_LOCAL_MEM_FENCE);
 
         for (int s = lid; s < rows; s += WGS) {
-            __local real* l = ls + s * KP;
+            __local real* l = ls + s * LSTR;
             real mx = l[0];
 #pragma unroll 16
             for (int j = 1; j < NCOMP; j++) {

@@ -97,8 +97,8 @@ final class KernelPlan {
         // GPUs: 256 work-items (8 warps) per group; CPU devices (PoCL runs a group's items as loops): 128
         this.wgs = o.workGroupSize() > 0 ? o.workGroupSize() : Math.min(cls.estepWgs, floorPow2(devMax));
         long local = (long) (dev.localMemory() * cls.localFraction);
-        // estep: xs (dp rows) and ls (tile x kp, at least 2 wgs) in local memory
-        int t = tileOf(o, fitTile(local, wgs, dp, kp, true));
+        // estep: xs (dp rows) and ls (tile x (kp + 1): estep.cl's LSTR, at least 2 wgs) in local memory
+        int t = tileOf(o, fitTile(local, wgs, dp, kp + 1, true));
         if (t < 4) {
             throw new OpenClException(String.format(Locale.ROOT,
                     "D = %d, K = %d is too large for the local memory of %s (%d bytes)", d, k, dev.describe(),
