@@ -13,9 +13,13 @@ enum DeviceClass {
     /**
      * NVIDIA GPUs: warps of 32, up to 2048 resident work-items and 228 KB of shared memory per SM (H100/H200) but
      * 48 KB per work-group as OpenCL reports it, so a group may use most of its 48 KB and still leave the SM room
-     * for several groups.
+     * for several groups. Groups of 64, and the smallest accumulation group that holds one component's register
+     * tiles at one per item: measured on an H200 (bench/results/opencl-h200-2026-12-04.md, KernelProfileCheck),
+     * the accumulation's register tiles (and Kahan totals) limit how many groups an SM holds, so small groups win
+     * even at the price of more launches (diag 1e8x16x16 41.3 -> 30.4 ms, full 1e7x16x16 19.0 -> 16.2 ms per pass);
+     * two tiles per item spill (full 1e6x64x64 at groups of 64: 173 -> 502 ms), so a component never takes more.
      */
-    NVIDIA(256, new int[] {256, 224, 192, 160, 128}, 1, 16, KernelPlan.GPU_SCRATCH_BYTES, 0.75),
+    NVIDIA(64, new int[] {256, 224, 192, 160, 128, 96, 64}, 1, 16, KernelPlan.GPU_SCRATCH_BYTES, 0.75, true),
     /**
      * AMD GPUs (GCN, CDNA, RDNA): wavefronts of 64 (RDNA also 32), and 64 KB of LDS per compute unit, which is all
      * OpenCL reports: a group using 3/4 of it would run alone on its CU (one wave per SIMD, no latency hiding), so
@@ -36,6 +40,9 @@ enum DeviceClass {
      */
     CPU(128, null, 8, 4, KernelPlan.CPU_SCRATCH_BYTES, 0.75);
 
+    /** Whether the plan takes the smallest accumulation group that holds one component at one task per item. */
+    final boolean smallAccumGroups;
+
     /** Work-items per E-step group (capped by the device's largest power of two). */
     final int estepWgs;
     /** Accumulation work-group sizes scored by the plan, largest first; null: the E-step size only. */
@@ -51,6 +58,12 @@ enum DeviceClass {
 
     DeviceClass(int estepWgs, int[] accumWgs, int tasksPerItem, int groupsPerUnit, long scratchBytes,
                 double localFraction) {
+        this(estepWgs, accumWgs, tasksPerItem, groupsPerUnit, scratchBytes, localFraction, false);
+    }
+
+    DeviceClass(int estepWgs, int[] accumWgs, int tasksPerItem, int groupsPerUnit, long scratchBytes,
+                double localFraction, boolean smallAccumGroups) {
+        this.smallAccumGroups = smallAccumGroups;
         this.estepWgs = estepWgs;
         this.accumWgs = accumWgs;
         this.tasksPerItem = tasksPerItem;

@@ -94,7 +94,8 @@ final class KernelPlan {
         this.du = roundUp(d, cols);
         boolean outer = type.needsOuterProducts();
         int devMax = (int) Math.min(1 << 16, Math.max(1, dev.maxWorkGroupSize()));
-        // GPUs: 256 work-items (8 warps) per group; CPU devices (PoCL runs a group's items as loops): 128
+        // the device class's E-step group: NVIDIA 64 (measured), other GPUs 256, CPU devices (PoCL runs a group's items
+        // as loops) 128
         this.wgs = o.workGroupSize() > 0 ? o.workGroupSize() : Math.min(cls.estepWgs, floorPow2(devMax));
         long local = (long) (dev.localMemory() * cls.localFraction);
         // estep: xs (dp rows) and ls (tile x (kp + 1): estep.cl's LSTR, at least 2 wgs) in local memory
@@ -112,6 +113,19 @@ final class KernelPlan {
         int bestW = 0;
         int bestKt = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
+        // NVIDIA (measured): the smallest group that holds one component's tasks at one per item; the rest of the
+        // candidates only when none does
+        int smallest = 0;
+        if (cls.smallAccumGroups && o.workGroupSize() == 0) {
+            for (int w : candidates) {
+                if (w <= devMax && tasks(1) <= (long) maxApt * w && (smallest == 0 || w < smallest)) {
+                    smallest = w;
+                }
+            }
+            if (smallest > 0) {
+                candidates = new int[] {smallest};
+            }
+        }
         for (int w : candidates) {
             if (w > devMax && o.workGroupSize() == 0 && w != candidates[candidates.length - 1]) {
                 continue; // the smallest candidate is always scored, so there is a choice

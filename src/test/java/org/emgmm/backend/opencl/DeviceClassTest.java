@@ -49,11 +49,34 @@ class DeviceClassTest {
     @Test
     void nvidiaKeepsWarpMultiplesAndFillsSms() {
         KernelPlan full = KernelPlan.of(nvidia(), Precision.FLOAT, 10_000_000, 16, 16, CovarianceType.FULL, false, 0);
-        assertEquals(256, full.wgs, full.toString());
+        assertEquals(64, full.wgs, full.toString());
         assertEquals(0, full.accWgs % 32, full.toString());
-        assertEquals(160, full.accWgs, full.toString()); // 160 tasks, none idle
         assertEquals(132 * 16, full.maxGroups);
         assertTrue(full.source.contains("nvidia"), full.source);
+    }
+
+    /**
+     * The plans measured best on an H200 (bench/results/opencl-h200-2026-12-04.md): the smallest accumulation
+     * group that holds one component's register tiles at one per item, even at the price of more launches, and never
+     * two tiles per item (they spill).
+     */
+    @Test
+    void nvidiaTakesTheSmallestAccumulationGroupThatHoldsAComponent() {
+        KernelPlan diag = KernelPlan.of(nvidia(), Precision.FLOAT, 100_000_000, 16, 16, CovarianceType.DIAG, false, 0);
+        assertEquals(64, diag.accWgs, diag.toString());      // 32 tasks (all 16 components) in 2 phases
+        assertEquals(1, diag.compTiles, diag.toString());
+        assertEquals(2, diag.nph, diag.toString());
+        KernelPlan full = KernelPlan.of(nvidia(), Precision.FLOAT, 10_000_000, 16, 16, CovarianceType.FULL, false, 0);
+        assertEquals(64, full.accWgs, full.toString());      // 10 tasks per component: 6 components per launch
+        assertEquals(6, full.kt, full.toString());
+        assertEquals(3, full.compTiles, full.toString());
+        assertEquals(1, full.apt, full.toString());
+        KernelPlan wide = KernelPlan.of(nvidia(), Precision.FLOAT, 1_000_000, 64, 64, CovarianceType.FULL, false, 0);
+        assertEquals(160, wide.accWgs, wide.toString());     // 136 tasks per component: the smallest group above
+        assertEquals(1, wide.apt, wide.toString());
+        KernelPlan huge = KernelPlan.of(nvidia(), Precision.FLOAT, 100_000, 128, 4, CovarianceType.FULL, false, 0);
+        assertEquals(192, huge.accWgs, huge.toString());     // 528 tasks: no group holds one; the usual score
+        assertEquals(3, huge.apt, huge.toString());          // (fewest idle: 528 of 3 x 192)
     }
 
     @Test
