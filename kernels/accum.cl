@@ -21,7 +21,11 @@
  *
  * Entries of component jj (PER = 1 + D + S2N): jj*PER S0, +1+a S1_a, +1+D+p S2 (diag: p = a; full/tied: the p-th
  * pair a <= b of the upper triangle, row-major).
- * Tuning parameters (-D, defaults here): KT, NTASK, APT, NPH, FLUSH, OFF_REF, OFF_MU (mu' = c - ref, KP x DP, zero-padded).
+ * Tuning parameters (-D, defaults here): KT, NTASK, APT, NPH, FLUSH, OFF_REF, OFF_MU (mu' = c - ref, KP x DP, zero-padded),
+ * ROW_LOOP (0: four rows in the vector lanes of every run sum, the CPU-shaped layout; 1: one row at a time in scalar
+ * run sums, a quarter of the registers: measured on an H200 the lanes layout holds ~140 registers per item at diag
+ * and more at full, which caps the groups per SM; bench/results/gpu-model.md). Both add the same terms, in another
+ * order.
  */
 #if OUTER
 #define S2N (NDIM * (NDIM + 1) / 2)
@@ -61,6 +65,20 @@
 #ifndef OFF_MU
 #define OFF_MU (OFF_REF + DP)
 #endif
+#ifndef ROW_LOOP
+#define ROW_LOOP 0
+#endif
+#if ROW_LOOP
+typedef real run_t;                  /* run sums of one row at a time */
+typedef wide wrun_t;
+#define RUN_SUM(v) (v)
+#define TO_WRUN(v) ((wide) (v))
+#else
+typedef real4 run_t;                 /* run sums of four rows, one per lane */
+typedef wide4 wrun_t;
+#define RUN_SUM(v) HSUM(v)
+#define TO_WRUN(v) TO_WIDE4(v)
+#endif
 
 __kernel __attribute__((reqd_work_group_size(WGS, 1, 1)))
 void accum(__global const real* restrict x,
@@ -91,7 +109,7 @@ void accum(__global const real* restrict x,
 #if OUTER
     int jj[APT], ab[APT], bb[APT];
     real mu[APT][8];
-    wide4 g[APT][16], s1[APT][4], s0[APT];
+    wrun_t g[APT][16], s1[APT][4], s0[APT];
     wide gS[APT][16], gC[APT][16], s1S[APT][4], s1C[APT][4], s0S[APT], s0C[APT];
     #pragma unroll
     for (int m = 0; m < APT; m++) {
@@ -122,7 +140,7 @@ void accum(__global const real* restrict x,
 #else
     int jj[APT], ab[APT];
     real mu[APT][8];
-    real4 q1[APT][8], q2[APT][8], s0[APT][2];
+    run_t q1[APT][8], q2[APT][8], s0[APT][2];
     real q1S[APT][8], q1C[APT][8], q2S[APT][8], q2C[APT][8], s0S[APT][2], s0C[APT][2];
     #pragma unroll
     for (int m = 0; m < APT; m++) {
@@ -153,13 +171,13 @@ void accum(__global const real* restrict x,
     }
 #if OUTER
 #define ZERO_RUN(m) do { \
-        _Pragma("unroll") for (int i = 0; i < 16; i++) { g[m][i] = (wide4) 0; } \
-        _Pragma("unroll") for (int i = 0; i < 4; i++) { s1[m][i] = (wide4) 0; } \
-        s0[m] = (wide4) 0; } while (0)
+        _Pragma("unroll") for (int i = 0; i < 16; i++) { g[m][i] = (wrun_t) 0; } \
+        _Pragma("unroll") for (int i = 0; i < 4; i++) { s1[m][i] = (wrun_t) 0; } \
+        s0[m] = (wrun_t) 0; } while (0)
 #else
 #define ZERO_RUN(m) do { \
-        _Pragma("unroll") for (int i = 0; i < 8; i++) { q1[m][i] = (real4) 0; q2[m][i] = (real4) 0; } \
-        s0[m][0] = (real4) 0; s0[m][1] = (real4) 0; } while (0)
+        _Pragma("unroll") for (int i = 0; i < 8; i++) { q1[m][i] = (run_t) 0; q2[m][i] = (run_t) 0; } \
+        s0[m][0] = (run_t) 0; s0[m][1] = (run_t) 0; } while (0)
 #endif
     ZERO_RUNS();
     const int rowBase = grp * tilesPerGroup * TILE;
@@ -185,20 +203,26 @@ void accum(__global const real* restrict x,
         if (!active) {
             continue;
         }
-        for (int s0r = 4 * phase; s0r < TILE; s0r += 4 * NPH) {
+#if ROW_LOOP
+        for (int s0r = phase; s0r < TILE; s0r += NPH) {           /* one row */
+#define LOAD_RUN(p) (*(p))
+#else
+        for (int s0r = 4 * phase; s0r < TILE; s0r += 4 * NPH) {   /* four rows, one per lane */
+#define LOAD_RUN(p) vload4(0, (p))
+#endif
             #pragma unroll
             for (int m = 0; m < APT; m++) {
 #if OUTER
-                const wide4 r = TO_WIDE4(vload4(0, rl + jj[m] * TS + s0r));
-                wide4 da[4], db[4];
+                const wrun_t r = TO_WRUN(LOAD_RUN(rl + jj[m] * TS + s0r));
+                wrun_t da[4], db[4];
                 #pragma unroll
                 for (int i = 0; i < 4; i++) {
-                    da[i] = TO_WIDE4(vload4(0, xs + (ab[m] + i) * TS + s0r) - mu[m][i]);
-                    db[i] = TO_WIDE4(vload4(0, xs + (bb[m] + i) * TS + s0r) - mu[m][4 + i]);
+                    da[i] = TO_WRUN(LOAD_RUN(xs + (ab[m] + i) * TS + s0r) - mu[m][i]);
+                    db[i] = TO_WRUN(LOAD_RUN(xs + (bb[m] + i) * TS + s0r) - mu[m][4 + i]);
                 }
                 #pragma unroll
                 for (int i = 0; i < 4; i++) {
-                    const wide4 rd = r * da[i];     /* exact in double from float factors */
+                    const wrun_t rd = r * da[i];    /* exact in double from float factors */
                     s1[m][i] += rd;
                     #pragma unroll
                     for (int c = 0; c < 4; c++) {
@@ -207,18 +231,18 @@ void accum(__global const real* restrict x,
                 }
                 s0[m] += r;
 #else
-                real4 xv[4];
+                run_t xv[4];
                 #pragma unroll
                 for (int i = 0; i < 4; i++) {
-                    xv[i] = vload4(0, xs + (ab[m] + i) * TS + s0r);
+                    xv[i] = LOAD_RUN(xs + (ab[m] + i) * TS + s0r);
                 }
                 #pragma unroll
                 for (int c = 0; c < 2; c++) {
-                    const real4 r = vload4(0, rl + (jj[m] + c) * TS + s0r);
+                    const run_t r = LOAD_RUN(rl + (jj[m] + c) * TS + s0r);
                     #pragma unroll
                     for (int i = 0; i < 4; i++) {
-                        const real4 d = xv[i] - mu[m][4 * c + i];
-                        const real4 rd = r * d;
+                        const run_t d = xv[i] - mu[m][4 * c + i];
+                        const run_t rd = r * d;
                         q1[m][4 * c + i] += rd;
                         q2[m][4 * c + i] = fma(rd, d, q2[m][4 * c + i]);
                     }
@@ -235,21 +259,21 @@ void accum(__global const real* restrict x,
 #if OUTER
             #pragma unroll
             for (int i = 0; i < 16; i++) {
-                KAHAN_ADD_T(wide, gS[m][i], gC[m][i], HSUM(g[m][i]));
+                KAHAN_ADD_T(wide, gS[m][i], gC[m][i], RUN_SUM(g[m][i]));
             }
             #pragma unroll
             for (int i = 0; i < 4; i++) {
-                KAHAN_ADD_T(wide, s1S[m][i], s1C[m][i], HSUM(s1[m][i]));
+                KAHAN_ADD_T(wide, s1S[m][i], s1C[m][i], RUN_SUM(s1[m][i]));
             }
-            KAHAN_ADD_T(wide, s0S[m], s0C[m], HSUM(s0[m]));
+            KAHAN_ADD_T(wide, s0S[m], s0C[m], RUN_SUM(s0[m]));
 #else
             #pragma unroll
             for (int i = 0; i < 8; i++) {
-                KAHAN_ADD(q1S[m][i], q1C[m][i], HSUM(q1[m][i]));
-                KAHAN_ADD(q2S[m][i], q2C[m][i], HSUM(q2[m][i]));
+                KAHAN_ADD(q1S[m][i], q1C[m][i], RUN_SUM(q1[m][i]));
+                KAHAN_ADD(q2S[m][i], q2C[m][i], RUN_SUM(q2[m][i]));
             }
-            KAHAN_ADD(s0S[m][0], s0C[m][0], HSUM(s0[m][0]));
-            KAHAN_ADD(s0S[m][1], s0C[m][1], HSUM(s0[m][1]));
+            KAHAN_ADD(s0S[m][0], s0C[m][0], RUN_SUM(s0[m][0]));
+            KAHAN_ADD(s0S[m][1], s0C[m][1], RUN_SUM(s0[m][1]));
 #endif
         }
         ZERO_RUNS();

@@ -41,6 +41,8 @@ final class KernelPlan {
     final CovarianceType type;
     final boolean weighted;
     final boolean pinned;
+    /** accum sums one row at a time in scalar registers (PlanOverride.withRowLoop) instead of four in the lanes. */
+    final boolean rowLoop;
     /** d and k rounded up to multiples of 4 (the kernels' vector width). */
     final int dp;
     final int kp;
@@ -88,6 +90,7 @@ final class KernelPlan {
         this.type = type;
         this.weighted = weighted;
         this.pinned = o.pinned();
+        this.rowLoop = o.rowLoop();
         this.dp = roundUp(d, 4);
         this.kp = roundUp(k, 4);
         this.cols = d <= 4 ? 4 : 8;
@@ -345,8 +348,8 @@ final class KernelPlan {
     /** @return build options of kernels/accum.cl */
     String accumOptions(boolean fp64) {
         return common(fp64, accWgs, accTile) + String.format(Locale.ROOT,
-                " -D KT=%d -D NTASK=%d -D APT=%d -D NPH=%d -D OFF_REF=%d -D OFF_MU=%d", kt, ntask, apt, nph, offRef,
-                offMu);
+                " -D KT=%d -D NTASK=%d -D APT=%d -D NPH=%d -D OFF_REF=%d -D OFF_MU=%d -D ROW_LOOP=%d", kt, ntask, apt,
+                nph, offRef, offMu, rowLoop ? 1 : 0);
     }
 
     /** @return build options of kernels/reduce.cl */
@@ -358,8 +361,9 @@ final class KernelPlan {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "estep wgs=%d tile=%d | accum wgs=%d tile=%d kt=%d compTiles=%d tasks=%d"
-                        + " apt=%d phases=%d entries=%d | scratch=%d rows maxGroups=%d params=%s %s | from %s",
-                wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries, scratchRows, maxGroups,
+                        + " apt=%d phases=%d entries=%d%s | scratch=%d rows maxGroups=%d params=%s %s | from %s",
+                wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries, rowLoop ? " rowloop" : "",
+                scratchRows, maxGroups,
                 constantParams ? "constant" : "global",
                 resident ? (chunks == 1 ? "resident" : "resident in " + chunks + " buffers of " + chunkRows + " rows")
                         : "chunks=" + chunks + "x" + chunkRows + " rows", source);

@@ -16,21 +16,27 @@ public final class PlanOverride {
     private final int tileRows;
     private final long scratchRows;
     private final Boolean pinned;
+    /**
+     * The accumulation's layout: null or false, four rows in the vector lanes of each register tile (the default);
+     * true, one row at a time in scalar sums (a quarter of the accumulator registers: the GPU layout to measure).
+     */
+    private final Boolean rowLoop;
 
     /** Tuned values: the tile is an upper bound, lowered to what local memory holds for the shape at hand. */
     private final boolean tuned;
 
     private PlanOverride(int workGroupSize, int tasksPerItem, int tileRows, long scratchRows, Boolean pinned) {
-        this(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, false);
+        this(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, null, false);
     }
 
     private PlanOverride(int workGroupSize, int tasksPerItem, int tileRows, long scratchRows, Boolean pinned,
-                         boolean tuned) {
+                         Boolean rowLoop, boolean tuned) {
         this.workGroupSize = workGroupSize;
         this.tasksPerItem = tasksPerItem;
         this.tileRows = tileRows;
         this.scratchRows = scratchRows;
         this.pinned = pinned;
+        this.rowLoop = rowLoop;
         this.tuned = tuned;
     }
 
@@ -45,7 +51,7 @@ public final class PlanOverride {
 
     /** @return this override marked as tuned: its tile is lowered to what local memory holds for each shape */
     PlanOverride asTuned() {
-        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, true);
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, true);
     }
 
     /**
@@ -58,12 +64,14 @@ public final class PlanOverride {
                 tasksPerItem > 0 ? tasksPerItem : fallback.tasksPerItem,
                 tileRows > 0 ? tileRows : fallback.tileRows,
                 scratchRows > 0 ? scratchRows : fallback.scratchRows,
-                pinned != null ? pinned : fallback.pinned, fromFallback ? fallback.tuned : tuned);
+                pinned != null ? pinned : fallback.pinned, rowLoop != null ? rowLoop : fallback.rowLoop,
+                fromFallback ? fallback.tuned : tuned);
     }
 
     /** @return whether nothing is overridden */
     public boolean isNone() {
-        return workGroupSize == 0 && tasksPerItem == 0 && tileRows == 0 && scratchRows == 0 && pinned == null;
+        return workGroupSize == 0 && tasksPerItem == 0 && tileRows == 0 && scratchRows == 0 && pinned == null
+                && rowLoop == null;
     }
 
     /** @return no overrides: the plan comes from the device */
@@ -78,7 +86,7 @@ public final class PlanOverride {
      */
     public PlanOverride withWorkGroupSize(int wgs) {
         require(wgs >= 1, "work-group size", wgs);
-        return new PlanOverride(wgs, tasksPerItem, tileRows, scratchRows, pinned);
+        return new PlanOverride(wgs, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, false);
     }
 
     /**
@@ -88,7 +96,7 @@ public final class PlanOverride {
      */
     public PlanOverride withTasksPerItem(int apt) {
         require(apt >= 1, "tasks per item", apt);
-        return new PlanOverride(workGroupSize, apt, tileRows, scratchRows, pinned);
+        return new PlanOverride(workGroupSize, apt, tileRows, scratchRows, pinned, rowLoop, false);
     }
 
     /**
@@ -98,7 +106,7 @@ public final class PlanOverride {
      */
     public PlanOverride withTileRows(int rows) {
         require(rows >= 4 && rows % 4 == 0, "tile rows (a multiple of 4)", rows);
-        return new PlanOverride(workGroupSize, tasksPerItem, rows, scratchRows, pinned);
+        return new PlanOverride(workGroupSize, tasksPerItem, rows, scratchRows, pinned, rowLoop, false);
     }
 
     /**
@@ -107,7 +115,7 @@ public final class PlanOverride {
      */
     public PlanOverride withScratchRows(long rows) {
         require(rows >= 1, "scratch rows", rows);
-        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, rows, pinned);
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, rows, pinned, rowLoop, false);
     }
 
     /**
@@ -116,7 +124,21 @@ public final class PlanOverride {
      * @return a copy with this choice
      */
     public PlanOverride withPinnedStaging(boolean on) {
-        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, on);
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, on, rowLoop, false);
+    }
+
+    /**
+     * @param on the accumulation's layout: one row at a time in scalar sums (true) or four rows in the vector lanes
+     *     (false, the default); the same sums in another order
+     * @return a copy with this layout
+     */
+    public PlanOverride withRowLoop(boolean on) {
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, on, tuned);
+    }
+
+    /** @return whether the accumulation sums one row at a time */
+    boolean rowLoop() {
+        return rowLoop != null && rowLoop;
     }
 
     int workGroupSize() {
@@ -157,17 +179,18 @@ public final class PlanOverride {
         }
         PlanOverride p = (PlanOverride) o;
         return workGroupSize == p.workGroupSize && tasksPerItem == p.tasksPerItem && tileRows == p.tileRows
-                && scratchRows == p.scratchRows && java.util.Objects.equals(pinned, p.pinned) && tuned == p.tuned;
+                && scratchRows == p.scratchRows && java.util.Objects.equals(pinned, p.pinned) && java.util.Objects.equals(rowLoop, p.rowLoop)
+                && tuned == p.tuned;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, tuned);
+        return java.util.Objects.hash(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, tuned);
     }
 
     @Override
     public String toString() {
         return "PlanOverride[wgs=" + workGroupSize + " apt=" + tasksPerItem + " tile=" + tileRows + " scratch="
-                + scratchRows + " pinned=" + pinned() + (tuned ? " tuned" : "") + "]";
+                + scratchRows + " pinned=" + pinned() + (rowLoop() ? " rowloop" : "") + (tuned ? " tuned" : "") + "]";
     }
 }

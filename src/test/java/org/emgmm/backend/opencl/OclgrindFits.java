@@ -38,6 +38,8 @@ public final class OclgrindFits {
         for (CovarianceType t : CovarianceType.values()) {
             fit(dev, mid, 16, t, Precision.FLOAT, 1, PlanOverride.none());
             fit(dev, mid, 16, t, Precision.FLOAT, 1, PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1));
+            fit(dev, mid, 16, t, Precision.FLOAT, 1, PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1)
+                    .withRowLoop(true));
         }
     }
 

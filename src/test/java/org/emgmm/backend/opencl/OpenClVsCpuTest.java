@@ -91,6 +91,35 @@ class OpenClVsCpuTest {
     @ParameterizedTest(name = "D={0} K={1} {2} {3}")
     @MethodSource("gpuShapes")
     void gpuShapedPassAgreesWithCpu(int d, int k, CovarianceType type, Precision precision) {
+        passAgreesWithCpu(d, k, type, precision, GPU_SHAPED);
+    }
+
+    static Stream<Arguments> rowLoopShapes() {
+        List<Arguments> out = new ArrayList<>();
+        for (int[] dk : new int[][] {{1, 1}, {16, 16}, {5, 3}, {64, 16}}) {
+            for (CovarianceType t : CovarianceType.values()) {
+                for (Precision p : Precision.values()) {
+                    out.add(Arguments.of(dk[0], dk[1], t, p));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * The accumulation's one-row-at-a-time layout (PlanOverride.withRowLoop, the GPU layout to measure), at the
+     * NVIDIA default shape (groups of 64, one task per item) and at groups of 256 (rows in phases), against the
+     * CPU backend's pass as above.
+     */
+    @ParameterizedTest(name = "D={0} K={1} {2} {3}")
+    @MethodSource("rowLoopShapes")
+    void rowLoopPassAgreesWithCpu(int d, int k, CovarianceType type, Precision precision) {
+        passAgreesWithCpu(d, k, type, precision, PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1)
+                .withRowLoop(true));
+        passAgreesWithCpu(d, k, type, precision, GPU_SHAPED.withRowLoop(true));
+    }
+
+    private static void passAgreesWithCpu(int d, int k, CovarianceType type, Precision precision, PlanOverride plan) {
         DeviceInfo dev = OpenClTestSupport.device();
         int n = 700;
         ArrayDataset data = OpenClTestSupport.blobs(n, d, Math.min(k, 8), 0, 31 + d + k);
@@ -116,13 +145,13 @@ class OpenClVsCpuTest {
             ref = p.accumulate(g);
         }
         SufficientStatistics st;
-        try (OpenClBackend b = OpenClBackend.create(dev, precision, 0, GPU_SHAPED);
+        try (OpenClBackend b = OpenClBackend.create(dev, precision, 0, plan);
              Pass p = b.prepare(data, k, type)) {
             st = p.accumulate(g);
         }
         boolean dbl = precision == Precision.DOUBLE;
         double tol = dbl ? 1e-9 : 2e-4;
-        String what = "D=" + d + " K=" + k + " " + type + " " + precision;
+        String what = "D=" + d + " K=" + k + " " + type + " " + precision + " " + plan;
         assertEquals(ref.logLik, st.logLik, (dbl ? 1e-12 : 1e-6) * Math.abs(ref.logLik), what + " logLik");
         assertEquals(ref.weightSum, st.weightSum, (dbl ? 1e-12 : 1e-6) * ref.weightSum, what + " weight");
         close(ref.s0, st.s0, tol, what + " s0");
