@@ -1,8 +1,11 @@
 package org.emgmm.bench;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
+import org.emgmm.CovarianceType;
 import org.emgmm.data.ArrayDataset;
+import org.emgmm.em.Gaussians;
 
 /**
  * A seeded synthetic Gaussian mixture for benchmarks: K centres uniform in [−10, 10]^D, per-component per-feature
@@ -83,5 +86,39 @@ public final class SyntheticMixture {
             }
         });
         return asFloat ? ArrayDataset.of(fv, d, null) : ArrayDataset.of(dv, d, null);
+    }
+
+    /**
+     * The start the benchmarks time one iteration from (JMH's EmIterationBenchmark, KernelProfileCheck): means on K
+     * rows drawn with seed 7, variances 4 (full and tied: 4 on the diagonal), equal weights.
+     *
+     * @param data the rows
+     * @param t covariance type
+     * @param k components
+     * @return the parameters
+     */
+    public static Gaussians start(ArrayDataset data, CovarianceType t, int k) {
+        int d = data.dims();
+        long n = data.rows();
+        SplittableRandom r = new SplittableRandom(7);
+        double[] means = new double[k * d];
+        double[] row = new double[d];
+        for (int j = 0; j < k; j++) {
+            data.read(r.nextInt((int) Math.min(n, Integer.MAX_VALUE)), 1, row, 0);
+            System.arraycopy(row, 0, means, j * d, d);
+        }
+        double[] w = new double[k];
+        Arrays.fill(w, 1.0 / k);
+        double[] cov = new double[Gaussians.covarianceLength(t, k, d)];
+        if (t == CovarianceType.SPHERICAL || t == CovarianceType.DIAG) {
+            Arrays.fill(cov, 4);
+        } else {
+            for (int b = 0; b < cov.length / (d * d); b++) {
+                for (int a = 0; a < d; a++) {
+                    cov[b * d * d + a * d + a] = 4;
+                }
+            }
+        }
+        return Gaussians.of(t, w, means, cov, 0);
     }
 }

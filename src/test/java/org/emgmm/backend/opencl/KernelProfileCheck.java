@@ -3,7 +3,6 @@ package org.emgmm.backend.opencl;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.emgmm.CovarianceType;
 import org.emgmm.Precision;
 import org.emgmm.backend.Pass;
@@ -49,7 +48,7 @@ public final class KernelProfileCheck {
         ArrayDataset data = SyntheticMixture.generate(n, d, k, 42, true);
         System.out.printf(Locale.ROOT, "data %s N=%d D=%d K=%d float made in %.1f s%n", type, n, d, k,
                 (System.nanoTime() - t0) / 1e9);
-        Gaussians start = start(data, type, n, d, k);
+        Gaussians start = SyntheticMixture.start(data, type, k);
         double refLl = Double.NaN;
         for (int v = 5; v < args.length; v++) {
             PlanOverride o;
@@ -128,29 +127,5 @@ public final class KernelProfileCheck {
             }
         }
         return o;
-    }
-
-    /** Means on k random rows, variances 4, equal weights (as the JMH benchmark). */
-    private static Gaussians start(ArrayDataset data, CovarianceType t, int n, int d, int k) {
-        SplittableRandom r = new SplittableRandom(7);
-        double[] means = new double[k * d];
-        double[] row = new double[d];
-        for (int j = 0; j < k; j++) {
-            data.read(r.nextInt(n), 1, row, 0);
-            System.arraycopy(row, 0, means, j * d, d);
-        }
-        double[] w = new double[k];
-        Arrays.fill(w, 1.0 / k);
-        double[] cov = new double[Gaussians.covarianceLength(t, k, d)];
-        if (t == CovarianceType.SPHERICAL || t == CovarianceType.DIAG) {
-            Arrays.fill(cov, 4);
-        } else {
-            for (int b = 0; b < cov.length / (d * d); b++) {
-                for (int a = 0; a < d; a++) {
-                    cov[b * d * d + a * d + a] = 4;
-                }
-            }
-        }
-        return Gaussians.of(t, w, means, cov, 0);
     }
 }

@@ -1,7 +1,6 @@
 package org.emgmm.jmh;
 
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.emgmm.CovarianceType;
 import org.emgmm.Precision;
@@ -81,7 +80,7 @@ public class EmIterationBenchmark {
             throw new IllegalArgumentException("backend must be cpu or opencl, got " + backend);
         }
         pass = opened.prepare(data, k, t);
-        start = start(data, t);
+        start = SyntheticMixture.start(data, t, k);
         pass.accumulate(start); // first call: any lazy work (kernel arguments, JIT) before the timing
     }
 
@@ -97,35 +96,6 @@ public class EmIterationBenchmark {
             cachedKey = key;
         }
         return cached;
-    }
-
-    /** Means on k random rows, unit covariances, equal weights. */
-    private Gaussians start(ArrayDataset data, CovarianceType t) {
-        SplittableRandom r = new SplittableRandom(7);
-        double[] means = new double[k * d];
-        double[] row = new double[d];
-        for (int j = 0; j < k; j++) {
-            data.read(r.nextInt(n), 1, row, 0);
-            System.arraycopy(row, 0, means, j * d, d);
-        }
-        double[] w = new double[k];
-        java.util.Arrays.fill(w, 1.0 / k);
-        double[] cov = new double[Gaussians.covarianceLength(t, k, d)];
-        switch (t) {
-            case SPHERICAL:
-                java.util.Arrays.fill(cov, 4);
-                break;
-            case DIAG:
-                java.util.Arrays.fill(cov, 4);
-                break;
-            default:
-                for (int b = 0; b < cov.length / (d * d); b++) {
-                    for (int a = 0; a < d; a++) {
-                        cov[b * d * d + a * d + a] = 4;
-                    }
-                }
-        }
-        return Gaussians.of(t, w, means, cov, 0);
     }
 
     /** @return the parameters after one EM iteration from the start */
