@@ -17,8 +17,9 @@ import org.emgmm.em.SufficientStatistics;
  * benchmark's recipe and start: means on K random rows, variances 4), then for each plan variant opens a backend on
  * a profiling context of its own, prints the plan, runs two untimed passes, then {@code reps} passes and prints
  * the median wall time of a pass and, per kernel, the device milliseconds and launches per pass (OpenCL event
- * profiling). Every variant's log-likelihood is compared with the first's: a variant that computes something else
- * is marked {@code DIFFERS} (plans change only the order of float sums, so agreement is to about 1e-5 relative).
+ * profiling). Every variant's log-likelihood and sums S0, S1, S2 are compared with the first's (largest difference
+ * over the largest magnitude of each array): a variant that computes something else is marked {@code DIFFERS}
+ * (plans change only the order of float sums, so agreement is to about 1e-6).
  *
  * <p>Arguments: {@code type d k n reps variant...}; a variant is {@code default} or comma-separated settings
  * {@code wgs=W}, {@code tile=T}, {@code apt=A}, {@code scratch=ROWS}, {@code rowloop=1} (PlanOverride). Example:
@@ -50,6 +51,7 @@ public final class KernelProfileCheck {
                 (System.nanoTime() - t0) / 1e9);
         Gaussians start = SyntheticMixture.start(data, type, k);
         double refLl = Double.NaN;
+        SufficientStatistics ref = null;
         for (int v = 5; v < args.length; v++) {
             PlanOverride o;
             try {
@@ -78,11 +80,15 @@ public final class KernelProfileCheck {
                     Arrays.sort(wall);
                     double ll = st.logLik;
                     String agree = "";
-                    if (Double.isNaN(refLl)) {
+                    if (ref == null) {
                         refLl = ll;
+                        ref = st;
                     } else {
-                        double rel = Math.abs(ll - refLl) / Math.abs(refLl);
-                        agree = String.format(Locale.ROOT, ", vs first %.1e%s", rel, rel > 1e-5 ? " DIFFERS" : "");
+                        double rel = Math.max(Math.abs(ll - refLl) / Math.abs(refLl),
+                                Math.max(relDiff(ref.s0, st.s0), Math.max(relDiff(ref.s1, st.s1),
+                                        relDiff(ref.s2, st.s2))));
+                        agree = String.format(Locale.ROOT, ", statistics vs first %.1e%s", rel,
+                                rel > 1e-4 ? " DIFFERS" : "");
                     }
                     System.out.printf(Locale.ROOT, "  pass: median %.3f ms wall (min %.3f), logLik %.10e%s%n",
                             wall[reps / 2] / 1e6, wall[0] / 1e6, ll, agree);
@@ -127,5 +133,16 @@ public final class KernelProfileCheck {
             }
         }
         return o;
+    }
+
+    /** @return max |a - b| over max |a| (0 for an all-zero a) */
+    private static double relDiff(double[] a, double[] b) {
+        double diff = 0;
+        double scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+            scale = Math.max(scale, Math.abs(a[i]));
+        }
+        return scale == 0 ? diff : diff / scale;
     }
 }
