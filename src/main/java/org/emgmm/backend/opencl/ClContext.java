@@ -34,6 +34,8 @@ final class ClContext implements AutoCloseable {
     /** Serialises passes that share the queues. */
     final Object lock = new Object();
     private final Map<String, ClProgram> programs = new LinkedHashMap<>();
+    /** Build logs of a profiling context's programs (kernel file and options → log). */
+    private final Map<String, String> buildLogs = new LinkedHashMap<>();
     private boolean closed;
 
     private ClContext(DeviceInfo device, cl_context context, cl_command_queue queue, cl_command_queue transfer,
@@ -104,10 +106,26 @@ final class ClContext implements AutoCloseable {
         String key = file + " " + options;
         ClProgram p = programs.get(key);
         if (p == null) {
-            p = new ClProgram(build(file.substring(1), kernelSource(file), options), file, times);
+            // a profiling context on NVIDIA asks the compiler for its register and spill counts (ptxas -v)
+            boolean verbose = times != null && device.vendor().toLowerCase(java.util.Locale.ROOT).contains("nvidia");
+            cl_program built = build(file.substring(1), kernelSource(file), verbose ? options + " -cl-nv-verbose"
+                    : options);
+            if (times != null) {
+                try {
+                    buildLogs.put(key, buildLog(built).strip());
+                } catch (RuntimeException e) {
+                    buildLogs.put(key, "(no build log: " + e.getMessage() + ")");
+                }
+            }
+            p = new ClProgram(built, file, times);
             programs.put(key, p);
         }
         return p;
+    }
+
+    /** @return a profiling context's build logs so far, kernel file and options → log (empty otherwise) */
+    synchronized Map<String, String> buildLogs() {
+        return new LinkedHashMap<>(buildLogs);
     }
 
     /** @return the number of programs compiled and cached so far */

@@ -43,6 +43,14 @@ final class ClKernel implements AutoCloseable {
         return v[0];
     }
 
+    /** @return CL_KERNEL_PRIVATE_MEM_SIZE: private memory per work-item beyond registers (spills), in bytes */
+    long privateMemory(cl_device_id device) {
+        long[] v = new long[1];
+        Cl.check(CL.clGetKernelWorkGroupInfo(kernel, device, CL.CL_KERNEL_PRIVATE_MEM_SIZE, Sizeof.cl_ulong,
+                Pointer.to(v), null), "clGetKernelWorkGroupInfo(" + name + ")");
+        return v[0];
+    }
+
     /**
      * Checks the launch shape against the kernel's own limits before anything is enqueued.
      *

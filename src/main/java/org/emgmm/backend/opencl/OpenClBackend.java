@@ -284,6 +284,11 @@ public final class OpenClBackend implements Backend {
         return ctx.times;
     }
 
+    /** @return the build logs of a profiling context's programs (NVIDIA: with registers and spills), else empty */
+    Map<String, String> buildLogs() {
+        return ctx.buildLogs();
+    }
+
     /** Releases the context of a backend opened by {@link #createProfiled} (close its passes first). */
     void closeProfilingContext() {
         if (ctx.times != null) {

@@ -116,6 +116,21 @@ final class OpenClPass implements Pass {
         return r;
     }
 
+    /**
+     * @return per kernel, what the device says of it: the largest work-group it can run (on NVIDIA, 65536 registers
+     *     over its registers per item, rounded down to whole warps), its local memory and its private memory per
+     *     item (spills) — a diagnostic for KernelProfileCheck
+     */
+    String kernelLimits() {
+        StringBuilder sb = new StringBuilder();
+        for (ClKernel k : new ClKernel[] {estep, accum, reduce}) {
+            sb.append(String.format(java.util.Locale.ROOT, "%s%s: max wgs %d, local %d B, private %d B",
+                    sb.length() == 0 ? "" : "; ", k.name, k.maxWorkGroupSize(ctx.device.deviceId),
+                    k.localMemory(ctx.device.deviceId), k.privateMemory(ctx.device.deviceId)));
+        }
+        return sb.toString();
+    }
+
     /** Every kernel once over zero rows, at the plan's launch shape, and waited for: launch errors surface here. */
     private void dryLaunch() {
         launch(0, 0, 0, 0, null, null);

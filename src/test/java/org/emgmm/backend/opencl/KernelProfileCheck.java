@@ -17,7 +17,8 @@ import org.emgmm.em.SufficientStatistics;
  * benchmark's recipe and start: means on K random rows, variances 4), then for each plan variant opens a backend on
  * a profiling context of its own, prints the plan, runs two untimed passes, then {@code reps} passes and prints
  * the median wall time of a pass and, per kernel, the device milliseconds and launches per pass (OpenCL event
- * profiling). Every variant's log-likelihood and sums S0, S1, S2 are compared with the first's (largest difference
+ * profiling), each kernel's limits as the device reports them (largest work-group, local and private memory; on
+ * NVIDIA the compiler's register and spill counts from its build log too). Every variant's log-likelihood and sums S0, S1, S2 are compared with the first's (largest difference
  * over the largest magnitude of each array): a variant that computes something else is marked {@code DIFFERS}
  * (plans change only the order of float sums, so agreement is to about 1e-6).
  *
@@ -67,6 +68,15 @@ public final class KernelProfileCheck {
                 try (Pass pass = b.prepare(data, k, type)) {
                     System.out.printf(Locale.ROOT, "  prepared (kernels, upload) in %.2f s%n",
                             (System.nanoTime() - p0) / 1e9);
+                    if (pass instanceof OpenClPass) {
+                        System.out.println("  limits " + ((OpenClPass) pass).kernelLimits());
+                    }
+                    for (Map.Entry<String, String> log : b.buildLogs().entrySet()) {
+                        String file = log.getKey().substring(0, log.getKey().indexOf(' '));
+                        log.getValue().lines().filter(l -> l.contains("registers") || l.contains("spill")
+                                || l.contains("stack frame")).forEach(l -> System.out.println("  build " + file
+                                + ": " + l.strip()));
+                    }
                     pass.accumulate(start);
                     SufficientStatistics st = pass.accumulate(start);
                     b.kernelTimes().drain();
