@@ -4,10 +4,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.Pass;
+import org.emgmm.backend.SharedPassBackend;
+import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.DataFingerprint;
 import org.emgmm.data.Dataset;
@@ -29,19 +35,32 @@ import org.slf4j.LoggerFactory;
  * Settings are validated when built; the data and the start are checked before any work. A fit hands its whole
  * state to {@link FitListener#checkpoint} after every iteration; a fit started with
  * {@link StartParameters#resume(FitState)} continues from such a state to the same bits as the uninterrupted fit.
+ *
+ * <p>On the CPU backend the {@code nInit} restarts of a fit run together, each on its own thread, sharing one read
+ * of the data per iteration ({@link SharedPassBackend}); the result, the events and the listener's calls (made on
+ * the caller's thread, restart by restart, in order) are those of restarts run one after another, bit for bit.
+ * Restarts run one after another when the fit resumes from a checkpoint or the listener takes checkpoints
+ * (overrides {@link FitListener#checkpoint}), whose state describes one running restart.
  */
 public final class GaussianMixture {
     private static final Logger LOG = LoggerFactory.getLogger(GaussianMixture.class);
     /** How the event of a float fit refitted in double under auto ends. */
     static final String REFITTED_IN_DOUBLE = "refitted in double precision";
     private final GmmSettings settings;
+    /** Whether restarts may run together (tests turn it off to compare with restarts run one after another). */
+    private final boolean restartsTogether;
 
     /** @param settings validated settings */
     public GaussianMixture(GmmSettings settings) {
+        this(settings, true);
+    }
+
+    GaussianMixture(GmmSettings settings, boolean restartsTogether) {
         if (settings == null) {
             throw new IllegalArgumentException("settings must not be null");
         }
         this.settings = settings;
+        this.restartsTogether = restartsTogether;
     }
 
     /** @return the settings */
@@ -174,6 +193,10 @@ public final class GaussianMixture {
         GmmSettings s = settings;
         StartParameters start = s.start();
         FitState from = start == null ? null : start.resumeState();
+        if (restartsTogether && from == null && s.nInit() > 1 && backend instanceof CpuBackend
+                && !takesCheckpoints(listener)) {
+            return fitRestartsTogether(data, backend, listener, events);
+        }
         ObjectNode settingsKey = FitState.settingsOf(s, backend.name());
         Supplier<DataFingerprint> fingerprint = FitState.lazyFingerprint(data);
         if (from != null) {
@@ -231,6 +254,114 @@ public final class GaussianMixture {
         events.addAll(best.events);
         return MixtureModel.fitted(best.params, best.converged && !best.stopped, best.history.length,
                 best.lowerBound(), best.history, s, backend.name(), device, events);
+    }
+
+    /**
+     * The restarts of {@link #fit(Dataset, Backend, FitListener, List)} on threads of their own, their E steps shared:
+     * each restart draws from the generator it has when run in order (the root's splits, in order), its events are
+     * replayed on the caller's thread once it and every restart before it have finished, and the winner is chosen
+     * in restart order as there (the first with the highest lower bound; a failure or a stop ends the sequence at
+     * that restart, as it would have ended the loop).
+     */
+    private MixtureModel fitRestartsTogether(Dataset data, Backend backend, FitListener listener,
+                                             List<String> events) {
+        GmmSettings s = settings;
+        StartParameters start = s.start();
+        int n = s.nInit();
+        SplittableRandom root = new SplittableRandom(s.seed());
+        SplittableRandom[] rnds = new SplittableRandom[n];
+        for (int r = 0; r < n; r++) {
+            rnds[r] = root.split(); // every initialisation's generator, in order
+        }
+        Initializer init = new Initializer(data, s.seed());
+        ExecutorService threads = Executors.newFixedThreadPool(Math.min(n, ModelSelection.MAX_TOGETHER), t -> {
+            Thread th = new Thread(t, "emgmm-restart");
+            th.setDaemon(true);
+            return th;
+        });
+        List<Future<Restart>> runs = new ArrayList<>();
+        EmLoop.Result best = null;
+        try (SharedPassBackend group = new SharedPassBackend(backend, data)) {
+            for (int r = 0; r < n; r++) {
+                final int restart = r;
+                runs.add(threads.submit(() -> {
+                    RecordingListener rec = new RecordingListener(listener);
+                    rec.initStarted(restart, n);
+                    Gaussians g0 = init.initialize(s.k(), s.covarianceType(), s.init(), s.regCovar(),
+                            start == null ? null : start.weights(), start == null ? null : start.means(),
+                            start == null ? null : start.covariances(), rnds[restart]);
+                    try (Pass pass = group.prepare(data, s.k(), s.covarianceType())) {
+                        return new Restart(EmLoop.run(pass, EmLoop.Result.start(g0), s.tol(), s.regCovar(),
+                                s.maxIter(), restart, init, rnds[restart], rec, state -> { }), rec, null);
+                    } catch (NotPositiveDefiniteException e) {
+                        return new Restart(null, rec, e);
+                    }
+                }));
+            }
+            // in restart order: each one's events as soon as it and those before it have finished; after the
+            // restart that ends the sequence (a failure, a stop) the rest are only waited for, so that every
+            // member has left the group before it closes
+            RuntimeException failure = null;
+            boolean ended = false;
+            for (Future<Restart> f : runs) {
+                Restart run;
+                try {
+                    run = await(f);
+                } catch (RuntimeException e) {
+                    if (!ended) {
+                        failure = e;
+                        ended = true;
+                    }
+                    continue;
+                }
+                if (ended) {
+                    continue;
+                }
+                run.events.replay();
+                if (run.failure != null) {
+                    failure = backend.precision() == Precision.FLOAT ? run.failure.inFloat() : run.failure;
+                    ended = true;
+                } else {
+                    if (isBetter(run.result, best)) {
+                        best = run.result;
+                    }
+                    ended = run.result.stopped;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        events.addAll(best.events);
+        return MixtureModel.fitted(best.params, best.converged && !best.stopped, best.history.length,
+                best.lowerBound(), best.history, s, backend.name(), backend.device(), events);
+    }
+
+    /** One restart run on its own thread: its result or its failure, and what its listener heard. */
+    private record Restart(EmLoop.Result result, RecordingListener events, NotPositiveDefiniteException failure) {
+    }
+
+    private static Restart await(Future<Restart> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarts were running", e);
+        } catch (ExecutionException e) {
+            throw Backends.unchecked(e.getCause());
+        }
+    }
+
+    /** @return whether the listener overrides {@link FitListener#checkpoint} (then restarts run one at a time) */
+    private static boolean takesCheckpoints(FitListener listener) {
+        try {
+            return listener.getClass().getMethod("checkpoint", FitState.class).getDeclaringClass()
+                    != FitListener.class;
+        } catch (NoSuchMethodException e) {
+            return true;
+        }
     }
 
     /** The initialisation with the highest final lower bound wins; the first one when none has a lower bound. */

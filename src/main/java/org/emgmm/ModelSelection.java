@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.SharedPassBackend;
@@ -385,7 +384,7 @@ public final class ModelSelection {
                     if (listener.stopRequested()) {
                         return null;
                     }
-                    Recorder rec = new Recorder(listener);
+                    RecordingListener rec = new RecordingListener(listener);
                     Candidate c = fitOne(data, group, rec, slot.k, slot.type);
                     return new Recorded(c, rec, listener.stopRequested());
                 }));
@@ -438,44 +437,7 @@ public final class ModelSelection {
      * A candidate fitted on its own thread, with what its listener heard, and whether a stop had been requested
      * by the end of its fit (which may then have ended early).
      */
-    private record Recorded(Candidate candidate, Recorder recorder, boolean stopSeen) {
-    }
-
-    /**
-     * Keeps a candidate's progress events, to be replayed on the selection's listener in candidate order; a stop
-     * request is read from that listener as it happens. Checkpoints are not kept (a selection does not resume).
-     */
-    private static final class Recorder implements FitListener {
-        private final FitListener target;
-        private final List<Consumer<FitListener>> events = new ArrayList<>();
-
-        Recorder(FitListener target) {
-            this.target = target;
-        }
-
-        @Override
-        public void initStarted(int init, int nInit) {
-            events.add(l -> l.initStarted(init, nInit));
-        }
-
-        @Override
-        public void iteration(int init, int iteration, double lowerBound, double change, long nanos) {
-            events.add(l -> l.iteration(init, iteration, lowerBound, change, nanos));
-        }
-
-        @Override
-        public void event(String message) {
-            events.add(l -> l.event(message));
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return target.stopRequested();
-        }
-
-        void replay() {
-            events.forEach(e -> e.accept(target));
-        }
+    private record Recorded(Candidate candidate, RecordingListener recorder, boolean stopSeen) {
     }
 
     private Candidate fitOne(Dataset data, Backend backend, FitListener listener, int k, CovarianceType type) {
