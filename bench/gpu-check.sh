@@ -99,7 +99,7 @@ if [[ " $STAGES " == *" bench "* ]]; then
   # H200: ~67 TFLOP/s fp32 (non-tensor), 4.8 TB/s HBM3e (issue 10's figures)
   PEAK="--peak-gflops ${PEAK_GFLOPS:-67000} --peak-gbs ${PEAK_GBS:-4800}"
   # -f 0: trials run in this JVM, so the generated data is made once for both backends
-  JMH=(-f 0 -wi ${JMH_WI:-1} -i ${JMH_I:-3} -w 1 -r 1)
+  JMH=(-f 0 -wi ${JMH_WI:-2} -i ${JMH_I:-3} -w 1 -r 1)   # 2 warm-ups: the CPU rows were noisy with 1 (913 +- 1953 ms)
   echo "== bench diag N=1e8 D=16 K=16 float"
   timeout 120 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
       "${JMH[@]}" -p n=${DIAG_N:-100000000} -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
