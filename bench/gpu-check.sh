@@ -116,7 +116,12 @@ fi
 
 if [[ " $STAGES " == *" tests "* ]]; then
   echo "== tests (OpenCL required)"
-  EMGMM_REQUIRE_OPENCL=1 timeout 110 "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
+  # first the plans no GPU has run yet (the one-row-at-a-time accumulation), then the package
+  EMGMM_REQUIRE_OPENCL=1 timeout 60 "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
+      -cp .gpu/emgmm.jar:.gpu/test-classes "${TESTS_FIRST:---select-method=org.emgmm.backend.opencl.OpenClVsCpuTest#rowLoopPassAgreesWithCpu(int,int,org.emgmm.CovarianceType,org.emgmm.Precision)}" \
+      --details=verbose --disable-ansi-colors --disable-banner > "$OUT/tests-first.txt" 2>&1
+  echo "new-plan tests exit code: $?"; grep -c "status: ✔" "$OUT/tests-first.txt"; grep -B4 "status: ✘" "$OUT/tests-first.txt" | head -40
+  EMGMM_REQUIRE_OPENCL=1 timeout ${TESTS_TIMEOUT:-110} "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
       -cp .gpu/emgmm.jar:.gpu/test-classes \
       --select-package org.emgmm.backend.opencl \
       --select-class org.emgmm.ReferenceFitTest --select-class org.emgmm.FreeEnergyMonotoneTest \
