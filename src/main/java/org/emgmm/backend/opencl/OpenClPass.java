@@ -171,7 +171,7 @@ final class OpenClPass implements Pass {
     }
 
     /**
-     * Uploads the whole dataset once into its chunk buffers, in pieces through two staging buffers, each piece filled
+     * Uploads the whole dataset once into its chunk buffers, in pieces through one staging buffer, each piece filled
      * by several threads (Java arrays hold under 2³¹ values). The writes are blocking: for a non-blocking write JOCL
      * starts a thread of its own that waits on the write's event and releases it while this thread goes on calling
      * OpenCL, and Oclgrind's command queue is not safe for that (it crashed in asyncQueueRelease / clFlush in 5 of 6
@@ -182,55 +182,30 @@ final class OpenClPass implements Pass {
         long rowBytes = (long) plan.d * plan.realSize;
         long pieceRows = Math.max(1, Math.min(plan.chunkRows, UPLOAD_PIECE_BYTES / rowBytes));
         boolean asFloat = plan.precision == Precision.FLOAT;
-        Staging[] sx = new Staging[2];
-        Staging[] sw = new Staging[2];
-        ClEvent[] written = new ClEvent[2];
         synchronized (ctx.lock) {
-            try {
-                for (int i = 0; i < 2; i++) {
-                    sx[i] = new Staging(ctx, pieceRows * rowBytes, plan.pinned);
-                    sw[i] = plan.weighted ? new Staging(ctx, pieceRows * plan.realSize, plan.pinned) : null;
-                }
-                int piece = 0;
+            // one staging buffer of each kind: a blocking write has read it by the time it returns
+            try (Staging sx = new Staging(ctx, pieceRows * rowBytes, plan.pinned);
+                 Staging sw = plan.weighted ? new Staging(ctx, pieceRows * plan.realSize, plan.pinned) : null) {
                 for (int c = 0; c < plan.chunks; c++) {
                     long rowsC = chunkRows(c);
                     long first = (long) c * plan.chunkRows;
-                    for (long r = 0; r < rowsC; r += pieceRows, piece++) {
-                        int slot = piece & 1;
-                        if (written[slot] != null) {
-                            written[slot].await();
-                            written[slot].close();
-                            written[slot] = null;
-                        }
+                    for (long r = 0; r < rowsC; r += pieceRows) {
                         int rows = (int) Math.min(pieceRows, rowsC - r);
-                        if (plan.weighted) {
-                            StagingFill.fill(data, sw[slot].buf, first + r, rows, asFloat, true);
+                        if (sw != null) {
+                            StagingFill.fill(data, sw.buf, first + r, rows, asFloat, true);
                             Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dw[c].mem, true, r * plan.realSize,
-                                    (long) rows * plan.realSize, Pointer.to(sw[slot].buf), 0, null, null),
+                                    (long) rows * plan.realSize, Pointer.to(sw.buf), 0, null, null),
                                     "clEnqueueWriteBuffer(weights)");
                         }
-                        StagingFill.fill(data, sx[slot].buf, first + r, rows, asFloat, false);
-                        written[slot] = new ClEvent();
+                        StagingFill.fill(data, sx.buf, first + r, rows, asFloat, false);
                         Cl.check(CL.clEnqueueWriteBuffer(ctx.transfer, dx[c].mem, true, r * rowBytes,
-                                rows * rowBytes, Pointer.to(sx[slot].buf), 0, null, written[slot].event),
+                                rows * rowBytes, Pointer.to(sx.buf), 0, null, null),
                                 "clEnqueueWriteBuffer(data buffer " + c + ")");
-                        Cl.check(CL.clFlush(ctx.transfer), "clFlush");
                     }
                 }
                 Cl.check(CL.clFinish(ctx.transfer), "clFinish(upload)");
             } finally {
                 CL.clFinish(ctx.transfer);
-                for (int i = 0; i < 2; i++) {
-                    if (written[i] != null) {
-                        written[i].close();
-                    }
-                    if (sx[i] != null) {
-                        sx[i].close();
-                    }
-                    if (sw[i] != null) {
-                        sw[i].close();
-                    }
-                }
             }
         }
     }
