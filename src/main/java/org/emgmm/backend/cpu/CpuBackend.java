@@ -38,6 +38,24 @@ public final class CpuBackend implements Backend {
     /** At most this many chunks; the partition depends only on N. */
     static final int MAX_CHUNKS = 64;
 
+    /**
+     * The chunks a pass over n rows is cut into, the same for every pass over those rows (single- or multi-model):
+     * up to {@link #MAX_CHUNKS} runs of whole blocks, as even as blocks allow; the chunks' statistics are merged in
+     * chunk order, so the bits depend on n alone, not on the thread count.
+     *
+     * @param n rows
+     * @return the chunk boundaries: chunk c is rows [start[c], start[c + 1])
+     */
+    static long[] chunkStarts(long n) {
+        long blocks = (n + Kernel.BLOCK - 1) / Kernel.BLOCK;
+        int chunks = (int) Math.max(1, Math.min(MAX_CHUNKS, blocks));
+        long[] start = new long[chunks + 1];
+        for (int c = 0; c <= chunks; c++) {
+            start[c] = Math.min(n, (blocks * c / chunks) * Kernel.BLOCK);
+        }
+        return start;
+    }
+
     private final int threads;
     private final Precision precision;
     private final boolean vector;
@@ -221,12 +239,7 @@ public final class CpuBackend implements Backend {
             this.k = k;
             this.type = type;
             long n = data.rows();
-            long blocks = (n + Kernel.BLOCK - 1) / Kernel.BLOCK;
-            int chunks = (int) Math.max(1, Math.min(MAX_CHUNKS, blocks));
-            chunkStart = new long[chunks + 1];
-            for (int c = 0; c <= chunks; c++) {
-                chunkStart[c] = Math.min(n, (blocks * c / chunks) * Kernel.BLOCK);
-            }
+            chunkStart = chunkStarts(n);
             meanWeight = data.hasWeights() ? meanWeight(data) : 1.0;
             if (Warmup.worthIt(n, data.dims(), k, type)) {
                 Kernel kern = newKernel(data, k);

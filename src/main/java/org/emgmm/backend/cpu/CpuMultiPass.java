@@ -37,13 +37,7 @@ final class CpuMultiPass implements MultiPass {
         this.backend = backend;
         this.data = data;
         this.single = backend.precision() == Precision.FLOAT;
-        long n = data.rows();
-        long blocks = (n + Kernel.BLOCK - 1) / Kernel.BLOCK;
-        int chunks = (int) Math.max(1, Math.min(CpuBackend.MAX_CHUNKS, blocks));
-        chunkStart = new long[chunks + 1];
-        for (int c = 0; c <= chunks; c++) {
-            chunkStart[c] = Math.min(n, (blocks * c / chunks) * Kernel.BLOCK);
-        }
+        chunkStart = CpuBackend.chunkStarts(data.rows());
         meanWeight = data.hasWeights() ? CpuBackend.meanWeight(data) : 1.0;
     }
 
