@@ -35,4 +35,13 @@ public interface BackendProvider {
      * @throws RuntimeException or {@link LinkageError} when the runtime is missing
      */
     List<String> devices();
+
+    /**
+     * @return the indices (as {@code --device} numbers them, i.e. positions in {@link #devices()}) of the devices
+     *     that are GPUs; empty when none (the CPU backend has none)
+     * @throws RuntimeException or {@link LinkageError} when the runtime is missing
+     */
+    default List<Integer> gpuDevices() {
+        return List.of();
+    }
 }

@@ -160,6 +160,18 @@ public final class Backends {
     }
 
     /**
+     * The GPU devices of a kind of backend (Spark maps a task's {@code gpu} resource onto them).
+     *
+     * @param kind {@link BackendKind#CPU} or {@link BackendKind#OPENCL}
+     * @return the {@code --device} indices of its GPUs, in order; empty when none
+     * @throws IllegalStateException when that backend is not part of this build
+     * @throws RuntimeException or {@link LinkageError} when its runtime cannot be used (no OpenCL library)
+     */
+    public static List<Integer> gpuDevices(BackendKind kind) {
+        return provider(kind).gpuDevices();
+    }
+
+    /**
      * @param kind CPU or OPENCL
      * @return whether a provider of that kind is registered (creates providers, loads nothing native)
      */

@@ -1,7 +1,5 @@
 package org.emgmm.spark;
 
-import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,26 +116,13 @@ final class TaskBackends {
         return gpu == null ? List.of() : List.of(gpu.addresses());
     }
 
-    /** @return the global indices of the OpenCL GPU devices, by reflection so a CPU run loads no JOCL class */
-    @SuppressWarnings("unchecked")
+    /**
+     * @return the global indices of the OpenCL GPU devices, through the core's backend provider (a CPU run never
+     *     calls this, so it loads no JOCL class)
+     * @throws IllegalStateException when the OpenCL backend is not part of this build
+     */
     static List<Integer> openClGpus() {
-        try {
-            Class<?> c = Class.forName("org.emgmm.backend.opencl.OpenClBackend");
-            List<?> all = (List<?>) c.getMethod("devices").invoke(null);
-            List<Integer> out = new ArrayList<>();
-            for (int i = 0; i < all.size(); i++) {
-                Object d = all.get(i);
-                Method isGpu = d.getClass().getMethod("isGpu");
-                if ((Boolean) isGpu.invoke(d)) {
-                    out.add(i);
-                }
-            }
-            return out;
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw Backends.unchecked(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the OpenCL backend is not part of this build", e);
-        }
+        return Backends.gpuDevices(BackendKind.OPENCL);
     }
 
     /**

@@ -37,4 +37,17 @@ public final class OpenClBackendProvider implements BackendProvider {
         }
         return out;
     }
+
+    /** @return the positions in {@link OpenClBackend#devices()} of the GPUs */
+    @Override
+    public List<Integer> gpuDevices() {
+        List<DeviceInfo> all = OpenClBackend.devices();
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).isGpu()) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
 }
