@@ -13,6 +13,7 @@ import org.emgmm.Precision;
  * <p>Per launch of at most {@link #scratchRows} rows: {@code estep} computes all K log-densities of every row once
  * and writes the responsibilities (K × scratchRows, the only per-row scratch); then {@code accum} runs once per
  * component tile of {@link #kt} components (tiled only when the register tiles of all K do not fit a work-group).
+ * A {@link #fused} plan runs one kernel (kernels/fused.cl) per launch instead, at one work-group size and tile.
  */
 final class KernelPlan {
     /** Reduce work-group size (power of two). */
