@@ -82,14 +82,17 @@ echo "== devices"
 
 if [[ " $STAGES " == *" profile "* ]]; then
   # where the device time goes: per kernel (OpenCL event profiling) and per launch-plan variant, for issue 10's
-  # three shapes (about 2 minutes on an H200). Variants: default, or wgs=,tile=,apt=,scratch=,rowloop= (PlanOverride).
+  # three shapes (about 2 minutes on an H200). Variants: default, or wgs=,tile=,apt=,scratch=,rowloop=,fused=
+  # (PlanOverride).
   echo "== profile: device ms per kernel and plan variant"
   # default: the NVIDIA defaults (groups of 64) against the one-row-at-a-time accumulation (rowloop=1, unmeasured
-  # on a GPU so far) and the 2026-12-04 defaults (groups of 256), so the estep fix and the layout show in one run
-  for spec in "${PROFILE_DIAG:-diag 16 16 100000000 5 default rowloop=1 wgs=256 wgs=256,rowloop=1 wgs=128,rowloop=1}" \
+  # on a GPU so far) and the 2026-12-04 defaults (groups of 256), so the estep fix and the layout show in one run;
+  # diag also runs the fused E step + accumulation (fused=1, kernels/fused.cl, unmeasured on a GPU so far) right
+  # after default, so a timeout cuts the older variants first (its plan line says " fused" when it applied)
+  for spec in "${PROFILE_DIAG:-diag 16 16 100000000 5 default fused=1 fused=1,rowloop=1 rowloop=1 wgs=256 wgs=256,rowloop=1 wgs=128,rowloop=1}" \
               "${PROFILE_FULL:-full 16 16 10000000 5 default rowloop=1 wgs=128,rowloop=1 wgs=256}" \
               "${PROFILE_FULL64:-full 64 64 1000000 3 default rowloop=1 tile=32 tile=32,rowloop=1}"; do
-    timeout ${PROFILE_TIMEOUT:-60} "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar:.gpu/test-classes \
+    timeout ${PROFILE_TIMEOUT:-90} "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar:.gpu/test-classes \
         org.emgmm.backend.opencl.KernelProfileCheck $spec 2>&1 | grep -v "warning generated\|WARNING: Using incubator"
     echo "profile exit code: $?"
   done | tee "$OUT/profile.txt"

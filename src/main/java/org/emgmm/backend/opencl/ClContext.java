@@ -24,6 +24,8 @@ final class ClContext implements AutoCloseable {
     static final String COMMON = "/kernels/common.cl";
     /** The kernel files, one program each. */
     static final String[] KERNEL_FILES = {"/kernels/estep.cl", "/kernels/accum.cl", "/kernels/reduce.cl"};
+    /** The fused E step and accumulation (diag/spherical; used only by fused plans, KernelPlan#fused). */
+    static final String FUSED_FILE = "/kernels/fused.cl";
 
     final DeviceInfo device;
     final cl_context context;

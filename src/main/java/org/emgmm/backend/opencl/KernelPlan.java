@@ -13,6 +13,7 @@ import org.emgmm.Precision;
  * <p>Per launch of at most {@link #scratchRows} rows: {@code estep} computes all K log-densities of every row once
  * and writes the responsibilities (K × scratchRows, the only per-row scratch); then {@code accum} runs once per
  * component tile of {@link #kt} components (tiled only when the register tiles of all K do not fit a work-group).
+ * A {@link #fused} plan runs one kernel (kernels/fused.cl) per launch instead, at one work-group size and tile.
  */
 final class KernelPlan {
     /** Reduce work-group size (power of two). */
@@ -43,6 +44,14 @@ final class KernelPlan {
     final boolean pinned;
     /** accum sums one row at a time in scalar registers (PlanOverride.withRowLoop) instead of four in the lanes. */
     final boolean rowLoop;
+    /**
+     * One fused kernel (kernels/fused.cl) instead of estep + accum: asked for by PlanOverride.withFused and applied
+     * only to diag and spherical covariance when the tasks of all K components fit the E step's work-group at the
+     * allowed tasks per item (one accumulation launch); the accumulation then uses the E step's work-group size and
+     * tile. Otherwise the plan falls back to the two kernels (no error): this flag is false and toString lacks
+     * " fused".
+     */
+    final boolean fused;
     /** d and k rounded up to multiples of 4 (the kernels' vector width). */
     final int dp;
     final int kp;
@@ -116,10 +125,16 @@ final class KernelPlan {
         int bestW = 0;
         int bestKt = 0;
         double bestScore = Double.NEGATIVE_INFINITY;
+        this.fused = o.fused() && !outer && tasks(k) <= (long) maxApt * wgs;
+        if (fused) {
+            candidates = new int[0];  // one launch of all K at the E step's work-group size
+            bestW = wgs;
+            bestKt = k;
+        }
         // NVIDIA (measured): the smallest group that holds one component's tasks at one per item; the rest of the
         // candidates only when none does
         int smallest = 0;
-        if (cls.smallAccumGroups && o.workGroupSize() == 0) {
+        if (cls.smallAccumGroups && o.workGroupSize() == 0 && !fused) {
             for (int w : candidates) {
                 if (w <= devMax && tasks(1) <= (long) maxApt * w && (smallest == 0 || w < smallest)) {
                     smallest = w;
@@ -157,7 +172,8 @@ final class KernelPlan {
         this.nph = ntask >= accWgs ? 1 : accWgs / ntask;
         this.entries = kt * per;
         int ktp = roundUp(kt, 2);
-        int at = tileOf(o, fitTile(local, accWgs, dp, ktp, false));
+        // fused: the E step's tile (its local memory, xs and ls, holds the responsibilities of all K)
+        int at = fused ? tile : tileOf(o, fitTile(local, accWgs, dp, ktp, false));
         if (at < 4) {
             throw new OpenClException(String.format(Locale.ROOT,
                     "D = %d is too large for the local memory of %s (%d bytes)", d, dev.describe(),
@@ -352,6 +368,13 @@ final class KernelPlan {
                 nph, offRef, offMu, rowLoop ? 1 : 0);
     }
 
+    /** @return build options of kernels/fused.cl (the E step's defines and the accumulation's task mapping) */
+    String fusedOptions(boolean fp64) {
+        return common(fp64, wgs, tile) + String.format(Locale.ROOT,
+                " -D NTASK=%d -D APT=%d -D NPH=%d -D OFF_REF=%d -D OFF_A=%d -D OFF_B=%d -D OFF_C=%d -D OFF_MU=%d"
+                        + " -D ROW_LOOP=%d", ntask, apt, nph, offRef, offA, offB, offC, offMu, rowLoop ? 1 : 0);
+    }
+
     /** @return build options of kernels/reduce.cl */
     String reduceOptions(boolean fp64) {
         return String.format(Locale.ROOT, "-D PRECISION=%d -D HAVE_FP64=%d -D RWG=%d", realSize * 8, fp64 ? 1 : 0,
@@ -362,7 +385,7 @@ final class KernelPlan {
     public String toString() {
         return String.format(Locale.ROOT, "estep wgs=%d tile=%d | accum wgs=%d tile=%d kt=%d compTiles=%d tasks=%d"
                         + " apt=%d phases=%d entries=%d%s | scratch=%d rows maxGroups=%d params=%s %s | from %s",
-                wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries, rowLoop ? " rowloop" : "",
+                wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries, (rowLoop ? " rowloop" : "") + (fused ? " fused" : ""),
                 scratchRows, maxGroups,
                 constantParams ? "constant" : "global",
                 resident ? (chunks == 1 ? "resident" : "resident in " + chunks + " buffers of " + chunkRows + " rows")

@@ -28,6 +28,10 @@ import org.jocl.Pointer;
  * back; the host adds them in double in a fixed order (chunk, launch, component tile), then moves the statistics
  * from the shift the device used (ref + mu', as the device holds them) to the exact double means.
  *
+ * <p>With a fused plan ({@link KernelPlan#fused}: diag/spherical, one component tile) one {@code fused} kernel
+ * (kernels/fused.cl) per launch does what estep and accum do, keeping the responsibilities in local memory (no
+ * scratch: the buffer shrinks to one value), and writes both kernels' per-group partials, reduced as before.
+ *
  * <p>Construction compiles the kernels, checks each kernel's own limits (work-group size, local memory) and makes
  * one dry launch of every kernel, so a launch-time failure (CL_OUT_OF_RESOURCES, CL_INVALID_WORK_GROUP_SIZE) is
  * thrown here, where {@code --backend auto} can still fall back to the CPU.
@@ -49,8 +53,11 @@ final class OpenClPass implements Pass {
     private final ClMem[] dw;
     private final Staging[] stagingX;
     private final Staging[] stagingW;
+    /** The two-kernel path's kernels (null when fused). */
     private final ClKernel estep;
     private final ClKernel accum;
+    /** The fused kernel (null when not fused). */
+    private final ClKernel fused;
     private final ClKernel reduce;
     /** The shift the device's statistics are about, c_j = ref + mu'_j (device values), set by writeParams. */
     private double[] shift;
@@ -63,8 +70,8 @@ final class OpenClPass implements Pass {
         try {
             params = own(new ClMem(ctx.context, CL.CL_MEM_READ_ONLY, (long) plan.paramLength * plan.realSize,
                     "parameters"));
-            resp = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, plan.scratchRows * plan.k * plan.realSize,
-                    "responsibility scratch"));
+            resp = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE,
+                    (plan.fused ? 1 : plan.scratchRows * plan.k) * plan.realSize, "responsibility scratch"));
             llPartials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE, 2L * plan.maxGroups * plan.accSize,
                     "log-likelihood partials"));
             partials = own(new ClMem(ctx.context, CL.CL_MEM_READ_WRITE,
@@ -84,11 +91,19 @@ final class OpenClPass implements Pass {
             }
             boolean fp64 = ctx.device.fp64();
             synchronized (ctx.lock) {
-                estep = own(ctx.program(ClContext.KERNEL_FILES[0], plan.estepOptions(fp64)).kernel("estep"));
-                accum = own(ctx.program(ClContext.KERNEL_FILES[1], plan.accumOptions(fp64)).kernel("accum"));
+                if (plan.fused) {
+                    estep = null;
+                    accum = null;
+                    fused = own(ctx.program(ClContext.FUSED_FILE, plan.fusedOptions(fp64)).kernel("fused"));
+                    fused.checkLimits(ctx.device, plan.wgs);
+                } else {
+                    fused = null;
+                    estep = own(ctx.program(ClContext.KERNEL_FILES[0], plan.estepOptions(fp64)).kernel("estep"));
+                    accum = own(ctx.program(ClContext.KERNEL_FILES[1], plan.accumOptions(fp64)).kernel("accum"));
+                    estep.checkLimits(ctx.device, plan.wgs);
+                    accum.checkLimits(ctx.device, plan.accWgs);
+                }
                 reduce = own(ctx.program(ClContext.KERNEL_FILES[2], plan.reduceOptions(fp64)).kernel("reduce"));
-                estep.checkLimits(ctx.device, plan.wgs);
-                accum.checkLimits(ctx.device, plan.accWgs);
                 reduce.checkLimits(ctx.device, KernelPlan.RWG);
                 dryLaunch();
             }
@@ -388,6 +403,10 @@ final class OpenClPass implements Pass {
 
     /** One launch over rows [start, start + rows) of data slot {@code slot}: estep, accum per tile, reductions. */
     private void launch(int slot, long start, int rows, int base, ClEvent[] wait, ClEvent done) {
+        if (plan.fused) {
+            launchFused(slot, start, rows, base, wait, done);
+            return;
+        }
         int tpg = plan.tilesPerGroup(rows, plan.tile);
         int groups = plan.groups(rows, plan.tile);
         estep.arg(0, dx[slot]).arg(1, start).arg(2, dw[slot]).arg(3, rows).arg(4, tpg).arg(5, params).arg(6, resp)
@@ -406,6 +425,22 @@ final class OpenClPass implements Pass {
             reduce.arg(4, base + 2 + t * plan.entries);
             reduce.launch(ctx.queue, plan.entries, KernelPlan.RWG, null, t == plan.compTiles - 1 ? done : null);
         }
+    }
+
+    /**
+     * One fused launch over rows [start, start + rows): fused, then the reductions of its log-likelihood partials
+     * into slots base, base + 1 and of its accumulation partials into base + 2 ... (one component tile).
+     */
+    private void launchFused(int slot, long start, int rows, int base, ClEvent[] wait, ClEvent done) {
+        int tpg = plan.tilesPerGroup(rows, plan.tile);
+        int groups = plan.groups(rows, plan.tile);
+        fused.arg(0, dx[slot]).arg(1, start).arg(2, dw[slot]).arg(3, rows).arg(4, tpg).arg(5, params)
+                .arg(6, llPartials).arg(7, partials);
+        fused.launch(ctx.queue, groups, plan.wgs, wait, null);
+        reduce.arg(0, llPartials).arg(1, groups).arg(2, 2).arg(3, out).arg(4, base);
+        reduce.launch(ctx.queue, 2, KernelPlan.RWG, null, null);
+        reduce.arg(0, partials).arg(1, groups * plan.nph).arg(2, plan.entries).arg(4, base + 2);
+        reduce.launch(ctx.queue, plan.entries, KernelPlan.RWG, null, done);
     }
 
     private void readSums(double[] sums) {

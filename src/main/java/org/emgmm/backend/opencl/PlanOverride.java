@@ -21,22 +21,28 @@ public final class PlanOverride {
      * true, one row at a time in scalar sums (a quarter of the accumulator registers: the GPU layout to measure).
      */
     private final Boolean rowLoop;
+    /**
+     * The fused E step and accumulation (kernels/fused.cl): null or false, two kernels (the default); true, one
+     * kernel that keeps the responsibilities in local memory, where the plan allows it (KernelPlan#fused).
+     */
+    private final Boolean fused;
 
     /** Tuned values: the tile is an upper bound, lowered to what local memory holds for the shape at hand. */
     private final boolean tuned;
 
     private PlanOverride(int workGroupSize, int tasksPerItem, int tileRows, long scratchRows, Boolean pinned) {
-        this(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, null, false);
+        this(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, null, null, false);
     }
 
     private PlanOverride(int workGroupSize, int tasksPerItem, int tileRows, long scratchRows, Boolean pinned,
-                         Boolean rowLoop, boolean tuned) {
+                         Boolean rowLoop, Boolean fused, boolean tuned) {
         this.workGroupSize = workGroupSize;
         this.tasksPerItem = tasksPerItem;
         this.tileRows = tileRows;
         this.scratchRows = scratchRows;
         this.pinned = pinned;
         this.rowLoop = rowLoop;
+        this.fused = fused;
         this.tuned = tuned;
     }
 
@@ -51,7 +57,7 @@ public final class PlanOverride {
 
     /** @return this override marked as tuned: its tile is lowered to what local memory holds for each shape */
     PlanOverride asTuned() {
-        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, true);
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, fused, true);
     }
 
     /**
@@ -65,13 +71,14 @@ public final class PlanOverride {
                 tileRows > 0 ? tileRows : fallback.tileRows,
                 scratchRows > 0 ? scratchRows : fallback.scratchRows,
                 pinned != null ? pinned : fallback.pinned, rowLoop != null ? rowLoop : fallback.rowLoop,
+                fused != null ? fused : fallback.fused,
                 fromFallback ? fallback.tuned : tuned);
     }
 
     /** @return whether nothing is overridden */
     public boolean isNone() {
         return workGroupSize == 0 && tasksPerItem == 0 && tileRows == 0 && scratchRows == 0 && pinned == null
-                && rowLoop == null;
+                && rowLoop == null && fused == null;
     }
 
     /** @return no overrides: the plan comes from the device */
@@ -86,7 +93,7 @@ public final class PlanOverride {
      */
     public PlanOverride withWorkGroupSize(int wgs) {
         require(wgs >= 1, "work-group size", wgs);
-        return new PlanOverride(wgs, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, false);
+        return new PlanOverride(wgs, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, fused, false);
     }
 
     /**
@@ -96,7 +103,7 @@ public final class PlanOverride {
      */
     public PlanOverride withTasksPerItem(int apt) {
         require(apt >= 1, "tasks per item", apt);
-        return new PlanOverride(workGroupSize, apt, tileRows, scratchRows, pinned, rowLoop, false);
+        return new PlanOverride(workGroupSize, apt, tileRows, scratchRows, pinned, rowLoop, fused, false);
     }
 
     /**
@@ -106,7 +113,7 @@ public final class PlanOverride {
      */
     public PlanOverride withTileRows(int rows) {
         require(rows >= 4 && rows % 4 == 0, "tile rows (a multiple of 4)", rows);
-        return new PlanOverride(workGroupSize, tasksPerItem, rows, scratchRows, pinned, rowLoop, false);
+        return new PlanOverride(workGroupSize, tasksPerItem, rows, scratchRows, pinned, rowLoop, fused, false);
     }
 
     /**
@@ -115,7 +122,7 @@ public final class PlanOverride {
      */
     public PlanOverride withScratchRows(long rows) {
         require(rows >= 1, "scratch rows", rows);
-        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, rows, pinned, rowLoop, false);
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, rows, pinned, rowLoop, fused, false);
     }
 
     /**
@@ -124,7 +131,7 @@ public final class PlanOverride {
      * @return a copy with this choice
      */
     public PlanOverride withPinnedStaging(boolean on) {
-        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, on, rowLoop, false);
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, on, rowLoop, fused, false);
     }
 
     /**
@@ -133,7 +140,23 @@ public final class PlanOverride {
      * @return a copy with this layout
      */
     public PlanOverride withRowLoop(boolean on) {
-        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, on, tuned);
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, on, fused, tuned);
+    }
+
+    /**
+     * @param on one fused kernel for the E step and the weighted sums (true; diag and spherical covariance when all
+     *     components fit one accumulation launch at the E step's work-group size, else the plan keeps two kernels:
+     *     {@link KernelPlan} falls back, and its description then lacks " fused") or two kernels (false, the default);
+     *     with the same work-group size and tile both give the same bits
+     * @return a copy with this choice
+     */
+    public PlanOverride withFused(boolean on) {
+        return new PlanOverride(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, on, tuned);
+    }
+
+    /** @return whether the fused kernel is asked for */
+    boolean fused() {
+        return fused != null && fused;
     }
 
     /** @return whether the accumulation sums one row at a time */
@@ -180,17 +203,18 @@ public final class PlanOverride {
         PlanOverride p = (PlanOverride) o;
         return workGroupSize == p.workGroupSize && tasksPerItem == p.tasksPerItem && tileRows == p.tileRows
                 && scratchRows == p.scratchRows && java.util.Objects.equals(pinned, p.pinned) && java.util.Objects.equals(rowLoop, p.rowLoop)
+                && java.util.Objects.equals(fused, p.fused)
                 && tuned == p.tuned;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, tuned);
+        return java.util.Objects.hash(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, fused, tuned);
     }
 
     @Override
     public String toString() {
         return "PlanOverride[wgs=" + workGroupSize + " apt=" + tasksPerItem + " tile=" + tileRows + " scratch="
-                + scratchRows + " pinned=" + pinned() + (rowLoop() ? " rowloop" : "") + (tuned ? " tuned" : "") + "]";
+                + scratchRows + " pinned=" + pinned() + (rowLoop() ? " rowloop" : "") + (fused() ? " fused" : "") + (tuned ? " tuned" : "") + "]";
     }
 }

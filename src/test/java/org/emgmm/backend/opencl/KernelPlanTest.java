@@ -83,4 +83,35 @@ class KernelPlanTest {
                 5000, 2, CovarianceType.DIAG, false, 0));
         assertTrue(e.getMessage().contains("D = 5000"), e.getMessage());
     }
+
+    /**
+     * The fused plan on an H200-shaped device, diag 1e8 x 16 x 16 float: one kernel at the E step's work-group (64)
+     * and tile for both halves, all 16 components in one launch (32 tasks, 2 row phases), " fused" in the
+     * description; the default stays two kernels, and full covariance falls back to them.
+     */
+    @Test
+    void fusedPlanSharesTheEstepShape() {
+        DeviceInfo h200 = DeviceClassTest.nvidia();
+        KernelPlan two = KernelPlan.of(h200, Precision.FLOAT, 100_000_000L, 16, 16, CovarianceType.DIAG, false, 0);
+        assertFalse(two.fused);
+        assertFalse(two.toString().contains(" fused"), two.toString());
+        KernelPlan f = KernelPlan.of(h200, Precision.FLOAT, 100_000_000L, 16, 16, CovarianceType.DIAG, false, 0,
+                PlanOverride.none().withFused(true));
+        assertTrue(f.fused, f.toString());
+        assertTrue(f.toString().contains(" fused"), f.toString());
+        assertEquals(64, f.wgs);
+        assertEquals(f.wgs, f.accWgs);
+        assertEquals(f.tile, f.accTile);
+        assertEquals(16, f.kt);
+        assertEquals(1, f.compTiles);
+        assertEquals(32, f.ntask);
+        assertEquals(2, f.nph);
+        assertTrue(f.fusedOptions(true).contains("-D NTASK=32 -D APT=1 -D NPH=2"), f.fusedOptions(true));
+        KernelPlan full = KernelPlan.of(h200, Precision.FLOAT, 10_000_000L, 16, 16, CovarianceType.FULL, false, 0,
+                PlanOverride.none().withFused(true));
+        assertFalse(full.fused, full.toString());
+        assertEquals(PlanOverride.none().withFused(true), PlanOverride.none().withFused(true));
+        assertFalse(PlanOverride.none().withFused(true).isNone());
+        assertTrue(PlanOverride.none().withFused(true).toString().contains(" fused"));
+    }
 }

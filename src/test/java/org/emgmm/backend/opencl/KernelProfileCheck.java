@@ -23,7 +23,8 @@ import org.emgmm.em.SufficientStatistics;
  * (plans change only the order of float sums, so agreement is to about 1e-6).
  *
  * <p>Arguments: {@code type d k n reps variant...}; a variant is {@code default} or comma-separated settings
- * {@code wgs=W}, {@code tile=T}, {@code apt=A}, {@code scratch=ROWS}, {@code rowloop=1} (PlanOverride). Example:
+ * {@code wgs=W}, {@code tile=T}, {@code apt=A}, {@code scratch=ROWS}, {@code rowloop=1}, {@code fused=1} (PlanOverride; the plan line
+ * says " fused" where the fused kernel applies). Example:
  * {@code diag 16 16 100000000 5 default tile=256 wgs=128,tile=128}. The device is the first GPU (else the first).
  */
 public final class KernelProfileCheck {
@@ -36,7 +37,7 @@ public final class KernelProfileCheck {
     public static void main(String[] args) {
         if (args.length < 6) {
             System.err.println("usage: KernelProfileCheck type d k n reps variant... (variant: default or "
-                    + "wgs=W,tile=T,apt=A,scratch=R,rowloop=1)");
+                    + "wgs=W,tile=T,apt=A,scratch=R,rowloop=1,fused=1)");
             System.exit(2);
         }
         CovarianceType type = CovarianceType.parse(args[0]);
@@ -139,6 +140,7 @@ public final class KernelProfileCheck {
                 case "apt": o = o.withTasksPerItem((int) v); break;
                 case "scratch": o = o.withScratchRows(v); break;
                 case "rowloop": o = o.withRowLoop(v != 0); break;
+                case "fused": o = o.withFused(v != 0); break;
                 default: throw new IllegalArgumentException("unknown setting " + p[0]);
             }
         }

@@ -12,7 +12,7 @@ import org.emgmm.data.ArrayDataset;
 /**
  * Small OpenCL fits for {@code .ci/oclgrind.sh}: every covariance type × precision at D=5 K=4 (weighted, a few
  * iterations), and at D=16 K=16 float on the device's own plan and on a plan of 64 work-items, 1 task per item
- * (several accum launches, row phases), on whatever OpenCL device is first (Oclgrind there). Prints one line per
+ * (several accum launches, row phases), and the fused kernel for diag/spherical × precision at D=5 K=4, on whatever OpenCL device is first (Oclgrind there). Prints one line per
  * fit; Oclgrind's API and data-race checks print their diagnostics to stderr, which the script scans.
  */
 public final class OclgrindFits {
@@ -40,6 +40,16 @@ public final class OclgrindFits {
             fit(dev, mid, 16, t, Precision.FLOAT, 1, PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1));
             fit(dev, mid, 16, t, Precision.FLOAT, 1, PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1)
                     .withRowLoop(true));
+        }
+        // the fused kernel (kernels/fused.cl) where it applies: diag and spherical, float and double, weighted
+        PlanOverride fused = PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1).withFused(true);
+        for (CovarianceType t : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.SPHERICAL}) {
+            for (Precision p : Precision.values()) {
+                if (!KernelPlan.of(dev, p, small.rows(), 5, 4, t, true, 0, fused).fused) {
+                    throw new IllegalStateException("the plan of a fused fit is not fused: " + t + " " + p);
+                }
+                fit(dev, small, 4, t, p, 3, fused);
+            }
         }
     }
 

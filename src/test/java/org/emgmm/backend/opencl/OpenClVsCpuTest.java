@@ -119,6 +119,111 @@ class OpenClVsCpuTest {
         passAgreesWithCpu(d, k, type, precision, GPU_SHAPED.withRowLoop(true));
     }
 
+    static Stream<Arguments> fusedShapes() {
+        List<Arguments> out = new ArrayList<>();
+        for (int[] dk : new int[][] {{1, 1}, {16, 16}, {5, 3}, {3, 7}}) {
+            for (CovarianceType t : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.SPHERICAL}) {
+                for (Precision p : Precision.values()) {
+                    out.add(Arguments.of(dk[0], dk[1], t, p));
+                }
+            }
+        }
+        return out.stream();
+    }
+
+    /**
+     * The fused E step and accumulation (PlanOverride.withFused, kernels/fused.cl), diag and spherical, weighted, at
+     * the NVIDIA default shape (groups of 64, one task per item), at groups of 256 (rows in phases) and with the
+     * one-row layout: the plan must be fused, and its pass agree with the CPU backend's as above.
+     */
+    @ParameterizedTest(name = "D={0} K={1} {2} {3}")
+    @MethodSource("fusedShapes")
+    void fusedPassAgreesWithCpu(int d, int k, CovarianceType type, Precision precision) {
+        for (PlanOverride o : new PlanOverride[] {PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1),
+                GPU_SHAPED, GPU_SHAPED.withRowLoop(true)}) {
+            PlanOverride f = o.withFused(true);
+            KernelPlan plan = KernelPlan.of(OpenClTestSupport.device(), precision, 700, d, k, type, true, 0, f);
+            assertTrue(plan.fused && plan.toString().contains(" fused"), plan.toString());
+            passAgreesWithCpu(d, k, type, precision, f);
+        }
+    }
+
+    /**
+     * With the same work-group size, tile and tasks per item the fused kernel adds the same terms in the same order
+     * as estep + accum (the responsibilities are the same reals, kept in local memory): the statistics are the same
+     * bits. 20,000 weighted rows in tiles of 16, so each work-group runs several tiles and FLUSH runs.
+     */
+    @ParameterizedTest(name = "D={0} K={1} {2} {3}")
+    @MethodSource("fusedShapes")
+    void fusedPassIsBitIdenticalToTwoKernels(int d, int k, CovarianceType type, Precision precision) {
+        ArrayDataset data = OpenClTestSupport.blobs(20000, d, Math.min(k, 8), 0, 5 + d + k);
+        SplittableRandom r = new SplittableRandom(d * 77 + k);
+        double[] w = new double[20000];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = r.nextInt(3) * 0.75; // includes zero weights
+        }
+        data = data.withWeights(w);
+        Gaussians g = startOf(data, d, k, type, r);
+        PlanOverride two = PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1).withTileRows(16);
+        SufficientStatistics a = devicePass(data, k, type, precision, two, g);
+        SufficientStatistics b = devicePass(data, k, type, precision, two.withFused(true), g);
+        String what = "D=" + d + " K=" + k + " " + type + " " + precision;
+        assertEquals(a.logLik, b.logLik, 0.0, what + " logLik");
+        assertEquals(a.weightSum, b.weightSum, 0.0, what + " weight");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.s0, b.s0, 0.0, what + " s0");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.s1, b.s1, 0.0, what + " s1");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.s2, b.s2, 0.0, what + " s2");
+    }
+
+    /**
+     * Where the fused kernel cannot apply the plan falls back to the two kernels (documented on
+     * KernelPlan#fused): full and tied covariance, and K whose accumulation tasks do not fit one launch of the E
+     * step's work-group (K = 128 at D = 16 is 256 tasks against 64 items x 1 task). The plan is not fused, says
+     * so, and its pass still agrees with the CPU backend.
+     */
+    @org.junit.jupiter.api.Test
+    void fusedFallsBackWhereItCannotApply() {
+        DeviceInfo dev = OpenClTestSupport.device();
+        PlanOverride f = PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1).withFused(true);
+        for (CovarianceType t : new CovarianceType[] {CovarianceType.FULL, CovarianceType.TIED}) {
+            KernelPlan plan = KernelPlan.of(dev, Precision.DOUBLE, 700, 5, 3, t, true, 0, f);
+            assertTrue(!plan.fused && !plan.toString().contains(" fused"), plan.toString());
+            passAgreesWithCpu(5, 3, t, Precision.DOUBLE, f);
+        }
+        KernelPlan big = KernelPlan.of(dev, Precision.FLOAT, 700, 16, 128, CovarianceType.DIAG, true, 0, f);
+        assertTrue(!big.fused && big.compTiles > 1 && !big.toString().contains(" fused"), big.toString());
+        passAgreesWithCpu(16, 128, CovarianceType.DIAG, Precision.FLOAT, f);
+        KernelPlan fits = KernelPlan.of(dev, Precision.FLOAT, 700, 16, 128, CovarianceType.DIAG, true, 0,
+                f.withTasksPerItem(4));
+        assertTrue(fits.fused && fits.compTiles == 1 && fits.apt == 4, fits.toString());
+        passAgreesWithCpu(16, 128, CovarianceType.DIAG, Precision.FLOAT, f.withTasksPerItem(4));
+    }
+
+    /** Start parameters: equal weights, means near rows of the data, random covariances. */
+    private static Gaussians startOf(Dataset data, int d, int k, CovarianceType type, SplittableRandom r) {
+        double[] weights = new double[k];
+        double[] means = new double[k * d];
+        float[] row = new float[d];
+        for (int j = 0; j < k; j++) {
+            weights[j] = 1.0 / k;
+            data.read(j * 5L % data.rows(), 1, row, 0);
+            for (int a = 0; a < d; a++) {
+                means[j * d + a] = row[a] + 0.1 * r.nextDouble();
+            }
+        }
+        return Gaussians.of(type, weights, means, covariances(type, k, d, r), 0);
+    }
+
+    private static SufficientStatistics devicePass(Dataset data, int k, CovarianceType type, Precision precision,
+                                                   PlanOverride plan, Gaussians g) {
+        try (OpenClBackend b = OpenClBackend.create(OpenClTestSupport.device(), precision, 0, plan);
+             Pass p = b.prepare(data, k, type)) {
+            KernelPlan used = ((OpenClPass) p).plan();
+            assertEquals(plan.fused(), used.fused, used.toString());
+            return p.accumulate(g);
+        }
+    }
+
     private static void passAgreesWithCpu(int d, int k, CovarianceType type, Precision precision, PlanOverride plan) {
         DeviceInfo dev = OpenClTestSupport.device();
         int n = 700;
