@@ -20,16 +20,17 @@
 # DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh; LARGE_ARGS="0 400000 33554432" makes the large
 # fit small, with a 32 MiB buffer limit). The stages run in this order: icd, profile, bench, tests, large, tune, sklearn, compare (the most wanted first);
 # "profile" prints device ms per kernel and per launch-plan variant (KernelProfileCheck; PROFILE_DIAG, PROFILE_FULL,
-# PROFILE_FULL64 set its shapes and variants). On 2026-12-04 the default stages took 348 s on an H200 without
-# "profile" (~100 s more); their timeouts add up to 12 minutes, so run it with timeout_s 570 and STAGES trimmed for a
-# rerun. One more stage is opt-in: "tune" (issue 11.3, 75 s: emgmm tune's short
+# PROFILE_FULL64 set its shapes and variants). Default stages: icd profile bench tests large compare (sklearn, measured
+# on 2026-12-04, is opt-in). Their timeouts add up to 12 minutes, but on 2026-12-04 the stages took 348 s on an H200
+# without "profile" (~100 s): expect ~7.5 min, run it with timeout_s 570, and trim STAGES for a rerun. One more stage
+# is opt-in: "tune" (issue 11.3, 75 s: emgmm tune's short
 # search on the first GPU into $OUT/tuning.json; the user's cache is left alone, so the bench stages time the
 # default plans), e.g. STAGES="icd tune" bash bench/gpu-check.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-out}"
 mkdir -p "$OUT"
-STAGES="${STAGES:-icd profile bench tests compare large sklearn}"
+STAGES="${STAGES:-icd profile bench tests large compare}"   # sklearn: measured 2026-12-04, opt-in
 JAVA=.gpu/jre/bin/java
 LOG="$OUT/gpu-check.log"
 exec > >(tee -a "$LOG") 2>&1
@@ -92,7 +93,7 @@ if [[ " $STAGES " == *" profile "* ]]; then
   for spec in "${PROFILE_DIAG:-diag 16 16 100000000 5 default fused=1 fused=1,rowloop=1 rowloop=1 wgs=256 wgs=256,rowloop=1 wgs=128,rowloop=1}" \
               "${PROFILE_FULL:-full 16 16 10000000 5 default rowloop=1 wgs=128,rowloop=1 wgs=256}" \
               "${PROFILE_FULL64:-full 64 64 1000000 3 default rowloop=1 tile=32 tile=32,rowloop=1}"; do
-    timeout ${PROFILE_TIMEOUT:-90} "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar:.gpu/test-classes \
+    timeout ${PROFILE_TIMEOUT:-75} "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar:.gpu/test-classes \
         org.emgmm.backend.opencl.KernelProfileCheck $spec 2>&1 | grep -v "warning generated\|WARNING: Using incubator"
     echo "profile exit code: $?"
   done | tee "$OUT/profile.txt"
@@ -104,27 +105,31 @@ if [[ " $STAGES " == *" bench "* ]]; then
   # -f 0: trials run in this JVM, so the generated data is made once for both backends
   JMH=(-f 0 -wi ${JMH_WI:-2} -i ${JMH_I:-3} -w 1 -r 1)   # 2 warm-ups: the CPU rows were noisy with 1 (913 +- 1953 ms)
   echo "== bench diag N=1e8 D=16 K=16 float"
-  timeout 120 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
+  timeout 100 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-diag.md" $PEAK \
       "${JMH[@]}" -p n=${DIAG_N:-100000000} -p d=16 -p k=16 -p type=diag -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-diag.md"
   echo "== bench full N=1e7 D=16 K=16 float"
-  timeout 80 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full.md" $PEAK \
+  timeout 70 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full.md" $PEAK \
       "${JMH[@]}" -p n=${FULL_N:-10000000} -p d=16 -p k=16 -p type=full -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-full.md"
   echo "== bench full N=1e6 D=64 K=64 float"
-  timeout 80 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full64.md" $PEAK \
+  timeout 70 "$JAVA" "${JOPTS[@]}" -Xmx${XMX:-64g} -cp .gpu/emgmm.jar org.emgmm.jmh.RunBenchmarks --out "$OUT/opencl-gpu-full64.md" $PEAK \
       "${JMH[@]}" -p n=${FULL64_N:-1000000} -p d=64 -p k=64 -p type=full -p precision=float -p backend=opencl,cpu
   cat "$OUT/opencl-gpu-full64.md"
 fi
 
 if [[ " $STAGES " == *" tests "* ]]; then
   echo "== tests (OpenCL required)"
-  # first the plans no GPU has run yet (the one-row-at-a-time accumulation), then the package
-  EMGMM_REQUIRE_OPENCL=1 timeout 60 "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
-      -cp .gpu/emgmm.jar:.gpu/test-classes "${TESTS_FIRST:---select-method=org.emgmm.backend.opencl.OpenClVsCpuTest#rowLoopPassAgreesWithCpu(int,int,org.emgmm.CovarianceType,org.emgmm.Precision)}" \
+  # first the plans no GPU has run yet (the fused kernel, the one-row-at-a-time accumulation), then the package
+  P="int,int,org.emgmm.CovarianceType,org.emgmm.Precision"; C=org.emgmm.backend.opencl.OpenClVsCpuTest
+  FIRST=(--select-method="$C#fusedPassIsBitIdenticalToTwoKernels($P)" --select-method="$C#fusedPassAgreesWithCpu($P)"
+         --select-method="$C#rowLoopPassAgreesWithCpu($P)")
+  [ -n "${TESTS_FIRST:-}" ] && read -r -a FIRST <<< "$TESTS_FIRST"
+  EMGMM_REQUIRE_OPENCL=1 timeout 45 "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
+      -cp .gpu/emgmm.jar:.gpu/test-classes "${FIRST[@]}" \
       --details=verbose --disable-ansi-colors --disable-banner > "$OUT/tests-first.txt" 2>&1
   echo "new-plan tests exit code: $?"; grep -c "status: ✔" "$OUT/tests-first.txt"; grep -B4 "status: ✘" "$OUT/tests-first.txt" | head -40
-  EMGMM_REQUIRE_OPENCL=1 timeout ${TESTS_TIMEOUT:-110} "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
+  EMGMM_REQUIRE_OPENCL=1 timeout ${TESTS_TIMEOUT:-90} "$JAVA" "${JOPTS[@]}" -jar .gpu/junit-console.jar execute \
       -cp .gpu/emgmm.jar:.gpu/test-classes \
       --select-package org.emgmm.backend.opencl \
       --select-class org.emgmm.ReferenceFitTest --select-class org.emgmm.FreeEnergyMonotoneTest \

@@ -138,7 +138,10 @@ final class OpenClPass implements Pass {
      */
     String kernelLimits() {
         StringBuilder sb = new StringBuilder();
-        for (ClKernel k : new ClKernel[] {estep, accum, reduce}) {
+        for (ClKernel k : new ClKernel[] {estep, accum, fused, reduce}) {
+            if (k == null) {
+                continue; // the two-kernel path or the fused one
+            }
             sb.append(String.format(java.util.Locale.ROOT, "%s%s: max wgs %d, local %d B, private %d B",
                     sb.length() == 0 ? "" : "; ", k.name, k.maxWorkGroupSize(ctx.device.deviceId),
                     k.localMemory(ctx.device.deviceId), k.privateMemory(ctx.device.deviceId)));
