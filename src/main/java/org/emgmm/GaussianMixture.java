@@ -217,9 +217,7 @@ public final class GaussianMixture {
                     continue;
                 }
                 listener.initStarted(r, s.nInit());
-                Gaussians g0 = init.initialize(s.k(), s.covarianceType(), s.init(), s.regCovar(),
-                        start == null ? null : start.weights(), start == null ? null : start.means(),
-                        start == null ? null : start.covariances(), rnd);
+                Gaussians g0 = initialize(init, rnd);
                 EmLoop.Result at = EmLoop.Result.start(g0);
                 if (from != null && r == from.restart()) {
                     at = from.loopState();
@@ -251,9 +249,7 @@ public final class GaussianMixture {
                 }
             }
         }
-        events.addAll(best.events);
-        return MixtureModel.fitted(best.params, best.converged && !best.stopped, best.history.length,
-                best.lowerBound(), best.history, s, backend.name(), device, events);
+        return fitted(best, backend, events);
     }
 
     /**
@@ -266,7 +262,6 @@ public final class GaussianMixture {
     private MixtureModel fitRestartsTogether(Dataset data, Backend backend, FitListener listener,
                                              List<String> events) {
         GmmSettings s = settings;
-        StartParameters start = s.start();
         int n = s.nInit();
         SplittableRandom root = new SplittableRandom(s.seed());
         SplittableRandom[] rnds = new SplittableRandom[n];
@@ -287,9 +282,7 @@ public final class GaussianMixture {
                 runs.add(threads.submit(() -> {
                     RecordingListener rec = new RecordingListener(listener);
                     rec.initStarted(restart, n);
-                    Gaussians g0 = init.initialize(s.k(), s.covarianceType(), s.init(), s.regCovar(),
-                            start == null ? null : start.weights(), start == null ? null : start.means(),
-                            start == null ? null : start.covariances(), rnds[restart]);
+                    Gaussians g0 = initialize(init, rnds[restart]);
                     try (Pass pass = group.prepare(data, s.k(), s.covarianceType())) {
                         return new Restart(EmLoop.run(pass, EmLoop.Result.start(g0), s.tol(), s.regCovar(),
                                 s.maxIter(), restart, init, rnds[restart], rec, state -> { }), rec, null);
@@ -334,9 +327,23 @@ public final class GaussianMixture {
         } finally {
             threads.shutdownNow();
         }
+        return fitted(best, backend, events);
+    }
+
+    /** @return one initialisation's start: the settings' method and start parameters, drawn from {@code rnd} */
+    private Gaussians initialize(Initializer init, SplittableRandom rnd) {
+        GmmSettings s = settings;
+        StartParameters start = s.start();
+        return init.initialize(s.k(), s.covarianceType(), s.init(), s.regCovar(),
+                start == null ? null : start.weights(), start == null ? null : start.means(),
+                start == null ? null : start.covariances(), rnd);
+    }
+
+    /** @return the model of the winning initialisation, with the fit's events and then the winner's */
+    private MixtureModel fitted(EmLoop.Result best, Backend backend, List<String> events) {
         events.addAll(best.events);
         return MixtureModel.fitted(best.params, best.converged && !best.stopped, best.history.length,
-                best.lowerBound(), best.history, s, backend.name(), backend.device(), events);
+                best.lowerBound(), best.history, settings, backend.name(), backend.device(), events);
     }
 
     /** One restart run on its own thread: its result or its failure, and what its listener heard. */
