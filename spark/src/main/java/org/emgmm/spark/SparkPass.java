@@ -1,10 +1,15 @@
 package org.emgmm.spark;
 
+import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -15,6 +20,10 @@ import org.emgmm.backend.Pass;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
 import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 /**
  * One EM pass over a cluster, as a core {@link Pass}, so the core's {@link org.emgmm.em.EmLoop} runs unchanged:
@@ -35,6 +44,9 @@ final class SparkPass implements Pass {
      * D=63) go in the job's closure; larger ones in a broadcast of their own, created and destroyed each iteration.
      */
     static final int CLOSURE_LIMIT = 1 << 16;
+    /** Spark's local properties that name a job's call site ({@code org.apache.spark.util.CallSite}). */
+    private static final String CALL_SITE_SHORT = "callSite.short";
+    private static final String CALL_SITE_LONG = "callSite.long";
 
     private final PackedData data;
     private final int k;
@@ -67,29 +79,111 @@ final class SparkPass implements Pass {
         Messages.Params message = new Messages.Params(params);
         Broadcast<Messages.Params> b = message.size() <= CLOSURE_LIMIT ? null
                 : JavaSparkContext.fromSparkContext(data.rdd.context()).broadcast(message);
-        Messages.Params inClosure = b == null ? message : null;
         try {
-            String id = fitId;
-            int kk = k;
-            int d = data.dims;
-            CovarianceType t = type;
-            BackendKind bk = backend;
-            Precision pr = precision;
-            JavaRDD<Messages.Stats> per = data.tasks.mapPartitions(it -> {
-                Messages.Params ps = inClosure != null ? inClosure : b.value();
-                List<Messages.Stats> out = new ArrayList<>();
-                while (it.hasNext()) {
-                    out.add(partition(it.next(), ps, id, kk, d, t, bk, pr));
-                }
-                return out.iterator();
-            }, true);
-            Messages.Stats total = sumInOrder(per, data.partitions(), fanIn);
+            TaskPass task = new TaskPass(b == null ? message : null, b, fitId, k, data.dims, type, backend, precision);
+            Messages.Stats total = data.partitions() <= fanIn ? runInOrder(task)
+                    : sumInOrder(data.tasks.mapPartitions(it -> Arrays.asList(task.statsOf(it)).iterator(), true),
+                            data.partitions(), fanIn);
             backends.addAll(total.backends);
             return total.toStatistics();
         } finally {
             if (b != null) {
                 b.destroy();
             }
+        }
+    }
+
+    /**
+     * One job of one task per Spark partition of {@link PackedData#tasks}, through {@code SparkContext.runJob}
+     * with the task function itself (no RDD of its own per iteration), and the packed partitions' statistics added
+     * in partition order on the driver. Spark's {@code ClosureCleaner} reads with ASM the class file of every Scala
+     * closure a job is given ({@code JavaRDD.mapPartitions} and {@code collect} wrap theirs in two, declared in
+     * Spark's largest classes); a {@link TaskPass} is a named class, which it leaves alone. The job's call site is
+     * set rather than found by walking the driver's stack.
+     */
+    private Messages.Stats runInOrder(TaskPass task) {
+        SparkContext sc = data.rdd.context();
+        int tasks = data.tasks.getNumPartitions();
+        List<Object> ids = new ArrayList<>(tasks);
+        for (int i = 0; i < tasks; i++) {
+            ids.add(i);
+        }
+        Messages.Stats[][] results = new Messages.Stats[tasks][];
+        String shortForm = sc.getLocalProperty(CALL_SITE_SHORT);
+        String longForm = sc.getLocalProperty(CALL_SITE_LONG);
+        sc.setLocalProperty(CALL_SITE_SHORT, "emgmm EM pass");
+        sc.setLocalProperty(CALL_SITE_LONG, "emgmm EM pass over " + data.partitions() + " packed partitions (fit "
+                + fitId + ")");
+        try {
+            sc.runJob(data.tasks.rdd(), task, CollectionConverters.asScala(ids).toSeq(), new Collect(results),
+                    ClassTag$.MODULE$.apply(Messages.Stats[].class));
+        } finally {
+            sc.setLocalProperty(CALL_SITE_SHORT, shortForm);
+            sc.setLocalProperty(CALL_SITE_LONG, longForm);
+        }
+        List<Messages.Stats> all = new ArrayList<>();
+        for (Messages.Stats[] r : results) {
+            all.addAll(List.of(r));
+        }
+        return mergeSorted(all);
+    }
+
+    /**
+     * What a task runs: emgmm's prepared pass over each of its packed partitions, one {@link Messages.Stats} per
+     * packed partition. The parameters travel inside it (in the job's task binary) or in a broadcast.
+     */
+    static final class TaskPass extends AbstractFunction2<TaskContext, scala.collection.Iterator<PackedPartition>,
+            Messages.Stats[]> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Messages.Params params;
+        private final Broadcast<Messages.Params> broadcast;
+        private final String fitId;
+        private final int k;
+        private final int d;
+        private final CovarianceType type;
+        private final BackendKind backend;
+        private final Precision precision;
+
+        TaskPass(Messages.Params params, Broadcast<Messages.Params> broadcast, String fitId, int k, int d,
+                 CovarianceType type, BackendKind backend, Precision precision) {
+            this.params = params;
+            this.broadcast = broadcast;
+            this.fitId = fitId;
+            this.k = k;
+            this.d = d;
+            this.type = type;
+            this.backend = backend;
+            this.precision = precision;
+        }
+
+        @Override
+        public Messages.Stats[] apply(TaskContext context, scala.collection.Iterator<PackedPartition> it) {
+            return statsOf(CollectionConverters.asJava(it));
+        }
+
+        /** @param it a task's packed partitions @return their statistics, in the iterator's order */
+        Messages.Stats[] statsOf(Iterator<PackedPartition> it) {
+            Messages.Params ps = params != null ? params : broadcast.value();
+            List<Messages.Stats> out = new ArrayList<>();
+            while (it.hasNext()) {
+                out.add(partition(it.next(), ps, fitId, k, d, type, backend, precision));
+            }
+            return out.toArray(new Messages.Stats[0]);
+        }
+    }
+
+    /** The job's result handler (on the driver): each task's statistics into its slot. */
+    private static final class Collect extends AbstractFunction2<Object, Messages.Stats[], BoxedUnit> {
+        private final Messages.Stats[][] results;
+
+        Collect(Messages.Stats[][] results) {
+            this.results = results;
+        }
+
+        @Override
+        public BoxedUnit apply(Object task, Messages.Stats[] stats) {
+            results[(Integer) task] = stats;
+            return BoxedUnit.UNIT;
         }
     }
 

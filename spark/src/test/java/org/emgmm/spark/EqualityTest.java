@@ -177,6 +177,35 @@ class EqualityTest {
         assertSameFit(ref, sp, PARAM_TOL, BOUND_TOL);
     }
 
+    /**
+     * Parameters above {@link SparkPass#CLOSURE_LIMIT} doubles (here K=17 full at D=62: 66,419) travel in a
+     * broadcast of their own instead of the task function; the fit equals the single-machine one all the same. Also
+     * checks that the fit leaves the caller's job call site (Spark's local properties, which each pass sets for its
+     * job) as it found it.
+     */
+    @org.junit.jupiter.api.Test
+    void largeParametersTravelInABroadcast() {
+        int k = 17;
+        int d = 62;
+        int doubles = k + k * d + k * d * d; // weights, means, covariances: Messages.Params#size
+        assertTrue(doubles > SparkPass.CLOSURE_LIMIT, "parameters above the closure limit: " + doubles);
+        ArrayDataset data = SyntheticMixture.generate(1200, d, k, 4, false);
+        GmmSettings s = GmmSettings.builder().k(k).covarianceType(CovarianceType.FULL).maxIter(3).seed(2)
+                .backend(BackendKind.CPU).build();
+        MixtureModel ref = new org.emgmm.GaussianMixture(s).fit(data);
+        org.apache.spark.SparkContext sc = TestData.spark().sparkContext();
+        sc.setLocalProperty("callSite.short", "caller's own");
+        try {
+            MixtureModel sp = new GaussianMixture().setK(k).setMaxIter(3).setSeed(2).setBackend("cpu")
+                    .fit(TestData.frame(data.doubleArray(), d, null, 3)).mixtureModel();
+            assertSameFit(ref, sp, PARAM_TOL, BOUND_TOL);
+            assertEquals("caller's own", sc.getLocalProperty("callSite.short"));
+            assertEquals(null, sc.getLocalProperty("callSite.long"));
+        } finally {
+            sc.setLocalProperty("callSite.short", null);
+        }
+    }
+
     /** The grouped sum (more partitions than the driver adds directly) gives the same fit. */
     @org.junit.jupiter.api.Test
     void groupedSumEqualsDirectSum() {
