@@ -23,15 +23,17 @@ import org.emgmm.data.ArrayDataset;
 /**
  * emgmm-spark against Spark MLlib's GaussianMixture (same Spark, same JVM, same cached DataFrame) and against the
  * single-machine emgmm CPU backend with as many threads as local[2] has cores (2), full covariance, time per EM
- * iteration. emgmm's two fits report each iteration's time (the pass and the M step; for Spark the whole job) to a
- * listener. After an untimed warm-up fit of each, ROUNDS rounds each run one single-machine fit and then one Spark
- * fit, so both see the same moments of a shared machine's load: per round, the median of iterations LOW+1..HIGH of
- * each fit and their ratio; the result gives the median over all rounds' iterations, the median and range of the
- * per-round ratios, and the fastest iteration of each (the best the machine allowed). MLlib's iterations are timed
- * by difference: (fit at its high count − fit at its low count) / the difference, tol 0, after an untimed warm-up fit
- * at the low count, so its initialisation and caching cancel. Also prints Spark's own latency: the median time of a
- * job of one trivial task per slot, and the CPU time (all the process's threads) per iteration of each emgmm fit.
- * Arguments: N D K PARTITIONS [LOW HIGH for emgmm] [LOW HIGH for MLlib; HIGH 0: no MLlib] [ROUNDS].
+ * iteration. After an untimed warm-up fit of each, ROUNDS rounds each run one single-machine fit, one Spark fit and
+ * one MLlib fit, so all three see the same moments of a shared machine's load. emgmm's two fits report each
+ * iteration's time (the pass and the M step; for Spark the whole job) to a listener; MLlib's iterations are timed
+ * from Spark's listener: one job per iteration ({@code collect at GaussianMixture.scala}: its E step, a
+ * {@code reduceByKey} and a collect), an iteration being the time from its job's start to the next one's (the job and
+ * the driver's M step). Per round: the median of emgmm's iterations LOW+1..HIGH and of MLlib's iterations
+ * MLLOW+1..MLHIGH-1, and their ratios; the result gives the median over all rounds' iterations, the median and range
+ * of the per-round ratios, and the fastest iteration of each (the best the machine allowed). Also prints Spark's own
+ * latency: the median time of a job of one trivial task per slot, and the CPU time (all the process's threads) per
+ * iteration of each emgmm fit. Arguments: N D K PARTITIONS [LOW HIGH for emgmm] [MLLOW MLHIGH for MLlib; MLHIGH 0:
+ * no MLlib] [ROUNDS].
  */
 public final class SparkBench {
     private SparkBench() {
@@ -63,9 +65,19 @@ public final class SparkBench {
         // emgmm on Spark.
         java.util.function.Consumer<FitListener> onSpark = l -> new org.emgmm.spark.GaussianMixture().setK(k)
                 .setTol(0).setSeed(1).setMaxIter(hi).setBackend("cpu").fit(df, l);
+        boolean withMl = mlHi > mlLo + 1;
+        MlJobs mlJobs = new MlJobs();
+        spark.sparkContext().addSparkListener(mlJobs);
+        java.util.function.Supplier<List<Double>> mllib = () -> mlJobs.iterations(spark.sparkContext(), mlLo,
+                () -> new GaussianMixture().setK(k).setTol(0).setSeed(1).setMaxIter(mlHi).fit(df));
         String load0 = load();
         single.accept(new FitListener() { });
         onSpark.accept(new FitListener() { });
+        if (withMl) {
+            new GaussianMixture().setK(k).setTol(0).setSeed(1).setMaxIter(Math.max(1, mlLo)).fit(df); // warm-up
+        }
+        List<Double> allMl = new ArrayList<>();
+        double[] mlRatios = new double[rounds];
         List<Double> allSingle = new ArrayList<>();
         List<Double> allSpark = new ArrayList<>();
         List<Double> cpuSingle = new ArrayList<>();
@@ -78,25 +90,31 @@ public final class SparkBench {
             allSingle.addAll(a);
             allSpark.addAll(b);
             ratios[r] = median(b) / median(a);
-            perRound.append(String.format(Locale.ROOT, " %.1f/%.1f", median(a) * 1e3, median(b) * 1e3));
+            List<Double> c = withMl ? mllib.get() : List.of(Double.NaN);
+            allMl.addAll(c);
+            mlRatios[r] = median(c) / median(b);
+            perRound.append(String.format(Locale.ROOT, " %.1f/%.1f/%.0f", median(a) * 1e3, median(b) * 1e3,
+                    median(c) * 1e3));
         }
         String load1 = load();
-        // Spark MLlib.
-        double ml = mlHi <= mlLo ? Double.NaN : perIteration(mlLo, mlLo, mlHi, it -> new GaussianMixture().setK(k)
-                .setTol(0).setSeed(1).setMaxIter(it).fit(df));
+        double ml = median(allMl);
         int slots = spark.sparkContext().defaultParallelism() / Integer.parseInt(taskCpus);
         double job = emptyJob(spark, Math.min(parts, slots));
         double one = median(allSingle);
         double sp = median(allSpark);
         double[] sorted = ratios.clone();
         java.util.Arrays.sort(sorted);
+        double[] mlSorted = mlRatios.clone();
+        java.util.Arrays.sort(mlSorted);
         System.out.printf(Locale.ROOT, "RESULT n=%d d=%d k=%d partitions=%d tasks=%d task-cpus=%s  emgmm-single-cpu %.4f s/iter  "
-                        + "emgmm-spark %.4f s/iter  mllib %.4f s/iter  speedup-vs-mllib %.1fx  overhead-vs-single "
-                        + "%.2fx (rounds %.2f-%.2f; fastest iterations %.4f / %.4f s: %.2fx)  spark-empty-job %.4f s%n",
-                n, d, k, parts, Math.min(parts, slots), taskCpus, one, sp, ml, ml / sp, sorted[rounds / 2], sorted[0],
-                sorted[rounds - 1], java.util.Collections.min(allSingle), java.util.Collections.min(allSpark),
+                        + "emgmm-spark %.4f s/iter  mllib %.4f s/iter  speedup-vs-mllib %.1fx (rounds %.1f-%.1f)  "
+                        + "overhead-vs-single %.2fx (rounds %.2f-%.2f; fastest iterations %.4f / %.4f s: %.2fx)  "
+                        + "spark-empty-job %.4f s%n",
+                n, d, k, parts, Math.min(parts, slots), taskCpus, one, sp, ml, mlSorted[rounds / 2], mlSorted[0],
+                mlSorted[rounds - 1], sorted[rounds / 2], sorted[0], sorted[rounds - 1],
+                java.util.Collections.min(allSingle), java.util.Collections.min(allSpark),
                 java.util.Collections.min(allSpark) / java.util.Collections.min(allSingle), job);
-        System.out.printf(Locale.ROOT, "RESULT   per round single/spark ms:%s; CPU time per iteration (all threads) "
+        System.out.printf(Locale.ROOT, "RESULT   per round single/spark/mllib ms:%s; CPU time per iteration (all threads) "
                         + "single %.4f s, spark %.4f s: %.2fx; load average %s -> %s%n", perRound, median(cpuSingle),
                 median(cpuSpark), median(cpuSpark) / median(cpuSingle), load0, load1);
         spark.stop();
@@ -150,14 +168,65 @@ public final class SparkBench {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    private static double perIteration(int warm, int lo, int hi, java.util.function.IntConsumer fit) {
-        fit.accept(warm); // warm-up: class loading, JIT compilation of the kernels, Spark's first jobs
-        long t0 = System.nanoTime();
-        fit.accept(lo);
-        long t1 = System.nanoTime();
-        fit.accept(hi);
-        long t2 = System.nanoTime();
-        return ((t2 - t1) - (t1 - t0)) / 1e9 / (hi - lo);
+    /**
+     * MLlib's iteration jobs ({@code collect at GaussianMixture.scala}), recorded while {@link #iterations} runs a
+     * fit.
+     */
+    static final class MlJobs extends org.apache.spark.scheduler.SparkListener {
+        private final List<Long> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+        private volatile String group = "";
+        private int fits;
+
+        @Override
+        public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart e) {
+            if (e.properties() == null || !group.equals(e.properties().getProperty("spark.jobGroup.id"))) {
+                return;
+            }
+            scala.collection.Iterator<org.apache.spark.scheduler.StageInfo> it = e.stageInfos().iterator();
+            while (it.hasNext()) {
+                String nm = it.next().name();
+                if (System.getenv("BENCH_DEBUG") != null) {
+                    System.err.println("job " + e.jobId() + " at " + e.time() + ": " + nm);
+                }
+                if (nm.startsWith("collect at GaussianMixture.scala")) {
+                    starts.add(e.time());
+                    return;
+                }
+            }
+        }
+
+        /**
+         * @param sc the context
+         * @param skip iterations not timed (the first ones)
+         * @param fit an MLlib fit of HIGH iterations
+         * @return the times of its iterations skip+1..HIGH-1 in seconds (start of one iteration's job to the next)
+         */
+        List<Double> iterations(org.apache.spark.SparkContext sc, int skip, Runnable fit) {
+            starts.clear();
+            group = "emgmm-bench-mllib-" + fits++;
+            sc.setJobGroup(group, "MLlib fit timed by SparkBench", false);
+            try {
+                fit.run();
+                sc.listenerBus().waitUntilEmpty(); // the listener has seen every job of the fit
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                sc.clearJobGroup();
+            }
+            List<Long> s;
+            synchronized (starts) {
+                s = new ArrayList<>(starts);
+            }
+            System.err.println("MLlib iteration jobs: " + s.size());
+            List<Double> t = new ArrayList<>();
+            for (int i = skip + 1; i < s.size(); i++) {
+                t.add((s.get(i) - s.get(i - 1)) / 1e3);
+            }
+            if (t.isEmpty()) {
+                throw new IllegalStateException("no MLlib iteration jobs recorded (" + s.size() + " found)");
+            }
+            return t;
+        }
     }
 
     /** Spark's own latency on this machine: the median time of a job of {@code parts} trivial tasks. */
