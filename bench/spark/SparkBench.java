@@ -73,7 +73,7 @@ public final class SparkBench {
         String load0 = load();
         single.accept(new FitListener() { });
         onSpark.accept(new FitListener() { });
-        if (withMl) {
+        if (withMl && !"0".equals(System.getenv("ML_WARMUP"))) { // ML_WARMUP=0: none (1e6 under load: minutes)
             new GaussianMixture().setK(k).setTol(0).setSeed(1).setMaxIter(Math.max(1, mlLo)).fit(df); // warm-up
         }
         List<Double> allMl = new ArrayList<>();
@@ -95,6 +95,8 @@ public final class SparkBench {
             mlRatios[r] = median(c) / median(b);
             perRound.append(String.format(Locale.ROOT, " %.1f/%.1f/%.0f", median(a) * 1e3, median(b) * 1e3,
                     median(c) * 1e3));
+            System.out.printf(Locale.ROOT, "RESULT   round %d single/spark/mllib ms: %.1f/%.1f/%.0f (load %s)%n", r,
+                    median(a) * 1e3, median(b) * 1e3, median(c) * 1e3, load());
         }
         String load1 = load();
         double ml = median(allMl);
