@@ -13,7 +13,8 @@ OUT=${OUT:-$ROOT/bench/results/spark-vs-mllib.txt}
 # N and MLlib's iteration counts: its fit runs HIGH iterations and iterations LOW+1..HIGH-1 are timed, each from its
 # job's start to the next one's (MLlib stops early when its log-likelihood no longer changes; its iterations take
 # seconds at 1e6). emgmm's fits run 13 iterations, 4..13 timed.
-# (SIZES="200000:1:7" bench/spark/compare.sh runs one size; HIGH 0: no MLlib)
+# (SIZES="200000:1:7" bench/spark/compare.sh runs one size; HIGH 0: no MLlib. MLlib at 1e6 takes ~30 s an iteration
+# at load ~15 on 2 cores: ROUNDS=2 ML_WARMUP=0 SIZES=1000000:1:3 keeps that run under ~7 minutes)
 SIZES=${SIZES:-"200000:1:7 1000000:1:4"}
 if [ "${1:-}" = "--quick" ]; then SIZES="20000:1:7 100000:1:7"; fi
 PARTS=${PARTS:-4}   # partitions of the cached DataFrame (both fits use the same)
