@@ -23,7 +23,7 @@ import org.emgmm.data.ArrayDataset;
 /**
  * emgmm-spark against Spark MLlib's GaussianMixture (same Spark, same JVM, same cached DataFrame) and against the
  * single-machine emgmm CPU backend with as many threads as local[2] has cores (2), full covariance, time per EM
- * iteration. After an untimed warm-up fit of each, ROUNDS rounds each run one single-machine fit, one Spark fit and
+ * iteration. After an untimed warm-up fit of each (environment WARMUP=n: n of each), ROUNDS rounds each run one single-machine fit, one Spark fit and
  * one MLlib fit, so all three see the same moments of a shared machine's load. emgmm's two fits report each
  * iteration's time (the pass and the M step; for Spark the whole job) to a listener; MLlib's iterations are timed
  * from Spark's listener: one job per iteration ({@code collect at GaussianMixture.scala}: its E step, a
@@ -71,10 +71,14 @@ public final class SparkBench {
         java.util.function.Supplier<List<Double>> mllib = () -> mlJobs.iterations(spark.sparkContext(), mlLo,
                 () -> new GaussianMixture().setK(k).setTol(0).setSeed(1).setMaxIter(mlHi).fit(df));
         String load0 = load();
-        single.accept(new FitListener() { });
-        onSpark.accept(new FitListener() { });
-        if (withMl && !"0".equals(System.getenv("ML_WARMUP"))) { // ML_WARMUP=0: none (1e6 under load: minutes)
-            new GaussianMixture().setK(k).setTol(0).setSeed(1).setMaxIter(Math.max(1, mlLo)).fit(df); // warm-up
+        // WARMUP=n: n untimed fits of each first (default 1; Spark's own JIT warm-up takes several fits)
+        int warmups = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "1"));
+        for (int w = 0; w < warmups; w++) {
+            single.accept(new FitListener() { });
+            onSpark.accept(new FitListener() { });
+            if (withMl && !"0".equals(System.getenv("ML_WARMUP"))) { // ML_WARMUP=0: none (1e6 under load: minutes)
+                new GaussianMixture().setK(k).setTol(0).setSeed(1).setMaxIter(Math.max(1, mlLo)).fit(df);
+            }
         }
         List<Double> allMl = new ArrayList<>();
         double[] mlRatios = new double[rounds];
