@@ -249,6 +249,16 @@ public final class Warmup {
         }
     }
 
+    /** @return whether this JVM has warmed up the kind of kernel {@code kernel} is, for {@code type} (for tests) */
+    static boolean done(Kernel kernel, CovarianceType type) {
+        return DONE.contains(kind(kernel.getClass(), type));
+    }
+
+    /** Forgets every kind warmed up so far, so that a test sees a fresh JVM's behaviour (for tests). */
+    static void forget() {
+        DONE.clear();
+    }
+
     private static String kind(Class<?> kernelClass, CovarianceType type) {
         return kernelClass.getName() + "/" + type.needsOuterProducts();
     }
