@@ -187,6 +187,31 @@ public final class Warmup {
         return early;
     }
 
+    /**
+     * Loads, initialises and links what the first round of any Vector API kernel needs, on the calling thread: the
+     * Vector API's classes and the method handles its operations link on first use, by one small block of synthetic
+     * rows through the double kernel, diagonal and full (the command line calls it on a thread of its own at
+     * start-up, while it reads its options). A tenth of a second or so of class loading and interpretation that the
+     * first warm-up round would otherwise spend; no results, no state beyond the JVM's own.
+     */
+    public static void preload() {
+        if (!CpuBackend.vectorAvailable()) {
+            return;
+        }
+        int d = 8;
+        int k = 4;
+        double[] x = new double[FIRST_ROWS * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 0.618034) % 1 + i % 3;
+        }
+        Dataset data = org.emgmm.data.ArrayDataset.of(x, d, null);
+        Kernel kernel = new CpuBackend(1, Precision.DOUBLE, true).kernel(data, k);
+        for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.FULL}) {
+            SufficientStatistics st = new SufficientStatistics(k, d, type);
+            kernel.run(new Params(synthetic(data, k, type, 1), false, 1.0), 0, FIRST_ROWS, st);
+        }
+    }
+
     /** A warm-up started ahead of its pass ({@link #startEarly}). */
     public static final class Early implements AutoCloseable {
         /** Started nothing. */
@@ -328,6 +353,7 @@ public final class Warmup {
                 break;
             }
             int rows = roundRows(rounds.count, allRows);
+            long c0 = log ? threadCpu() : 0;
             long r0 = System.nanoTime();
             for (Params p : sets) {
                 st.clear();
@@ -335,7 +361,8 @@ public final class Warmup {
             }
             rounds.add((System.nanoTime() - r0) * allRows / rows);
             if (log) {
-                times.append(String.format(" %.1f", (System.nanoTime() - r0) / 1e6));
+                times.append(String.format(" %.1f/%.1f", (System.nanoTime() - r0) / 1e6,
+                        (threadCpu() - c0) / 1e6));
             }
             if (blocking ? rounds.count >= MIN_ROUNDS_BLOCKING && rounds.level()
                     : rounds.level() && jit.quietFor(QUIET_NANOS)) {
@@ -350,7 +377,7 @@ public final class Warmup {
                     type.needsOuterProducts() ? " outer" : "", ns / 1e6, (processCpu() - cpu0) / 1e6,
                     JitActivity.compilerTicks() - jit0, rounds.count, rounds.first / 1e6, rounds.best / 1e6,
                     rounds.lastNanos / 1e6, why);
-            System.err.println("warm-up rounds (ms):" + times);
+            System.err.println("warm-up rounds (wall/thread CPU ms):" + times);
         }
         return ns;
     }
@@ -368,6 +395,11 @@ public final class Warmup {
     static int roundRows(int round, int all) {
         int shift = Math.max(0, round - SMALL_ROUNDS + 1);
         return shift >= 31 ? all : (int) Math.min(all, (long) FIRST_ROWS << shift);
+    }
+
+    /** @return this thread's CPU time in ns (for the log only) */
+    private static long threadCpu() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     /** @return this process's CPU time in ns, or 0 when unknown (for the log only) */
