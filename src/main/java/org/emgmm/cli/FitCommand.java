@@ -3,6 +3,7 @@ package org.emgmm.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.emgmm.BackendKind;
 import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
 import org.emgmm.FitState;
@@ -152,7 +153,8 @@ final class FitCommand implements Callable<Integer> {
         // the CPU kernels' warm-up (JIT compilation before the first pass) starts now, on its own thread, while this
         // one sets up the fit; the first pass waits for it (results do not depend on it, only the time to the first
         // iteration does)
-        Warmup.Early early = Warmup.startEarly(in.data(), k, settings.covarianceType(), settings.execution());
+        Warmup.Early early = settings.execution().backend() == BackendKind.OPENCL ? Warmup.Early.NONE
+                : Warmup.startEarly(in.data(), k, settings.covarianceType(), settings.execution());
         try {
             return fitAndReport(settings, in, early, out, err);
         } finally {

@@ -214,8 +214,8 @@ public final class Warmup {
 
     /** A warm-up started ahead of its pass ({@link #startEarly}). */
     public static final class Early implements AutoCloseable {
-        /** Started nothing. */
-        static final Early NONE = new Early(null);
+        /** Started nothing (closing it does nothing). */
+        public static final Early NONE = new Early(null);
         private final String kind;
         private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
         private volatile boolean cancelled;
