@@ -51,8 +51,9 @@ public final class Warmup {
     static final long MAX_NANOS = 2_500_000_000L;
     /**
      * System property, set by the {@code emgmm} launcher together with the JIT options that make it true: this
-     * package's methods are compiled in the thread that calls them ({@code -XX:CompileCommand=BackgroundCompilation,
-     * org.emgmm.backend.cpu.*::*,false}), after a short profile ({@code CompileThresholdScaling}), and never by C2 on
+     * package's methods and the Vector API's ({@code jdk.incubator.vector}) are compiled in the thread that calls them
+     * ({@code -XX:CompileCommand=BackgroundCompilation,org.emgmm.backend.cpu.*::*,false}, the same for
+     * {@code jdk.incubator.vector.*}), after a short profile ({@code CompileThresholdScaling}), and never by C2 on
      * stack replacement ({@code -XX:Tier4BackEdgeThreshold}, so each hot method is compiled by C2 once instead of
      * twice). A round that follows a compilation then runs the compiled code: the rounds stop as soon as they are fast
      * and level, without waiting for the compiler threads to fall idle.
