@@ -3,6 +3,7 @@ package org.emgmm.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.emgmm.BackendKind;
 import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
 import org.emgmm.FitState;
@@ -13,6 +14,7 @@ import org.emgmm.ModelScorer;
 import org.emgmm.StartParameters;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
+import org.emgmm.backend.cpu.Warmup;
 import org.emgmm.plot.Charts;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -148,6 +150,21 @@ final class FitCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--k " + k + " is larger than the number of samples in " + in.name()
                     + " (" + in.data().rows() + ")");
         }
+        // the CPU kernels' warm-up (JIT compilation before the first pass) starts now, on its own thread, while this
+        // one sets up the fit; the first pass waits for it (results do not depend on it, only the time to the first
+        // iteration does)
+        Warmup.Early early = settings.execution().backend() == BackendKind.OPENCL ? Warmup.Early.NONE
+                : Warmup.startEarly(in.data(), k, settings.covarianceType(), settings.execution());
+        try {
+            return fitAndReport(settings, in, early, out, err);
+        } finally {
+            early.close();
+        }
+    }
+
+    /** The fit, after the options, the start model and the data have been read and checked. */
+    private int fitAndReport(GmmSettings settings, LoadedData in, Warmup.Early early, PrintWriter out, PrintWriter err)
+            throws java.io.IOException {
         Progress.Mode mode = Progress.detect(fitOptions.quiet);
         MixtureModel model;
         boolean stopped;
@@ -156,6 +173,9 @@ final class FitCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Backends.Choice choice = opener.forFit(settings, in.data());
             try (Backend backend = choice.backend()) {
+                if (!"cpu".equals(backend.name())) {
+                    early.close(); // not needed: the fit runs elsewhere
+                }
                 try {
                     progress.backend(backend.name() + " (" + backend.device() + ")");
                     CheckpointWriter saver = checkpoint == null ? null

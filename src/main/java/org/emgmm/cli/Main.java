@@ -31,6 +31,9 @@ public final class Main implements Runnable {
     public static final int EXIT_ERROR = 1;
     /** Exit status of a bad command line (unknown option, bad value). */
     public static final int EXIT_USAGE = 2;
+    /** The commands' names (as in their {@link Command} annotations), bench included. */
+    private static final java.util.Set<String> COMMANDS = java.util.Set.of("fit", "predict", "score", "sample",
+            "select", "plot", "devices", "tune", "bench");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,6 +53,7 @@ public final class Main implements Runnable {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        Preload.start(args); // classes the command needs soon, loaded on another core meanwhile
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = run(out, err, args);
@@ -74,7 +78,7 @@ public final class Main implements Runnable {
      * As {@link #run(PrintWriter, PrintWriter, String...)} with the commands' backends opened by {@code opener}.
      */
     static int run(PrintWriter out, PrintWriter err, BackendOpener opener, String... args) {
-        CommandLine cl = commandLine(opener);
+        CommandLine cl = commandLine(opener, args.length > 0 ? args[0] : null);
         cl.setOut(out);
         cl.setErr(err);
         int code;
@@ -99,7 +103,18 @@ public final class Main implements Runnable {
      * @return the configured picocli command line
      */
     static CommandLine commandLine(BackendOpener opener) {
+        return commandLine(opener, null);
+    }
+
+    /**
+     * @param opener how fit, predict and score open their backends
+     * @param only when it names a command, only that one is registered (picocli reads every registered command's
+     *     options by reflection: the others would cost start-up time for nothing); null (or any other word) for all
+     * @return the configured picocli command line
+     */
+    static CommandLine commandLine(BackendOpener opener, String only) {
         CommandLine cl = new CommandLine(new Main());
+        String one = only != null && COMMANDS.contains(only) ? only : null;
         FitCommand fit = new FitCommand();
         fit.opener = opener;
         PredictCommand predict = new PredictCommand();
@@ -108,9 +123,13 @@ public final class Main implements Runnable {
         score.opener = opener;
         for (Object c : new Object[] {fit, predict, score, new SampleCommand(),
             new SelectCommand(), new PlotCommand(), new DevicesCommand(), new TuneCommand()}) {
-            cl.addSubcommand(c);
+            if (one == null || one.equals(c.getClass().getAnnotation(Command.class).name())) {
+                cl.addSubcommand(c);
+            }
         }
-        addBench(cl);
+        if (one == null || one.equals("bench")) {
+            addBench(cl);
+        }
         cl.addSubcommand(new CommandLine.HelpCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Main::handleExecutionException);

@@ -9,6 +9,9 @@ import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.emgmm.ExecutionSettings;
+import org.emgmm.Precision;
 import org.emgmm.CovarianceType;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
@@ -37,7 +40,7 @@ import org.emgmm.em.SufficientStatistics;
  * <p>It runs once per JVM for each kind of kernel (vector or plain, float or double, diagonal or outer-product
  * sums), and only for a pass big enough that the time it takes is small beside what it saves.
  */
-final class Warmup {
+public final class Warmup {
     /** Rows per parameter set and round: one block, so that a round is short even before compilation. */
     static final int ROWS = Kernel.BLOCK;
     /** The smallest pass worth a warm-up, in per-sample, per-component multiply-adds (N·K·D, or N·K·D² full). */
@@ -48,8 +51,9 @@ final class Warmup {
     static final long MAX_NANOS = 2_500_000_000L;
     /**
      * System property, set by the {@code emgmm} launcher together with the JIT options that make it true: this
-     * package's methods are compiled in the thread that calls them ({@code -XX:CompileCommand=BackgroundCompilation,
-     * org.emgmm.backend.cpu.*::*,false}), after a short profile ({@code CompileThresholdScaling}), and never by C2 on
+     * package's methods and the Vector API's ({@code jdk.incubator.vector}) are compiled in the thread that calls them
+     * ({@code -XX:CompileCommand=BackgroundCompilation,org.emgmm.backend.cpu.*::*,false}, the same for
+     * {@code jdk.incubator.vector.*}), after a short profile ({@code CompileThresholdScaling}), and never by C2 on
      * stack replacement ({@code -XX:Tier4BackEdgeThreshold}, so each hot method is compiled by C2 once instead of
      * twice). A round that follows a compilation then runs the compiled code: the rounds stop as soon as they are fast
      * and level, without waiting for the compiler threads to fall idle.
@@ -83,11 +87,19 @@ final class Warmup {
     private static final double SPEED_UP_PLAIN = 4;
     /** ... and, where the JIT's threads can be watched, they have used no CPU for this long. */
     private static final long QUIET_NANOS = 150_000_000L;
+    /** Rows of each of the first rounds (a few vectors' worth: the kernels pad a block to whole groups of vectors). */
+    static final int FIRST_ROWS = 16;
+    /** Rounds of {@link #FIRST_ROWS} rows. */
+    static final int SMALL_ROUNDS = 4;
     /** Covariance scales of the three parameter sets, relative to the rows' own variances. */
     private static final double[] SCALES = {1, 1e-2, 1e-5};
 
     /** The kinds of kernel this JVM has warmed up already. */
     private static final Set<String> DONE = ConcurrentHashMap.newKeySet();
+    /** Never stops the rounds. */
+    private static final BooleanSupplier NEVER = () -> false;
+    /** Warm-ups {@linkplain #startEarly started early} and still running, by kind. */
+    private static final ConcurrentHashMap<String, Early> EARLY = new ConcurrentHashMap<>();
 
     private Warmup() {
     }
@@ -107,7 +119,9 @@ final class Warmup {
     }
 
     /**
-     * Warms up the kind of kernel {@code kernel} is, unless this JVM already did.
+     * Warms up the kind of kernel {@code kernel} is, unless this JVM already did. When a warm-up of that kind was
+     * {@linkplain #startEarly started early}, waits for it instead (and cancels early warm-ups of other kinds, which
+     * no pass of this fit needs).
      *
      * @param kernel a kernel over the real dataset (used here, then free to be used for the real passes)
      * @param vector whether it is a Vector API kernel
@@ -115,17 +129,173 @@ final class Warmup {
      * @param type covariance type
      * @param withFloat whether the kernel reads the float parameters
      * @param meanWeight the data's mean sample weight
-     * @return the nanoseconds spent (0 when skipped)
+     * @return the nanoseconds spent (0 when skipped; the wait when an early warm-up was running)
      */
     static long run(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
                     double meanWeight) {
-        String kind = kernel.getClass().getName() + "/" + type.needsOuterProducts();
-        if (!DONE.add(kind)) {
-            return 0;
+        String kind = kind(kernel.getClass(), type);
+        long t0 = System.nanoTime();
+        EARLY.forEach((other, e) -> {
+            if (!other.equals(kind)) {
+                e.cancel();
+            }
+        });
+        Early early = EARLY.get(kind);
+        if (early != null) {
+            early.await();
         }
-        boolean blocking = Boolean.getBoolean(BLOCKING_PROPERTY);
-        long cap = Long.getLong(MAX_MILLIS_PROPERTY, (blocking ? MAX_NANOS_BLOCKING : MAX_NANOS) / 1_000_000);
-        return exercise(kernel, vector, k, type, withFloat, meanWeight, cap * 1_000_000, blocking);
+        if (!DONE.add(kind)) {
+            return early != null ? System.nanoTime() - t0 : 0;
+        }
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, capNanos(), blocking(), NEVER);
+    }
+
+    /**
+     * Starts the warm-up that the CPU backend's first pass over {@code data} would run, now, on a daemon thread, so
+     * that it overlaps whatever the caller does before the fit (checking the data, choosing the backend, setting
+     * up the fit). The pass then waits for it instead of running its own. Nothing is started when the pass would
+     * not warm up (too small, or this JVM did already). The fit's results do not depend on it: the warm-up's
+     * results are thrown away, and the kernels give the same bits whether or not, and however far, it ran.
+     *
+     * @param data the dataset the fit will read (its first rows are read; they need not be validated yet)
+     * @param k components
+     * @param type covariance type
+     * @param execution the fit's execution settings (precision; plain Java or the Vector API)
+     * @return a handle: close it when the fit is over or will not run on the CPU backend (it cancels the warm-up
+     *     if it is still running and no pass waits for it)
+     */
+    public static Early startEarly(Dataset data, int k, CovarianceType type, ExecutionSettings execution) {
+        if (!worthIt(data.rows(), data.dims(), k, type)) {
+            return Early.NONE;
+        }
+        boolean vector = CpuBackend.vectorAvailable() && !execution.plainJava();
+        boolean f = execution.precision() == Precision.FLOAT;
+        Kernel kernel = new CpuBackend(1, execution.precision(), vector).kernel(data, k);
+        String kind = kind(kernel.getClass(), type);
+        if (DONE.contains(kind)) {
+            return Early.NONE;
+        }
+        Early early = new Early(kind);
+        if (EARLY.putIfAbsent(kind, early) != null) {
+            return Early.NONE;
+        }
+        Thread t = new Thread(() -> early.runIn(() -> {
+            double meanWeight = data.hasWeights() ? CpuBackend.meanWeight(data) : 1.0;
+            exercise(kernel, vector, k, type, f, meanWeight, capNanos(), blocking(), early::cancelled);
+        }), "emgmm-warmup");
+        t.setDaemon(true);
+        t.start();
+        return early;
+    }
+
+    /**
+     * Loads, initialises and links what the first round of any Vector API kernel needs, on the calling thread: the
+     * Vector API's classes and the method handles its operations link on first use, by one small block of synthetic
+     * rows through the double kernel, diagonal and full (the command line calls it on a thread of its own at
+     * start-up, while it reads its options). A tenth of a second or so of class loading and interpretation that the
+     * first warm-up round would otherwise spend; no results, no state beyond the JVM's own.
+     */
+    public static void preload() {
+        if (!CpuBackend.vectorAvailable()) {
+            return;
+        }
+        int d = 8;
+        int k = 4;
+        double[] x = new double[FIRST_ROWS * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i * 0.618034) % 1 + i % 3;
+        }
+        Dataset data = org.emgmm.data.ArrayDataset.of(x, d, null);
+        Kernel kernel = new CpuBackend(1, Precision.DOUBLE, true).kernel(data, k);
+        for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.FULL}) {
+            SufficientStatistics st = new SufficientStatistics(k, d, type);
+            kernel.run(new Params(synthetic(data, k, type, 1), false, 1.0), 0, FIRST_ROWS, st);
+        }
+    }
+
+    /** A warm-up started ahead of its pass ({@link #startEarly}). */
+    public static final class Early implements AutoCloseable {
+        /** Started nothing (closing it does nothing). */
+        public static final Early NONE = new Early(null);
+        private final String kind;
+        private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean cancelled;
+
+        private Early(String kind) {
+            this.kind = kind;
+            if (kind == null) {
+                over.countDown();
+            }
+        }
+
+        /** The warm-up itself; marks the kind done when it ran to the end, not cancelled. */
+        private void runIn(Runnable warmup) {
+            try {
+                warmup.run();
+                if (!cancelled) {
+                    DONE.add(kind);
+                }
+            } catch (RuntimeException | Error e) {
+                // the pass runs its own warm-up (or, on bad data, never starts)
+            } finally {
+                EARLY.remove(kind, this);
+                over.countDown();
+            }
+        }
+
+        boolean cancelled() {
+            return cancelled;
+        }
+
+        /** Stops the rounds at the next round's end (the pass that needs this kind then runs its own). */
+        void cancel() {
+            cancelled = true;
+        }
+
+        /** Waits until the warm-up is over (finished or cancelled). */
+        void await() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    over.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Cancels the warm-up if it is still running (a pass waiting for it still gets the rounds run so far). */
+        @Override
+        public void close() {
+            cancel();
+        }
+    }
+
+    /** @return whether this JVM has warmed up the kind of kernel {@code kernel} is, for {@code type} (for tests) */
+    static boolean done(Kernel kernel, CovarianceType type) {
+        return DONE.contains(kind(kernel.getClass(), type));
+    }
+
+    /** Forgets every kind warmed up so far, so that a test sees a fresh JVM's behaviour (for tests). */
+    static void forget() {
+        DONE.clear();
+    }
+
+    private static String kind(Class<?> kernelClass, CovarianceType type) {
+        return kernelClass.getName() + "/" + type.needsOuterProducts();
+    }
+
+    private static boolean blocking() {
+        return Boolean.getBoolean(BLOCKING_PROPERTY);
+    }
+
+    private static long capNanos() {
+        boolean blocking = blocking();
+        return Long.getLong(MAX_MILLIS_PROPERTY, (blocking ? MAX_NANOS_BLOCKING : MAX_NANOS) / 1_000_000) * 1_000_000;
     }
 
     /**
@@ -143,13 +313,27 @@ final class Warmup {
      * The warm-up rounds themselves, every time it is called.
      *
      * @param maxNanos the most time to spend
-     * @param blocking whether the JVM compiles this package's methods in the calling thread (see
-     *     {@link #BLOCKING_PROPERTY}): the rounds then stop once they are fast and level, after at least
-     *     {@link #MIN_ROUNDS_BLOCKING}, without waiting for the compiler threads to fall idle
+     * @param blocking see {@link #exercise(Kernel, boolean, int, CovarianceType, boolean, double, long, boolean,
+     *     BooleanSupplier)}
      * @return the nanoseconds spent
      */
     static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
                          double meanWeight, long maxNanos, boolean blocking) {
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, maxNanos, blocking, NEVER);
+    }
+
+    /**
+     * The warm-up rounds themselves, every time it is called.
+     *
+     * @param maxNanos the most time to spend
+     * @param blocking whether the JVM compiles this package's methods in the calling thread (see
+     *     {@link #BLOCKING_PROPERTY}): the rounds then stop once they are fast and level, after at least
+     *     {@link #MIN_ROUNDS_BLOCKING}, without waiting for the compiler threads to fall idle
+     * @param stop asked after every round: true stops the rounds
+     * @return the nanoseconds spent
+     */
+    static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
+                         double meanWeight, long maxNanos, boolean blocking, BooleanSupplier stop) {
         long t0 = System.nanoTime();
         boolean log = Boolean.getBoolean(LOG_PROPERTY);
         long cpu0 = log ? processCpu() : 0;
@@ -159,17 +343,28 @@ final class Warmup {
             sets[i] = new Params(synthetic(kernel.data, k, type, SCALES[i]), withFloat, meanWeight);
         }
         SufficientStatistics st = new SufficientStatistics(k, kernel.d, type);
-        int rows = (int) Math.min(ROWS, kernel.data.rows());
+        int allRows = (int) Math.min(ROWS, kernel.data.rows());
         Rounds rounds = new Rounds(vector ? SPEED_UP_VECTOR : SPEED_UP_PLAIN);
         JitActivity jit = new JitActivity();
         String why = "time cap";
+        StringBuilder times = new StringBuilder();
         while (System.nanoTime() - t0 < maxNanos) {
+            if (stop.getAsBoolean()) {
+                why = "cancelled";
+                break;
+            }
+            int rows = roundRows(rounds.count, allRows);
+            long c0 = log ? threadCpu() : 0;
             long r0 = System.nanoTime();
             for (Params p : sets) {
                 st.clear();
                 kernel.run(p, 0, rows, st);
             }
-            rounds.add(System.nanoTime() - r0);
+            rounds.add((System.nanoTime() - r0) * allRows / rows);
+            if (log) {
+                times.append(String.format(" %.1f/%.1f", (System.nanoTime() - r0) / 1e6,
+                        (threadCpu() - c0) / 1e6));
+            }
             if (blocking ? rounds.count >= MIN_ROUNDS_BLOCKING && rounds.level()
                     : rounds.level() && jit.quietFor(QUIET_NANOS)) {
                 why = blocking ? "level (compiled in this thread)" : "level and JIT quiet";
@@ -183,8 +378,29 @@ final class Warmup {
                     type.needsOuterProducts() ? " outer" : "", ns / 1e6, (processCpu() - cpu0) / 1e6,
                     JitActivity.compilerTicks() - jit0, rounds.count, rounds.first / 1e6, rounds.best / 1e6,
                     rounds.lastNanos / 1e6, why);
+            System.err.println("warm-up rounds (wall/thread CPU ms):" + times);
         }
         return ns;
+    }
+
+    /**
+     * The rows of round {@code round}: {@value #FIRST_ROWS} in the first {@value #SMALL_ROUNDS} rounds, which run
+     * interpreted or under C1 (the counts that trigger a method's compilation are calls and loop iterations, not
+     * rows, so these rounds cost little and trigger as much), then twice as many each round up to the whole block,
+     * so the profile C2 compiles from has seen whole blocks.
+     *
+     * @param round the round, from 0
+     * @param all rows of a whole round
+     * @return rows of this round
+     */
+    static int roundRows(int round, int all) {
+        int shift = Math.max(0, round - SMALL_ROUNDS + 1);
+        return shift >= 31 ? all : (int) Math.min(all, (long) FIRST_ROWS << shift);
+    }
+
+    /** @return this thread's CPU time in ns (for the log only) */
+    private static long threadCpu() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     /** @return this process's CPU time in ns, or 0 when unknown (for the log only) */

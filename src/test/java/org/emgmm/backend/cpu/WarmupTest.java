@@ -2,12 +2,16 @@ package org.emgmm.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.emgmm.CovarianceType;
+import org.emgmm.ExecutionSettings;
+import org.emgmm.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
@@ -70,6 +74,45 @@ class WarmupTest {
         SufficientStatistics afterBlocking = new SufficientStatistics(k, d, type);
         warmedBlocking.run(p, 0, n, afterBlocking);
         CpuBackendTest.assertBitwise(fresh, afterBlocking, type + " after the blocking-mode warm-up");
+    }
+
+    /**
+     * fit's early warm-up ({@link Warmup#startEarly}, on its own thread): the pass that needs its kind waits for it
+     * and runs no rounds of its own; a cancelled one leaves the kind to the pass; a pass of another kind cancels it.
+     */
+    @Test
+    void anEarlyWarmUpIsAwaitedByThePassThatNeedsItAndCancelledOtherwise() {
+        int n = 50_000;
+        int d = 16;
+        int k = 64; // N·K·D = 5.1e7: worth a warm-up
+        CpuBackendTest.Problem pr = CpuBackendTest.problem(5, n, d, k, CovarianceType.DIAG, false);
+        boolean vector = CpuBackend.vectorAvailable();
+        Kernel diag = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, k);
+        try {
+            Warmup.forget();
+            Warmup.Early early = Warmup.startEarly(pr.data, k, CovarianceType.DIAG, ExecutionSettings.DEFAULTS);
+            assertNotSame(Warmup.Early.NONE, early);
+            Warmup.run(diag, vector, k, CovarianceType.DIAG, false, 1.0); // waits for the early one
+            assertTrue(Warmup.done(diag, CovarianceType.DIAG), "the early warm-up ran to its end");
+            assertSame(Warmup.Early.NONE, Warmup.startEarly(pr.data, k, CovarianceType.DIAG,
+                    ExecutionSettings.DEFAULTS), "nothing to start for a kind already warm");
+
+            Warmup.forget();
+            early = Warmup.startEarly(pr.data, k, CovarianceType.DIAG, ExecutionSettings.DEFAULTS);
+            early.close(); // e.g. the fit runs on OpenCL
+            early.await();
+            assertFalse(Warmup.done(diag, CovarianceType.DIAG), "a cancelled warm-up does not count");
+            assertTrue(Warmup.run(diag, vector, k, CovarianceType.DIAG, false, 1.0) > 0, "the pass warms up itself");
+            assertTrue(Warmup.done(diag, CovarianceType.DIAG));
+
+            Warmup.forget();
+            early = Warmup.startEarly(pr.data, k, CovarianceType.DIAG, ExecutionSettings.DEFAULTS);
+            Warmup.run(diag, vector, k, CovarianceType.FULL, false, 1.0); // another kind: cancels the diag one
+            early.await();
+            assertFalse(Warmup.done(diag, CovarianceType.DIAG), "the other kind's pass cancelled it");
+        } finally {
+            Warmup.forget();
+        }
     }
 
     @Test
