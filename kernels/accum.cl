@@ -35,14 +35,11 @@ void accum(__global const real* restrict x,
     }
     sums_t st;
     sums_init(&st, params, j0, lid);
-    const int rowBase = grp * tilesPerGroup * TILE;
-    for (int t = 0; t < tilesPerGroup; t++) {
-        const int r0 = rowBase + t * TILE;
-        if (r0 >= n) {
-            break;                      /* uniform over the work-group */
-        }
+    const int tiles = group_tiles(grp, tilesPerGroup, n);
+    for (int t = 0; t < tiles; t++) {
+        const int r0 = (grp * tilesPerGroup + t) * TILE;
         const int rows = min(TILE, n - r0);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        barrier(CLK_LOCAL_MEM_FENCE);   /* the previous tile is done with xs and rl */
         load_tile(xs, x + (xOff + r0) * NDIM, rows, params + OFF_REF, lid);
         for (int q = lid; q < KT * TILE; q += WGS) {
             const int c = q / TILE;
@@ -51,7 +48,7 @@ void accum(__global const real* restrict x,
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         sums_add_tile(&st, xs, rl, TS, 1);
-        if (run_ends(t, tilesPerGroup, r0, n)) {
+        if (run_ends(t, tiles)) {
             sums_end_run(&st);
         }
     }

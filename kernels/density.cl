@@ -119,6 +119,18 @@ INLINE void log_densities(__local const real* xs, __local real* ls, PARAM_SPACE 
 #endif
 }
 
+/* Loads the next tile (rows of x from xt on, `rows` of them) into xs and its log-densities into ls; barriers before
+   (the previous tile is done with xs and ls) and after. */
+INLINE void tile_log_densities(__local real* xs, __local real* ls, __global const real* xt, const int rows,
+                               PARAM_SPACE real* params, const int lid)
+{
+    barrier(CLK_LOCAL_MEM_FENCE);
+    load_tile(xs, xt, rows, params + OFF_REF, lid);
+    barrier(CLK_LOCAL_MEM_FENCE);
+    log_densities(xs, ls, params, lid);
+    barrier(CLK_LOCAL_MEM_FENCE);
+}
+
 /* One work-item's running totals over its rows: sum of w log p(x) (acc_t; Kahan-compensated when that is float)
    and of w (Kahan). */
 typedef struct {

@@ -36,18 +36,11 @@ void estep(__global const real* restrict x,
 
     zero_padding(xs, lid);
     ll_totals tot = ll_zero();
-    const int rowBase = grp * tilesPerGroup * TILE;
-    for (int t = 0; t < tilesPerGroup; t++) {
-        const int r0 = rowBase + t * TILE;
-        if (r0 >= n) {
-            break;                      /* uniform over the work-group */
-        }
+    const int tiles = group_tiles(grp, tilesPerGroup, n);
+    for (int t = 0; t < tiles; t++) {
+        const int r0 = (grp * tilesPerGroup + t) * TILE;
         const int rows = min(TILE, n - r0);
-        barrier(CLK_LOCAL_MEM_FENCE);   /* the previous tile is done with xs and ls */
-        load_tile(xs, x + (xOff + r0) * NDIM, rows, params + OFF_REF, lid);
-        barrier(CLK_LOCAL_MEM_FENCE);
-        log_densities(xs, ls, params, lid);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        tile_log_densities(xs, ls, x + (xOff + r0) * NDIM, rows, params, lid);
         for (int s = lid; s < rows; s += WGS) {
             __local real* l = ls + s * LSTR;
             const real f = normalise_row(l, wts, xOff + r0 + s, &tot);

@@ -48,18 +48,11 @@ void fused(__global const real* restrict x,
     ll_totals tot = ll_zero();
     sums_t st;
     sums_init(&st, params, 0, lid);
-    const int rowBase = grp * tilesPerGroup * TILE;
-    for (int t = 0; t < tilesPerGroup; t++) {
-        const int r0 = rowBase + t * TILE;
-        if (r0 >= n) {
-            break;                      /* uniform over the work-group */
-        }
+    const int tiles = group_tiles(grp, tilesPerGroup, n);
+    for (int t = 0; t < tiles; t++) {
+        const int r0 = (grp * tilesPerGroup + t) * TILE;
         const int rows = min(TILE, n - r0);
-        barrier(CLK_LOCAL_MEM_FENCE);   /* the previous tile is done with xs and ls */
-        load_tile(xs, x + (xOff + r0) * NDIM, rows, params + OFF_REF, lid);
-        barrier(CLK_LOCAL_MEM_FENCE);
-        log_densities(xs, ls, params, lid);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        tile_log_densities(xs, ls, x + (xOff + r0) * NDIM, rows, params, lid);
         /* responsibilities, in place: one row per item (estep.cl writes them to resp instead) */
         for (int s = lid; s < TILE; s += WGS) {
             __local real* l = ls + s * LSTR;
@@ -80,7 +73,7 @@ void fused(__global const real* restrict x,
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         sums_add_tile(&st, xs, ls, 1, LSTR);
-        if (run_ends(t, tilesPerGroup, r0, n)) {
+        if (run_ends(t, tiles)) {
             sums_end_run(&st);
         }
     }

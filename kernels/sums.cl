@@ -242,11 +242,11 @@ INLINE void sums_add_tile(sums_t* st, __local const real* xs, __local const real
     }
 }
 
-/* Whether the run ends with tile t of the work-group's tilesPerGroup (rows r0.. of n): after every FLUSH tiles, and
+/* Whether the run ends with tile t of the work-group's `tiles` (tile.cl's group_tiles): after every FLUSH tiles, and
    at the group's last tile; uniform over the work-group. */
-INLINE bool run_ends(const int t, const int tilesPerGroup, const int r0, const int n)
+INLINE bool run_ends(const int t, const int tiles)
 {
-    return (t + 1) % FLUSH == 0 || t + 1 >= tilesPerGroup || r0 + TILE >= n;
+    return (t + 1) % FLUSH == 0 || t + 1 == tiles;
 }
 
 /* Adds the run into the compensated totals and starts the next. */

@@ -6,7 +6,8 @@
  * KP, -p/2 with p the precision), B (NDIM x KP, mu - ref), C (KP, lconst) | full/tied: U (NCOMP or 1 upper-triangular
  * NDIM x DU factors, Sigma^-1 = U U^T), lconst (KP) | mu' (KP x DP, mu - ref, zero-padded).
  * The row tile: xs[a * TS + s] = x[s][a] - ref[a], transposed (one feature's TILE rows contiguous), rows past the
- * launch and features NDIM..DP-1 zero, so that every register tile reads whole vectors of four rows.
+ * launch and features NDIM..DP-1 zero, so that every register tile reads whole vectors of four rows. Each
+ * work-group takes group_tiles consecutive tiles of a launch.
  *
  * Tuning parameters (-D, defaults here and in common.cl): COLS (columns per register tile of the full product, a
  * multiple of 4, default 8; it pads U), OFF_REF, OFF_A, OFF_B, OFF_C, OFF_U, OFF_LC, OFF_MU.
@@ -40,6 +41,14 @@
 #define OFF_MU (OFF_C + KP)
 #endif
 #endif
+
+/* The number of row tiles work-group grp takes: tilesPerGroup consecutive tiles of TILE rows (tile t starts at row
+   (grp * tilesPerGroup + t) * TILE), those that start before row n; uniform over the work-group. */
+INLINE int group_tiles(const int grp, const int tilesPerGroup, const int n)
+{
+    const int rest = n - grp * tilesPerGroup * TILE;
+    return rest <= 0 ? 0 : min((rest - 1) / TILE + 1, tilesPerGroup);
+}
 
 /* Zeroes the padding features NDIM..DP-1 of a row tile (once per kernel: load_tile never writes them). */
 INLINE void zero_padding(__local real* xs, const int lid)

@@ -21,13 +21,16 @@ import org.emgmm.em.SufficientStatistics;
  * with the one-row accumulation, and the fused kernel where it applies; the data span several tiles per group and
  * FLUSH runs.
  *
- * <p>Arguments: none. The device is the first GPU, else the first device (PoCL here).
+ * <p>Arguments: optional shapes (see main). The device is the first GPU, else the first device (PoCL here). About 30 minutes on PoCL on
+ * the shared 2-core machine:
+ * {@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat cp.txt)
+ * org.emgmm.backend.opencl.KernelBitsCheck > after.txt} (cp.txt from {@code mvn dependency:build-classpath}).
  */
 public final class KernelBitsCheck {
     private KernelBitsCheck() {
     }
 
-    /** @param args ignored */
+    /** @param args shapes {@code D:K} or {@code D:K:TYPE,TYPE} (covariance types); none: the default matrix */
     public static void main(String[] args) throws NoSuchAlgorithmException {
         DeviceInfo dev = OpenClBackend.device(null);
         PlanOverride g64 = PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(1);
@@ -35,9 +38,15 @@ public final class KernelBitsCheck {
         PlanOverride[] plans = {PlanOverride.none(), g64, g64.withTileRows(16), g256, g64.withRowLoop(true),
             g256.withRowLoop(true), g64.withFused(true), g64.withTileRows(16).withFused(true), g256.withFused(true),
             g256.withRowLoop(true).withFused(true), g64.withTasksPerItem(4).withFused(true)};
-        int[][] shapes = {{1, 1}, {5, 3}, {3, 7}, {16, 16}, {7, 40}};
-        for (int[] dk : shapes) {
+        String[] shapes = args.length > 0 ? args : new String[] {"1:1", "5:3", "3:7", "16:16", "7:40"};
+        for (String shape : shapes) {
+            String[] f = shape.split(":");
+            int[] dk = {Integer.parseInt(f[0]), Integer.parseInt(f[1])};
             for (CovarianceType t : CovarianceType.values()) {
+                if (f.length > 2 && !java.util.Arrays.asList(f[2].toUpperCase(java.util.Locale.ROOT).split(","))
+                        .contains(t.name())) {
+                    continue;
+                }
                 for (Precision p : Precision.values()) {
                     for (boolean weighted : new boolean[] {false, true}) {
                         for (PlanOverride o : plans) {
@@ -64,17 +73,7 @@ public final class KernelBitsCheck {
             }
             data = data.withWeights(w);
         }
-        double[] weights = new double[k];
-        double[] means = new double[k * d];
-        float[] row = new float[d];
-        for (int j = 0; j < k; j++) {
-            weights[j] = 1.0 / k;
-            data.read(j * 7L % n, 1, row, 0);
-            for (int a = 0; a < d; a++) {
-                means[j * d + a] = row[a] + 0.1 * r.nextDouble();
-            }
-        }
-        Gaussians g = Gaussians.of(t, weights, means, OpenClVsCpuTest.covariances(t, k, d, r), 0);
+        Gaussians g = OpenClVsCpuTest.startOf(data, d, k, t, r);
         SufficientStatistics st;
         String plan;
         try (OpenClBackend b = OpenClBackend.create(dev, p, 0, o); Pass pass = b.prepare(data, k, t)) {
