@@ -10,6 +10,7 @@
 #   per row   (count(N2) - count(N1)) / (N2 - N1): what each further row costs, setup and per-group work removed;
 #   total/N2  everything counted at N2 divided by N2 (includes the dry launch at open and the per-work-group tails).
 # Needs Oclgrind (/usr/lib/oclgrind/liboclgrind-rt-icd.so) and a build (mvn -q test-compile). About a minute.
+# BUILD=target-mine reads the classes of a build made with mvn -DbuildDir=target-mine (default: target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N1=${N1:-8192}
@@ -20,10 +21,11 @@ ICD=/usr/lib/oclgrind/liboclgrind-rt-icd.so
 VENDORS=$(mktemp -d)
 trap 'rm -rf "$VENDORS"' EXIT
 echo "$ICD" > "$VENDORS/oclgrind.icd"
-[ -f target/test-classes/org/emgmm/backend/opencl/OclgrindCounts.class ] || mvn -B -q test-compile
-CPFILE=target/oclgrind-classpath.txt
-[ -s "$CPFILE" ] || mvn -B -q dependency:build-classpath -Dmdep.outputFile="$CPFILE" >/dev/null
-CP="target/classes:target/test-classes:$(cat "$CPFILE")"
+BUILD=${BUILD:-target}
+[ -f "$BUILD/test-classes/org/emgmm/backend/opencl/OclgrindCounts.class" ] || mvn -B -q -DbuildDir="$BUILD" test-compile
+CPFILE=$BUILD/oclgrind-classpath.txt
+[ -s "$CPFILE" ] || mvn -B -q -DbuildDir="$BUILD" dependency:build-classpath -Dmdep.outputFile="$CPFILE" >/dev/null
+CP="$BUILD/classes:$BUILD/test-classes:$(cat "$CPFILE")"
 JSIG=/usr/lib/jvm/java-17-openjdk-amd64/lib/libjsig.so
 [ -f "$JSIG" ] && export LD_PRELOAD="$JSIG"
 

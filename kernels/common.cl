@@ -93,6 +93,10 @@ typedef real4 wide4;
 #define PARAM_SPACE __global const
 #endif
 
+/* The fragments' functions (tile.cl, density.cl, sums.cl): inlined into their kernels on every compiler, so a kernel
+   that calls them compiles as if their bodies were written in it (register tiles stay registers; no calls). */
+#define INLINE inline __attribute__((always_inline))
+
 /* Kahan: adds v into the compensated sum (s, c). */
 #define KAHAN_ADD(s, c, v) KAHAN_ADD_T(real, s, c, v)
 #define KAHAN_ADD_T(T, s, c, v) do { const T y_ = (v) - (c); const T t_ = (s) + y_; (c) = (t_ - (s)) - y_; (s) = t_; } while (0)

@@ -1,7 +1,5 @@
 package org.emgmm.backend.opencl;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,13 +18,6 @@ import org.jocl.cl_program;
  * by {@link #close()}; a failed construction releases what it had made.
  */
 final class ClContext implements AutoCloseable {
-    /** Prepended to every kernel file; loaded from the classpath like them. */
-    static final String COMMON = "/kernels/common.cl";
-    /** The kernel files, one program each. */
-    static final String[] KERNEL_FILES = {"/kernels/estep.cl", "/kernels/accum.cl", "/kernels/reduce.cl"};
-    /** The fused E step and accumulation (diag/spherical; used only by fused plans, KernelPlan#fused). */
-    static final String FUSED_FILE = "/kernels/fused.cl";
-
     final DeviceInfo device;
     final cl_context context;
     final cl_command_queue queue;
@@ -94,23 +85,25 @@ final class ClContext implements AutoCloseable {
     }
 
     /**
-     * One kernel file (with common.cl before it) built with these options, compiled on first use and cached.
+     * One program (its kernel file with common.cl and its fragments before it) built with these options, compiled
+     * on first use and cached.
      *
-     * @param file the kernel file, one of {@link #KERNEL_FILES}
+     * @param source the program
      * @param options build options (the -D defines)
      * @return the program (owned by this context)
      * @throws OpenClException carrying the build log when compilation fails
      */
-    synchronized ClProgram program(String file, String options) {
+    synchronized ClProgram program(KernelSource source, String options) {
         if (closed) {
             throw new OpenClException("the OpenCL context of " + device.name() + " is closed", 0);
         }
+        String file = KernelSource.FOLDER + source.file;
         String key = file + " " + options;
         ClProgram p = programs.get(key);
         if (p == null) {
             // a profiling context on NVIDIA asks the compiler for its register and spill counts (ptxas -v)
             boolean verbose = times != null && device.vendor().toLowerCase(java.util.Locale.ROOT).contains("nvidia");
-            cl_program built = build(file.substring(1), kernelSource(file), verbose ? options + " -cl-nv-verbose"
+            cl_program built = build(file.substring(1), source.text(), verbose ? options + " -cl-nv-verbose"
                     : options);
             if (times != null) {
                 try {
@@ -175,25 +168,6 @@ final class ClContext implements AutoCloseable {
             n--;
         }
         return new String(buf, 0, n, StandardCharsets.UTF_8).trim();
-    }
-
-    /**
-     * @param file a kernel file on the classpath
-     * @return common.cl followed by that file
-     */
-    static String kernelSource(String file) {
-        StringBuilder sb = new StringBuilder();
-        for (String s : new String[] {COMMON, file}) {
-            try (InputStream in = ClContext.class.getResourceAsStream(s)) {
-                if (in == null) {
-                    throw new OpenClException("kernel source " + s + " is missing from the classpath", 0);
-                }
-                sb.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
-            } catch (IOException e) {
-                throw new OpenClException("cannot read kernel source " + s + ": " + e.getMessage(), e);
-            }
-        }
-        return sb.toString();
     }
 
     @Override

@@ -5,8 +5,9 @@ import org.emgmm.CovarianceType;
 import org.emgmm.Precision;
 
 /**
- * The shapes one pass uses on one device: the defines of the three kernels (kernels/estep.cl, accum.cl, reduce.cl),
- * the number of work-groups, the responsibility scratch and the chunking of the data. Pure arithmetic on the device
+ * The shapes one pass uses on one device: the defines of the three kernels (kernels/estep.cl, accum.cl, reduce.cl,
+ * with the fragments {@link KernelSource} puts before them), the number of work-groups, the responsibility scratch
+ * and the chunking of the data. Pure arithmetic on the device
  * limits and the {@link PlanOverride}, deterministic for a given device and problem, so a pass gives the same bits
  * on every run.
  *
@@ -110,7 +111,7 @@ final class KernelPlan {
         // as loops) 128
         this.wgs = o.workGroupSize() > 0 ? o.workGroupSize() : Math.min(cls.estepWgs, floorPow2(devMax));
         long local = (long) (dev.localMemory() * cls.localFraction);
-        // estep: xs (dp rows) and ls (tile x (kp + 1): estep.cl's LSTR, at least 2 wgs) in local memory
+        // estep: xs (dp rows) and ls (tile x (kp + 1): density.cl's LSTR, at least 2 wgs) in local memory
         int t = tileOf(o, fitTile(local, wgs, dp, kp + 1, true));
         if (t < 4) {
             throw new OpenClException(String.format(Locale.ROOT,
@@ -385,8 +386,8 @@ final class KernelPlan {
     public String toString() {
         return String.format(Locale.ROOT, "estep wgs=%d tile=%d | accum wgs=%d tile=%d kt=%d compTiles=%d tasks=%d"
                         + " apt=%d phases=%d entries=%d%s | scratch=%d rows maxGroups=%d params=%s %s | from %s",
-                wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries, (rowLoop ? " rowloop" : "") + (fused ? " fused" : ""),
-                scratchRows, maxGroups,
+                wgs, tile, accWgs, accTile, kt, compTiles, ntask, apt, nph, entries,
+                (rowLoop ? " rowloop" : "") + (fused ? " fused" : ""), scratchRows, maxGroups,
                 constantParams ? "constant" : "global",
                 resident ? (chunks == 1 ? "resident" : "resident in " + chunks + " buffers of " + chunkRows + " rows")
                         : "chunks=" + chunks + "x" + chunkRows + " rows", source);

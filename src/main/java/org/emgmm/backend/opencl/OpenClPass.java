@@ -94,16 +94,16 @@ final class OpenClPass implements Pass {
                 if (plan.fused) {
                     estep = null;
                     accum = null;
-                    fused = own(ctx.program(ClContext.FUSED_FILE, plan.fusedOptions(fp64)).kernel("fused"));
+                    fused = own(ctx.program(KernelSource.FUSED, plan.fusedOptions(fp64)).kernel("fused"));
                     fused.checkLimits(ctx.device, plan.wgs);
                 } else {
                     fused = null;
-                    estep = own(ctx.program(ClContext.KERNEL_FILES[0], plan.estepOptions(fp64)).kernel("estep"));
-                    accum = own(ctx.program(ClContext.KERNEL_FILES[1], plan.accumOptions(fp64)).kernel("accum"));
+                    estep = own(ctx.program(KernelSource.ESTEP, plan.estepOptions(fp64)).kernel("estep"));
+                    accum = own(ctx.program(KernelSource.ACCUM, plan.accumOptions(fp64)).kernel("accum"));
                     estep.checkLimits(ctx.device, plan.wgs);
                     accum.checkLimits(ctx.device, plan.accWgs);
                 }
-                reduce = own(ctx.program(ClContext.KERNEL_FILES[2], plan.reduceOptions(fp64)).kernel("reduce"));
+                reduce = own(ctx.program(KernelSource.REDUCE, plan.reduceOptions(fp64)).kernel("reduce"));
                 reduce.checkLimits(ctx.device, KernelPlan.RWG);
                 dryLaunch();
             }

@@ -25,9 +25,6 @@ import org.jocl.cl_kernel;
  * per context and precision (d, k and the covariance kind are kernel arguments).
  */
 final class OpenClScorer implements Scorer {
-    /** Kernel sources, concatenated in this order. */
-    /** The kernel file (ClContext puts common.cl before it). */
-    static final String SOURCE = "/kernels/score.cl";
     /** Rows per chunk (and per {@link ScoreBlock}). */
     static final int CHUNK_ROWS = 1 << 16;
     /** Work-group size (a multiple of every device's SIMD width). */
@@ -71,7 +68,7 @@ final class OpenClScorer implements Scorer {
                     "log-densities"));
             String options = "-D PRECISION=" + (dbl ? 64 : 32) + " -D HAVE_FP64=" + (ctx.device.fp64() ? 1 : 0);
             synchronized (ctx.lock) {
-                kern = ctx.program(SOURCE, options).kernel("score");
+                kern = ctx.program(KernelSource.SCORE, options).kernel("score");
             }
         } catch (RuntimeException | Error e) {
             owned.forEach(ClMem::close);

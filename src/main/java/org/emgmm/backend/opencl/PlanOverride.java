@@ -202,19 +202,21 @@ public final class PlanOverride {
         }
         PlanOverride p = (PlanOverride) o;
         return workGroupSize == p.workGroupSize && tasksPerItem == p.tasksPerItem && tileRows == p.tileRows
-                && scratchRows == p.scratchRows && java.util.Objects.equals(pinned, p.pinned) && java.util.Objects.equals(rowLoop, p.rowLoop)
-                && java.util.Objects.equals(fused, p.fused)
+                && scratchRows == p.scratchRows && java.util.Objects.equals(pinned, p.pinned)
+                && java.util.Objects.equals(rowLoop, p.rowLoop) && java.util.Objects.equals(fused, p.fused)
                 && tuned == p.tuned;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, fused, tuned);
+        return java.util.Objects.hash(workGroupSize, tasksPerItem, tileRows, scratchRows, pinned, rowLoop, fused,
+                tuned);
     }
 
     @Override
     public String toString() {
         return "PlanOverride[wgs=" + workGroupSize + " apt=" + tasksPerItem + " tile=" + tileRows + " scratch="
-                + scratchRows + " pinned=" + pinned() + (rowLoop() ? " rowloop" : "") + (fused() ? " fused" : "") + (tuned ? " tuned" : "") + "]";
+                + scratchRows + " pinned=" + pinned() + (rowLoop() ? " rowloop" : "") + (fused() ? " fused" : "")
+                + (tuned ? " tuned" : "") + "]";
     }
 }

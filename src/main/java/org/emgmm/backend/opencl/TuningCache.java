@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.emgmm.data.AtomicFiles;
 import org.jocl.CL;
 
@@ -151,22 +152,37 @@ public final class TuningCache {
         return base.resolve("emgmm").resolve("tuning.json");
     }
 
-    /** @return SHA-256 (first 16 hex digits) of common.cl and the kernel files, as this build holds them */
+    /** The programs whose launch plans are tuned: a change to any file of theirs makes cached plans stale. */
+    static final List<KernelSource> TUNED = List.of(KernelSource.ESTEP, KernelSource.ACCUM, KernelSource.REDUCE,
+            KernelSource.FUSED);
+
+    /**
+     * @return SHA-256 (first 16 hex digits) of the sources of the {@link #TUNED} programs as this build holds them:
+     *     common.cl, the fragments and the kernel files, as each program is built
+     */
     static String kernelHash() {
         String h = kernelHash;
         if (h == null) {
-            try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                for (String f : ClContext.KERNEL_FILES) {
-                    md.update(ClContext.kernelSource(f).getBytes(StandardCharsets.UTF_8));
-                }
-                h = HexFormat.of().formatHex(md.digest()).substring(0, 16);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
-            }
+            h = kernelHash(KernelSource::read);
             kernelHash = h;
         }
         return h;
+    }
+
+    /**
+     * @param reader a kernel file's text by its name
+     * @return the hash of the {@link #TUNED} programs' sources read through {@code reader}
+     */
+    static String kernelHash(Function<String, String> reader) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (KernelSource k : TUNED) {
+                md.update(k.text(reader).getBytes(StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
     }
 
     /**

@@ -18,13 +18,14 @@ import org.emgmm.em.SufficientStatistics;
  * a profiling context of its own, prints the plan, runs two untimed passes, then {@code reps} passes and prints
  * the median wall time of a pass and, per kernel, the device milliseconds and launches per pass (OpenCL event
  * profiling), each kernel's limits as the device reports them (largest work-group, local and private memory; on
- * NVIDIA the compiler's register and spill counts from its build log too). Every variant's log-likelihood and sums S0, S1, S2 are compared with the first's (largest difference
- * over the largest magnitude of each array): a variant that computes something else is marked {@code DIFFERS}
+ * NVIDIA the compiler's register and spill counts from its build log too). Every variant's log-likelihood and sums
+ * S0, S1, S2 are compared with the first's (largest difference over the largest magnitude of each array): a variant
+ * that computes something else is marked {@code DIFFERS}
  * (plans change only the order of float sums, so agreement is to about 1e-6).
  *
  * <p>Arguments: {@code type d k n reps variant...}; a variant is {@code default} or comma-separated settings
- * {@code wgs=W}, {@code tile=T}, {@code apt=A}, {@code scratch=ROWS}, {@code rowloop=1}, {@code fused=1} (PlanOverride; the plan line
- * says " fused" where the fused kernel applies). Example:
+ * {@code wgs=W}, {@code tile=T}, {@code apt=A}, {@code scratch=ROWS}, {@code rowloop=1}, {@code fused=1}
+ * (PlanOverride; the plan line says " fused" where the fused kernel applies). Example:
  * {@code diag 16 16 100000000 5 default tile=256 wgs=128,tile=128}. The device is the first GPU (else the first).
  */
 public final class KernelProfileCheck {

@@ -75,7 +75,8 @@ public final class LargeDataCheck {
             }
             long t0 = System.nanoTime();
             b.preload(data, K, CovarianceType.DIAG);
-            System.out.printf(Locale.ROOT, "prepared (kernels, fill, upload) in %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            System.out.printf(Locale.ROOT, "prepared (kernels, fill, upload) in %.2f s%n",
+                    (System.nanoTime() - t0) / 1e9);
             m = new GaussianMixture(s).fit(data, b, new FitListener() {
                 @Override
                 public void iteration(int init, int iteration, double lowerBound, double change, long ns) {

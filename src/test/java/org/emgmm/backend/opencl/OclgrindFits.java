@@ -12,8 +12,9 @@ import org.emgmm.data.ArrayDataset;
 /**
  * Small OpenCL fits for {@code .ci/oclgrind.sh}: every covariance type × precision at D=5 K=4 (weighted, a few
  * iterations), and at D=16 K=16 float on the device's own plan and on a plan of 64 work-items, 1 task per item
- * (several accum launches, row phases), and the fused kernel for diag/spherical × precision at D=5 K=4, on whatever OpenCL device is first (Oclgrind there). Prints one line per
- * fit; Oclgrind's API and data-race checks print their diagnostics to stderr, which the script scans.
+ * (several accum launches, row phases), and the fused kernel for diag/spherical × precision at D=5 K=4, on whatever
+ * OpenCL device is first (Oclgrind there). Prints one line per fit; Oclgrind's API and data-race checks print their
+ * diagnostics to stderr, which the script scans.
  */
 public final class OclgrindFits {
     private OclgrindFits() {

@@ -200,7 +200,7 @@ class OpenClVsCpuTest {
     }
 
     /** Start parameters: equal weights, means near rows of the data, random covariances. */
-    private static Gaussians startOf(Dataset data, int d, int k, CovarianceType type, SplittableRandom r) {
+    static Gaussians startOf(Dataset data, int d, int k, CovarianceType type, SplittableRandom r) {
         double[] weights = new double[k];
         double[] means = new double[k * d];
         float[] row = new float[d];
