@@ -49,8 +49,11 @@ final class FullDensity {
      */
     private final double[] ubScale;
     private final double[] ubShift;
-    /** Whether some component of the run is far from the reference ({@link VectorParams#refOk} false). */
-    private boolean anyFar;
+    /**
+     * Whether the sort permutes x: when some component of the run is far from the reference
+     * ({@link VectorParams#refOk} false); in the float kernel always (its sums, {@link GatheredSums}, read x).
+     */
+    private boolean permuteX;
     /** The block's candidate component per sample, in sorted order after {@link #sortBlock}. */
     private final int[] cand = new int[BLOCK];
     private final int[] perm = new int[BLOCK];
@@ -85,9 +88,10 @@ final class FullDensity {
 
     /** Before a run: the starting values of the sums and the sort's bounds for the pass's parameters. */
     void begin(Params p, VectorParams vp) {
-        anyFar = false;
+        permuteX = false; //#double-only
+        //#float-only permuteX = true;
         for (int j = 0; j < k; j++) {
-            anyFar |= !vp.refOk[j];
+            permuteX |= !vp.refOk[j];
             for (int c = 0; c < d; c++) {
                 yStart[j * d + c] = vp.refOk[j] ? -vp.refY[j * d + c] : 0;
             }
@@ -159,7 +163,7 @@ final class FullDensity {
             cand[q] = c;
         }
         for (int a = 0; a < d; a++) {
-            if (anyFar) { // x serves only the components far from the reference
+            if (permuteX) { // in double, x serves only the components far from the reference
                 permute(x, a * BLOCK, np);
             }
             permute(tg, a * BLOCK, np);
