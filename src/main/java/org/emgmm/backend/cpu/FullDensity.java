@@ -49,14 +49,13 @@ final class FullDensity {
      */
     private final double[] ubScale;
     private final double[] ubShift;
-    /**
-     * Whether the sort permutes x: when some component of the run is far from the reference
-     * ({@link VectorParams#refOk} false); in the float kernel always (its sums, {@link GatheredSums}, read x).
-     */
-    private boolean permuteX;
+    /** Whether some component of the run is far from the reference ({@link VectorParams#refOk} false). */
+    private boolean anyFar;
     /** The block's candidate component per sample, in sorted order after {@link #sortBlock}. */
     private final int[] cand = new int[BLOCK];
     private final int[] perm = new int[BLOCK];
+    /** Whether the last block was sorted ({@link #sortBlock}). */
+    private boolean sorted;
     private final int[] candCount;
     private final int[] candPos;
     private final double[] gather = new double[BLOCK];
@@ -82,16 +81,23 @@ final class FullDensity {
     }
 
     /** @return the (group, component) pairs pruned so far */
+    /**
+     * @return the last block's order after {@link #compute}: the block row of its q-th sample at q (the rows of
+     *     x are not permuted when every component is near the reference), or null when it was not sorted
+     */
+    int[] order() {
+        return sorted ? perm : null;
+    }
+
     long prunedGroups() {
         return prunedGroups;
     }
 
     /** Before a run: the starting values of the sums and the sort's bounds for the pass's parameters. */
     void begin(Params p, VectorParams vp) {
-        permuteX = false; //#double-only
-        //#float-only permuteX = true;
+        anyFar = false;
         for (int j = 0; j < k; j++) {
-            permuteX |= !vp.refOk[j];
+            anyFar |= !vp.refOk[j];
             for (int c = 0; c < d; c++) {
                 yStart[j * d + c] = vp.refOk[j] ? -vp.refY[j * d + c] : 0;
             }
@@ -122,6 +128,7 @@ final class FullDensity {
                 mahalanobis(p, vp, j, t, 0, np, 0, d, true, true);
             }
         }
+        sorted = prune;
         if (prune) {
             sortBlock(np);
             prunedFull(p, vp, np);
@@ -163,7 +170,7 @@ final class FullDensity {
             cand[q] = c;
         }
         for (int a = 0; a < d; a++) {
-            if (permuteX) { // in double, x serves only the components far from the reference
+            if (anyFar) { // x serves only the components far from the reference
                 permute(x, a * BLOCK, np);
             }
             permute(tg, a * BLOCK, np);

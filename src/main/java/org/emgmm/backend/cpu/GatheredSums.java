@@ -44,8 +44,10 @@ final class GatheredSums {
     private final float[] lp;
     private final int[] nz;
     private final int[] nzCount;
-    /** The block's gathered samples of one component: their offsets in the block. */
+    /** The block's gathered samples of one component: their offsets in the block (in lp). */
     private final int[] idx = new int[BLOCK];
+    /** Their rows in x: the same, or where the sorted full block took them from ({@link FullDensity#order}). */
+    private final int[] src = new int[BLOCK];
     /** Per component, its buffer's samples' weighted responsibilities ωᵢrᵢⱼ in double (K×CAP). */
     private final double[] r;
     /** Per component, x − μⱼ of its buffer's samples, D rows of {@link #CAP} (K×D×CAP). */
@@ -100,13 +102,16 @@ final class GatheredSums {
     /**
      * The block's samples of every component with listed vectors into its buffer ({@code np} samples; the
      * responsibilities and the listed vectors computed).
+     *
+     * @param order null, or the block row of each sample of lp (a full block sorted by its candidate component,
+     *     {@link FullDensity#order}; x was not permuted)
      */
-    void block(Params p, VectorParams vp, int np, SufficientStatistics st) {
+    void block(Params p, VectorParams vp, int np, int[] order) {
         for (int j = 0; j < k; j++) {
             if (nzCount[PAD + j] == 0) {
                 continue;
             }
-            int cnt = gather(j, vp.negligibleF[j]);
+            int cnt = gather(j, vp.negligibleF[j], order);
             for (int done = 0; done < cnt; ) {
                 if (fill[j] == CAP) {
                     flush(p, j);
@@ -120,7 +125,7 @@ final class GatheredSums {
     }
 
     /** @return how many samples of component j's listed vectors have a responsibility above {@code theta} */
-    private int gather(int j, float theta) {
+    private int gather(int j, float theta, int[] order) {
         int cnt = nzCount[PAD + j];
         int base = j * VBF;
         int o = j * BLOCK;
@@ -132,6 +137,9 @@ final class GatheredSums {
                     idx[c++] = v + l;
                 }
             }
+        }
+        for (int q = 0; q < c; q++) {
+            src[q] = order == null ? idx[q] : order[idx[q]];
         }
         return c;
     }
@@ -150,7 +158,7 @@ final class GatheredSums {
             int xo = a * BLOCK;
             int to = (j * d + a) * CAP + fill[j] - from;
             for (int c = from; c < from + m; c++) {
-                t[to + c] = x[xo + idx[c]];
+                t[to + c] = x[xo + src[c]];
             }
         }
     }

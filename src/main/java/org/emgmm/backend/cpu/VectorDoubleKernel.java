@@ -111,7 +111,8 @@ final class VectorDoubleKernel extends Kernel {
             logDensitiesDiag(p, vp, np);
         }
         responsibilities(vp, np, st);
-        sums.block(p, vp, np, st);
+        sums.block(p, vp, np, st); //#double-only
+        //#float-only sums.block(p, vp, np, p.full ? fullDensity.order() : null);
     }
 
     /**
