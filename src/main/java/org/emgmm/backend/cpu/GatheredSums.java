@@ -132,10 +132,9 @@ final class GatheredSums {
         int c = 0;
         for (int q = 0; q < cnt; q++) {
             int v = nz[base + q];
-            for (int l = 0; l < LF; l++) {
-                if (lp[o + v + l] > theta) {
-                    idx[c++] = v + l;
-                }
+            for (int l = 0; l < LF; l++) { // branch-free: which lanes pass is unpredictable
+                idx[c] = v + l;
+                c += lp[o + v + l] > theta ? 1 : 0;
             }
         }
         for (int q = 0; q < c; q++) {
@@ -154,7 +153,19 @@ final class GatheredSums {
         for (int c = from; c < from + m; c++) {
             r[ro + c] = lp[o + idx[c]];
         }
-        for (int a = 0; a < d; a++) {
+        int a = 0;
+        for (; a + 3 < d; a += 4) { // four features per index load
+            int xo = a * BLOCK;
+            int to = (j * d + a) * CAP + fill[j] - from;
+            for (int c = from; c < from + m; c++) {
+                int i = xo + src[c];
+                t[to + c] = x[i];
+                t[to + CAP + c] = x[i + BLOCK];
+                t[to + 2 * CAP + c] = x[i + 2 * BLOCK];
+                t[to + 3 * CAP + c] = x[i + 3 * BLOCK];
+            }
+        }
+        for (; a < d; a++) {
             int xo = a * BLOCK;
             int to = (j * d + a) * CAP + fill[j] - from;
             for (int c = from; c < from + m; c++) {
@@ -176,7 +187,7 @@ final class GatheredSums {
             java.util.Arrays.fill(t, to + n, to + len, p.means[j * d + a]); // 0 once centred
         }
         centreVectors(p, j, len);
-        firstSums(j, len);
+        s0(j, len);
         if (p.full) {
             Tiles.outer(rt, t, j * d * CAP, CAP, len, d, acc2, j * d * d * L, step);
         } else {
@@ -186,23 +197,28 @@ final class GatheredSums {
         used[j] = true;
     }
 
-    /** t −= μⱼ and rt = r·t over component j's buffer. */
+    /** t −= μⱼ, rt = r·t and S1 += Σ rt over component j's buffer. */
     private void centreVectors(Params p, int j, int len) {
         int stp = step;
         int ro = j * CAP;
         for (int a = 0; a < d; a++) {
             int to = (j * d + a) * CAP;
             DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
+            DoubleVector s1 = DoubleVector.zero(S);
             for (int c = 0; c < len; c += stp) {
                 DoubleVector tv = DoubleVector.fromArray(S, t, to + c).sub(mu);
                 tv.intoArray(t, to + c);
-                tv.mul(DoubleVector.fromArray(S, r, ro + c)).intoArray(rt, to + c);
+                DoubleVector v = tv.mul(DoubleVector.fromArray(S, r, ro + c));
+                v.intoArray(rt, to + c);
+                s1 = s1.add(v);
             }
+            int o = (j * d + a) * L;
+            DoubleVector.fromArray(S, acc1, o).add(s1).intoArray(acc1, o);
         }
     }
 
-    /** S0 and S1 of component j's buffer into the run's lane sums. */
-    private void firstSums(int j, int len) {
+    /** S0 of component j's buffer into the run's lane sums. */
+    private void s0(int j, int len) {
         int stp = step;
         int ro = j * CAP;
         DoubleVector s0 = DoubleVector.zero(S);
@@ -210,15 +226,6 @@ final class GatheredSums {
             s0 = s0.add(DoubleVector.fromArray(S, r, ro + c));
         }
         DoubleVector.fromArray(S, acc0, j * L).add(s0).intoArray(acc0, j * L);
-        for (int a = 0; a < d; a++) {
-            int to = (j * d + a) * CAP;
-            DoubleVector s1 = DoubleVector.zero(S);
-            for (int c = 0; c < len; c += stp) {
-                s1 = s1.add(DoubleVector.fromArray(S, rt, to + c));
-            }
-            int o = (j * d + a) * L;
-            DoubleVector.fromArray(S, acc1, o).add(s1).intoArray(acc1, o);
-        }
     }
 
     /** diag, spherical: Σ r t_a² of component j's buffer into the run's lane sums. */
