@@ -82,11 +82,12 @@ final class FullDensity {
 
     /** @return the (group, component) pairs pruned so far */
     /**
-     * @return the last block's order after {@link #compute}: the block row of its q-th sample at q (the rows of
-     *     x are not permuted when every component is near the reference), or null when it was not sorted
+     * @return where x holds the last block's q-th sample after {@link #compute}: null when x is in the block's
+     *     order (not sorted, or sorted with x permuted: some component far from the reference), else the sort's
+     *     permutation (x not permuted), the row of the q-th sample at q
      */
     int[] order() {
-        return sorted ? perm : null;
+        return sorted && !anyFar ? perm : null;
     }
 
     long prunedGroups() {
