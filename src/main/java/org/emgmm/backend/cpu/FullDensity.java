@@ -54,6 +54,8 @@ final class FullDensity {
     /** The block's candidate component per sample, in sorted order after {@link #sortBlock}. */
     private final int[] cand = new int[BLOCK];
     private final int[] perm = new int[BLOCK];
+    /** Whether the last block was sorted ({@link #sortBlock}). */
+    private boolean sorted;
     private final int[] candCount;
     private final int[] candPos;
     private final double[] gather = new double[BLOCK];
@@ -79,6 +81,15 @@ final class FullDensity {
     }
 
     /** @return the (group, component) pairs pruned so far */
+    /**
+     * @return where x holds the last block's q-th sample after {@link #compute}: null when x is in the block's
+     *     order (not sorted, or sorted with x permuted: some component far from the reference), else the sort's
+     *     permutation (x not permuted), the row of the q-th sample at q
+     */
+    int[] order() {
+        return sorted && !anyFar ? perm : null;
+    }
+
     long prunedGroups() {
         return prunedGroups;
     }
@@ -118,6 +129,7 @@ final class FullDensity {
                 mahalanobis(p, vp, j, t, 0, np, 0, d, true, true);
             }
         }
+        sorted = prune;
         if (prune) {
             sortBlock(np);
             prunedFull(p, vp, np);

@@ -119,7 +119,7 @@ final class OwnMeanSums {
         centreFull(p, j, st);
         int len = nzCount[PAD + j] * L;
         java.util.Arrays.fill(acc, 0);
-        Tiles.outer(rt, t, len, d, acc, 0, blk.step);
+        Tiles.outer(rt, t, 0, BLOCK, len, d, acc, 0, blk.step);
         int so = j * d * d;
         for (int a = 0; a < d; a++) {
             for (int b = a; b < d; b++) {

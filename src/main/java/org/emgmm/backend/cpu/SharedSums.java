@@ -222,7 +222,7 @@ final class SharedSums {
                 tv.mul(DoubleVector.fromArray(S, lp, o + i)).intoArray(rt, ao + v * L);
             }
         }
-        Tiles.outer(rt, t, cnt * L, d, accF, j * fullStride * L, blk.step);
+        Tiles.outer(rt, t, 0, BLOCK, cnt * L, d, accF, j * fullStride * L, blk.step);
     }
 
     /** Component j's S1 (four features at a time) and S0 about the reference over its listed vectors. */

@@ -21,20 +21,23 @@ final class Tiles {
 
     /**
      * Adds the upper triangle (and a few elements below it, never read) of Σ rt_a t_b over the first {@code len}
-     * samples of the D×B rows rt and t into {@code acc}, element (a, b) at {@code accOff + (a·d + b)·L} as L lane
+     * samples of the D rows rt and t (row a from {@code off + a·stride}) into {@code acc}, element (a, b) at {@code accOff + (a·d + b)·L} as L lane
      * sums: tiles of two rows (a, a+1) by four columns, per vector two rt loads and four t loads for eight fma; the
      * columns start at a rounded down to a multiple of four. Columns beyond the last multiple of four and an odd
      * last row one element at a time ({@link #outerEdge}). Each element is one fma chain in sample order, whatever
      * the tiling.
      *
+     * @param off where row 0 of rt and t starts
+     * @param stride the distance between their rows ({@link Kernel#BLOCK} for a block's D×B rows)
      * @param stp the vector length from a non-final field (the loop stays uncounted)
      */
-    static void outer(double[] rt, double[] t, int len, int d, double[] acc, int accOff, int stp) {
+    static void outer(double[] rt, double[] t, int off, int stride, int len, int d, double[] acc, int accOff,
+                      int stp) {
         int a = 0;
         for (; a + 1 < d; a += 2) {
-            int ao = a * BLOCK;
+            int ao = off + a * stride;
             for (int b = a & ~3; b + 3 < d; b += 4) {
-                int bo = b * BLOCK;
+                int bo = off + b * stride;
                 DoubleVector e0 = DoubleVector.zero(S);
                 DoubleVector e1 = e0;
                 DoubleVector e2 = e0;
@@ -45,11 +48,11 @@ final class Tiles {
                 DoubleVector f3 = e0;
                 for (int q = 0; q < len; q += stp) {
                     DoubleVector ra = DoubleVector.fromArray(S, rt, ao + q);
-                    DoubleVector rb = DoubleVector.fromArray(S, rt, ao + BLOCK + q);
+                    DoubleVector rb = DoubleVector.fromArray(S, rt, ao + stride + q);
                     DoubleVector t0 = DoubleVector.fromArray(S, t, bo + q);
-                    DoubleVector t1 = DoubleVector.fromArray(S, t, bo + BLOCK + q);
-                    DoubleVector t2 = DoubleVector.fromArray(S, t, bo + 2 * BLOCK + q);
-                    DoubleVector t3 = DoubleVector.fromArray(S, t, bo + 3 * BLOCK + q);
+                    DoubleVector t1 = DoubleVector.fromArray(S, t, bo + stride + q);
+                    DoubleVector t2 = DoubleVector.fromArray(S, t, bo + 2 * stride + q);
+                    DoubleVector t3 = DoubleVector.fromArray(S, t, bo + 3 * stride + q);
                     e0 = ra.fma(t0, e0);
                     e1 = ra.fma(t1, e1);
                     e2 = ra.fma(t2, e2);
@@ -72,7 +75,7 @@ final class Tiles {
             }
         }
         if ((d & 3) != 0 || a < d) {
-            outerEdge(rt, t, len, d, acc, accOff, stp);
+            outerEdge(rt, t, off, stride, len, d, acc, accOff, stp);
         }
     }
 
@@ -80,13 +83,14 @@ final class Tiles {
      * What {@link #outer} leaves: for each row a, the columns b ≥ a from the last multiple of four (and, for an odd
      * D, all of the last row), one element at a time.
      */
-    private static void outerEdge(double[] rt, double[] t, int len, int d, double[] acc, int accOff, int stp) {
+    private static void outerEdge(double[] rt, double[] t, int off, int stride, int len, int d, double[] acc,
+                                  int accOff, int stp) {
         int last = d - (d & 1); // rows below it were paired in outer
         for (int a = 0; a < d; a++) {
             int b0 = a < last ? Math.max(a, d & ~3) : a;
-            int ao = a * BLOCK;
+            int ao = off + a * stride;
             for (int b = b0; b < d; b++) {
-                int bo = b * BLOCK;
+                int bo = off + b * stride;
                 DoubleVector e0 = DoubleVector.zero(S);
                 for (int q = 0; q < len; q += stp) {
                     e0 = DoubleVector.fromArray(S, rt, ao + q).fma(DoubleVector.fromArray(S, t, bo + q), e0);

@@ -17,8 +17,9 @@ import org.emgmm.em.SufficientStatistics;
  *   <li>responsibilities: max, exp ({@link VectorMath#exp}), sum and scale, log of the sums
  *       ({@link VectorMath#log}), and per component the listed vectors (some responsibility above
  *       {@link VectorParams#negligible});</li>
- *   <li>weighted sums: the components near the reference ref = Σφμ through {@link SharedSums}, the far ones
- *       about their own means through {@link OwnMeanSums}.</li>
+ *   <li>weighted sums: {@link VectorSums} (the components near the reference ref = Σφμ through
+ *       {@link SharedSums}, the far ones about their own means through {@link OwnMeanSums}); the float kernel
+ *       generated from this source through {@link GatheredSums}.</li>
  * </ul>
  * The parts follow the package's JIT rules (package-info): no vector crosses a method call, hot methods stay
  * small.
@@ -41,10 +42,11 @@ final class VectorDoubleKernel extends Kernel {
     private final int[] nz;
     private final int[] nzCount;
     private final double[] cutJ;
-    private final SharedSums shared;
-    private final OwnMeanSums own;
-    //#float-only /** The block widened to double for the sums (issue 14: S0, S1, S2 in double from the float values). */
-    //#float-only private final VectorBlock wide;
+    private final VectorSums sums; //#double-only
+    //#float-only /** The sums, in double from the float values (issue 14). */
+    //#float-only private final GatheredSums sums;
+    //#float-only /** The block's weights in double (the weight total is theirs, not their float rounding's). */
+    //#float-only private final double[] wd = new double[BLOCK];
     /** The full log-densities, made on the first full run. */
     private FullDensity fullDensity;
     /** The pass's {@link VectorParams}, rebuilt when a run gets new Params. */
@@ -63,11 +65,8 @@ final class VectorDoubleKernel extends Kernel {
         nz = blk.nz;
         nzCount = blk.nzCount;
         cutJ = blk.cutJ;
-        shared = new SharedSums(blk); //#double-only
-        own = new OwnMeanSums(blk); //#double-only
-        //#float-only wide = new VectorBlock(d, k);
-        //#float-only shared = new SharedSums(wide);
-        //#float-only own = new OwnMeanSums(wide);
+        sums = new VectorSums(blk); //#double-only
+        //#float-only sums = new GatheredSums(blk);
     }
 
     /** @return the (group, component) pairs whose full log-density this kernel pruned so far (for the tests) */
@@ -79,7 +78,7 @@ final class VectorDoubleKernel extends Kernel {
     void begin(Params p) {
         vp = VectorParams.of(p, vp, false); //#double-only
         //#float-only vp = VectorParams.of(p, vp, true);
-        shared.begin(p);
+        sums.begin(p);
         if (p.full) {
             if (fullDensity == null) {
                 fullDensity = new FullDensity(blk);
@@ -90,7 +89,7 @@ final class VectorDoubleKernel extends Kernel {
 
     @Override
     void finish(Params p, SufficientStatistics st) {
-        shared.finish(p, vp, st);
+        sums.finish(p, vp, st);
     }
 
     @Override
@@ -112,23 +111,8 @@ final class VectorDoubleKernel extends Kernel {
             logDensitiesDiag(p, vp, np);
         }
         responsibilities(vp, np, st);
-        //#float-only Widen.block(blk, wide, np, vp);
-        // Components near the reference share the block's columns (SharedSums): in 3×3 tiles where at least half
-        // the block's vectors are listed, else over their listed vectors; far ones are summed about their means.
-        int nv = np / VectorBlock.L; // in vectors of doubles, the sums' unit //#keep
-        for (int j = 0; j < k; j++) {
-            if (nzCount[PAD + j] == 0) {
-                continue;
-            }
-            if (vp.refOk[j]) {
-                shared.add(j, nv);
-            } else if (p.full) {
-                own.full(p, j, st);
-            } else {
-                own.diag(p, j, st);
-            }
-        }
-        shared.sums(np, p.full);
+        sums.block(p, vp, np, st); //#double-only
+        //#float-only sums.block(p, vp, np, p.full ? fullDensity.order() : null);
     }
 
     /**
@@ -140,7 +124,7 @@ final class VectorDoubleKernel extends Kernel {
     private int read(long start, int n) {
         data.read(start, n, rows, 0);
         data.readWeights(start, n, w, 0); //#double-only
-        //#float-only Widen.weights(data, start, n, wide.w, w);
+        //#float-only Widen.weights(data, start, n, wd, w);
         int np = padded(n, G * L);
         for (int i = 0; i < n; i++) {
             for (int a = 0; a < d; a++) {
@@ -253,7 +237,7 @@ final class VectorDoubleKernel extends Kernel {
                 weightSum += wi; //#double-only
             }
         }
-        //#float-only weightSum += Widen.sum(wide.w, np); // the weights themselves, not their float rounding
+        //#float-only weightSum += Widen.sum(wd, np); // the weights themselves, not their float rounding
         st.logLik = logLik;
         st.weightSum = weightSum;
     }

@@ -13,8 +13,10 @@
  *   <li>{@code VectorMath}: exp and log from IEEE operations (also used by the scoring kernel);</li>
  *   <li>{@code FullDensity}: the full and tied log-densities and their pruning;</li>
  *   <li>{@code Tiles}: the register-tile micro-kernels (3×3, 1×8 and the one 2×4 outer product);</li>
- *   <li>{@code SharedSums}: the sums of the components near the shared reference; {@code OwnMeanSums}: those of
- *       the far ones, about their own means.</li>
+ *   <li>{@code VectorSums}: which components' sums go where; {@code SharedSums}: the sums of the components near
+ *       the shared reference; {@code OwnMeanSums}: those of the far ones, about their own means;</li>
+ *   <li>the generated float kernel's sums: {@code GatheredSums}, in double about each component's mean, over the
+ *       samples gathered per component into buffers of 64 (see the README's developer notes).</li>
  * </ul>
  *
  * <h2>JIT rules the vector kernels rely on</h2>

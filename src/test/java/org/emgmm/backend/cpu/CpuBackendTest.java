@@ -484,6 +484,13 @@ class CpuBackendTest {
             w[i] = i % 7 == 3 ? 0 : rnd.nextDouble(0, 3);
         }
         ArrayDataset data = ArrayDataset.of(x, d, w);
+        float[] xf = new float[x.length];
+        double[] xr = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xf[i] = (float) x[i];
+            xr[i] = xf[i];
+        }
+        ArrayDataset dataF = ArrayDataset.of(xf, d, w);
         double[] means = new double[k * d];
         for (int i = 0; i < kc * d; i++) {
             means[i] = centres[i] + rnd.nextDouble(-0.2, 0.2) * (i < d ? 0.01 : 1);
@@ -518,6 +525,15 @@ class CpuBackendTest {
                 kernel.run(new Params(g, false, meanWeight(data)), 0, n, st);
                 assertClose(ref, st, TOL_F64, type + " one vector kernel");
                 assertTrue(kernel.prunedGroups() > 0, type + ": the pruned path was not taken");
+            }
+            // Float, against the reference on the float-rounded rows: the float kernel sorts the block the same way
+            // and gathers each component's samples for its double sums (GatheredSums), reading x in the order the
+            // sort left it (here permuted: some component is far from the reference).
+            for (boolean vector : paths()) {
+                try (CpuBackend b = new CpuBackend(2, Precision.FLOAT, vector)) {
+                    assertClose(ReferencePass.accumulate(ArrayDataset.of(xr, d, w), g), run(b, dataF, g), TOL_F32,
+                            type + (vector ? " vector" : " scalar") + " float");
+                }
             }
         }
     }
