@@ -3,7 +3,7 @@
 #
 #   bench/select/compare.sh              # case 1e5 x 8, K = 1..8 x {full, tied, diag, spherical}, REPS=3
 #   LARGE=1 bench/select/compare.sh      # also 1e6 x 16, K = 1..16 x {full, diag} (scikit-learn takes minutes)
-#   REPS=1 CASES=large bench/select/compare.sh   # the large case alone
+#   REPS=1 CASES=large MD=bench/results/select-large.md bench/select/compare.sh   # the large case alone, own table
 #
 # Data: make_blobs(N, D, centers=5, random_state=0), float64 .npy (bench/select/select_bench.py data).
 # emgmm: the launcher the build makes (target-bench/emgmm: Vector API module, libjsig), as a user runs it,
@@ -14,7 +14,8 @@
 #   OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for its command alone (this machine's environment sets them).
 # The two alternate, REPS times per case; the 1-minute load average before each run is recorded (2-core machine
 # shared with other work: read the ratios beside it). Ratio = scikit-learn's loop seconds / emgmm's process seconds.
-# Writes bench/results/select.jsonl (raw, appended) and bench/results/select.md.
+# Writes bench/results/select.jsonl (raw, appended) and the table of this run to $MD (default bench/results/select.md,
+# overwritten).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD="${EMGMM_BENCH_BUILD_DIR:-target-bench}"
@@ -25,6 +26,7 @@ SKL=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/select/select_benc
 OUT=bench/results
 mkdir -p "$OUT"
 RAW="$OUT/select.jsonl"
+MD="${MD:-$OUT/select.md}"
 : > "$RAW.new"
 
 if [ -z "${SKIP_BUILD:-}" ]; then
@@ -79,5 +81,5 @@ PYEOF
 done
 cat "$RAW.new" >> "$RAW"
 HEADER="# emgmm select vs scikit-learn's loop\\n\\n$(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), shared machine; bench/select/compare.sh (REPS=$REPS, cases: $CASES). Ratio = scikit-learn loop s / emgmm whole-process s.\\n\\n"
-"$PY" bench/select/select_bench.py report "$RAW.new" --md "$OUT/select.md" --header "$HEADER"
+"$PY" bench/select/select_bench.py report "$RAW.new" --md "$MD" --header "$HEADER"
 rm -f "$RAW.new"
