@@ -251,7 +251,7 @@ public final class Initializer {
                 default:
                     Clustering km = kmeans(k, rnd);
                     centers = km.centres.clone();
-                    accumulateHard(km.labels, centers, st);
+                    km.hardStatistics(this, type).copyInto(st);
                     break;
             }
         }
@@ -426,8 +426,40 @@ public final class Initializer {
         return new Clustering(c, nearest(c, k));
     }
 
-    /** k-means' result: centres K×D and each sample row's nearest centre (neither changed once made). */
-    private record Clustering(double[] centres, int[] labels) {
+    /**
+     * k-means' result: centres K×D and each sample row's nearest centre (neither changed once made), and the
+     * statistics of those hard assignments, made once for the covariance types with outer products and once for
+     * the others when a type first asks (the same for full and tied, and for diag and spherical).
+     */
+    private static final class Clustering {
+        private final double[] centres;
+        private final int[] labels;
+        private final Hard[] hard = new Hard[2];
+
+        Clustering(double[] centres, int[] labels) {
+            this.centres = centres;
+            this.labels = labels;
+        }
+
+        synchronized Hard hardStatistics(Initializer in, CovarianceType type) {
+            int o = type.needsOuterProducts() ? 1 : 0;
+            if (hard[o] == null) {
+                SufficientStatistics st = new SufficientStatistics(centres.length / in.d, in.d, type);
+                in.accumulateHard(labels, centres, st);
+                hard[o] = new Hard(st);
+            }
+            return hard[o];
+        }
+    }
+
+    /** Statistics of hard assignments, read only: copied into a fit's own. */
+    private record Hard(SufficientStatistics st) {
+        void copyInto(SufficientStatistics to) {
+            System.arraycopy(st.s0, 0, to.s0, 0, st.s0.length);
+            System.arraycopy(st.s1, 0, to.s1, 0, st.s1.length);
+            System.arraycopy(st.s2, 0, to.s2, 0, st.s2.length);
+            to.weightSum = st.weightSum;
+        }
     }
 
     /** k-means++ seeds (K×D, so K is their length / D), compared bit for bit: the key of Lloyd's result. */
