@@ -15,6 +15,8 @@ import org.emgmm.backend.SharedPassBackend;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Initializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the number of components and the covariance type by an information criterion: fits every candidate
@@ -45,6 +47,7 @@ import org.emgmm.em.Initializer;
  * in the model) and scored in double on the CPU.
  */
 public final class ModelSelection {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSelection.class);
     private final GmmSettings base;
     private final int[] ks;
     private final List<CovarianceType> types;
@@ -409,6 +412,8 @@ public final class ModelSelection {
                 out.add(r.candidate);
                 listener.candidateFinished(r.candidate);
             }
+            LOG.debug("{} candidates: {} shared passes served {} E steps", plan.size(), group.sharedPasses(),
+                    group.modelPasses());
             return new Result(out, criterion, stopped);
         } finally {
             threads.shutdownNow();
