@@ -3,7 +3,8 @@
 #
 #   bench/select/compare.sh              # case 1e5 x 8, K = 1..8 x {full, tied, diag, spherical}, REPS=3
 #   LARGE=1 bench/select/compare.sh      # also 1e6 x 16, K = 1..16 x {full, diag} (scikit-learn takes minutes)
-#   REPS=1 CASES=large bench/select/compare.sh   # the large case alone
+#   REPS=1 CASES=large MD=bench/results/select-large.md bench/select/compare.sh   # the large case alone, own table
+#   SIDES=emgmm ...                    # one side only (emgmm or sklearn), e.g. emgmm again after a change
 #
 # Data: make_blobs(N, D, centers=5, random_state=0), float64 .npy (bench/select/select_bench.py data).
 # emgmm: the launcher the build makes (target-bench/emgmm: Vector API module, libjsig), as a user runs it,
@@ -14,18 +15,22 @@
 #   OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for its command alone (this machine's environment sets them).
 # The two alternate, REPS times per case; the 1-minute load average before each run is recorded (2-core machine
 # shared with other work: read the ratios beside it). Ratio = scikit-learn's loop seconds / emgmm's process seconds.
-# Writes bench/results/select.jsonl (raw, appended) and bench/results/select.md.
+# Writes bench/results/select.jsonl (raw, appended) and the table of this run to $MD (default bench/results/select.md,
+# overwritten).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD="${EMGMM_BENCH_BUILD_DIR:-target-bench}"
 REPS="${REPS:-3}"
 CASES="${CASES:-small${LARGE:+ large}}"
+SIDES="${SIDES:-emgmm sklearn}"
 PY=/usr/bin/python3
 SKL=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY" bench/select/select_bench.py sklearn)
 OUT=bench/results
 mkdir -p "$OUT"
 RAW="$OUT/select.jsonl"
-: > "$RAW.new"
+MD="${MD:-$OUT/select.md}"
+NEW="$RAW.$$.new"   # this run's lines (appended to $RAW at the end)
+: > "$NEW"
 
 if [ -z "${SKIP_BUILD:-}" ]; then
   mvn -B -q -o -DbuildDir="$BUILD" package -Dmaven.test.skip=true
@@ -51,12 +56,13 @@ for c in $CASES; do
   ncand=$("$PY" -c "import sys; sys.path.insert(0,'bench/select'); import select_bench as s; \
 print(len(s.parse_ks('$KS')) * (4 if '$TYPES' == 'all' else len('$TYPES'.split(','))))")
   for r in $(seq "$REPS"); do
+    if [[ " $SIDES " == *" emgmm "* ]]; then
     L=$(load1)
     t0=$(now)
     /usr/bin/time -f "%U %S" -o "$DATA/time" "$EMGMM" select --input "$X" --k "$KS" --covariance "$TYPES" \
         --seed 0 --quiet --output "$DATA/m.json" 2>"$DATA/err" || { cat "$DATA/err" >&2; exit 1; }
     t1=$(now)
-    "$PY" - "$c" "$ncand" "$t0" "$t1" "$DATA/time" "$DATA/m.json" "$L" >> "$RAW.new" <<'PYEOF'
+    "$PY" - "$c" "$ncand" "$t0" "$t1" "$DATA/time" "$DATA/m.json" "$L" >> "$NEW" <<'PYEOF'
 import json, sys
 c, n, t0, t1, tm, model, load = sys.argv[1:8]
 u, s = open(tm).read().split()[-2:]
@@ -65,19 +71,22 @@ print(json.dumps({"case": c, "who": "emgmm", "candidates": int(n), "s": float(t1
                   "cpu_s": float(u) + float(s), "best_k": m["n_components"], "best_type": m["covariance_type"],
                   "load": float(load)}))
 PYEOF
+    fi
+    if [[ " $SIDES " == *" sklearn "* ]]; then
     L=$(load1)
     "${SKL[@]}" --input "$X" --k "$KS" --covariance "$TYPES" > "$DATA/sk.json"
-    "$PY" - "$c" "$ncand" "$DATA/sk.json" "$L" >> "$RAW.new" <<'PYEOF'
+    "$PY" - "$c" "$ncand" "$DATA/sk.json" "$L" >> "$NEW" <<'PYEOF'
 import json, sys
 c, n, f, load = sys.argv[1:5]
 r = json.load(open(f))
 r.update({"case": c, "who": "sklearn", "candidates": int(n), "load": float(load)})
 print(json.dumps(r))
 PYEOF
-    tail -2 "$RAW.new" | cut -c1-160
+    fi
+    tail -2 "$NEW" | cut -c1-160
   done
 done
-cat "$RAW.new" >> "$RAW"
+cat "$NEW" >> "$RAW"
 HEADER="# emgmm select vs scikit-learn's loop\\n\\n$(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), shared machine; bench/select/compare.sh (REPS=$REPS, cases: $CASES). Ratio = scikit-learn loop s / emgmm whole-process s.\\n\\n"
-"$PY" bench/select/select_bench.py report "$RAW.new" --md "$OUT/select.md" --header "$HEADER"
-rm -f "$RAW.new"
+"$PY" bench/select/select_bench.py report "$NEW" --md "$MD" --header "$HEADER"
+rm -f "$NEW"

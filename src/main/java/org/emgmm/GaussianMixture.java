@@ -49,18 +49,30 @@ public final class GaussianMixture {
     private final GmmSettings settings;
     /** Whether restarts may run together (tests turn it off to compare with restarts run one after another). */
     private final boolean restartsTogether;
+    /** Initializers shared with other fits of the same data (a model selection's candidates), or null. */
+    private final Initializer.Shared initializers;
 
     /** @param settings validated settings */
     public GaussianMixture(GmmSettings settings) {
-        this(settings, true);
+        this(settings, true, null);
     }
 
     GaussianMixture(GmmSettings settings, boolean restartsTogether) {
+        this(settings, restartsTogether, null);
+    }
+
+    /**
+     * @param settings validated settings
+     * @param restartsTogether whether restarts may run together
+     * @param initializers initializers shared with other fits (the same starts as its own), or null
+     */
+    GaussianMixture(GmmSettings settings, boolean restartsTogether, Initializer.Shared initializers) {
         if (settings == null) {
             throw new IllegalArgumentException("settings must not be null");
         }
         this.settings = settings;
         this.restartsTogether = restartsTogether;
+        this.initializers = initializers;
     }
 
     /** @return the settings */
@@ -206,7 +218,7 @@ public final class GaussianMixture {
         }
         String device = backend.device();
         SplittableRandom root = new SplittableRandom(s.seed());
-        Initializer init = new Initializer(data, s.seed());
+        Initializer init = initializers == null ? new Initializer(data, s.seed()) : initializers.of(data, s.seed());
         EmLoop.Result best = from == null ? null : from.bestResult();
         int bestIndex = from == null ? -1 : from.bestRestart();
         int first = from == null ? 0 : from.restart() + (from.restartDone() ? 1 : 0);
@@ -268,7 +280,7 @@ public final class GaussianMixture {
         for (int r = 0; r < n; r++) {
             rnds[r] = root.split(); // every initialisation's generator, in order
         }
-        Initializer init = new Initializer(data, s.seed());
+        Initializer init = initializers == null ? new Initializer(data, s.seed()) : initializers.of(data, s.seed());
         ExecutorService threads = Executors.newFixedThreadPool(Math.min(n, ModelSelection.MAX_TOGETHER), t -> {
             Thread th = new Thread(t, "emgmm-restart");
             th.setDaemon(true);

@@ -15,6 +15,8 @@ import org.emgmm.backend.SharedPassBackend;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Initializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the number of components and the covariance type by an information criterion: fits every candidate
@@ -35,12 +37,17 @@ import org.emgmm.em.Initializer;
  * ({@link SharedPassBackend}, {@link Backend#prepareMulti}); a converged candidate drops out. Every candidate's
  * model is the same bits as when it is fitted alone ({@link #sequential()} fits them one after the other, as
  * before). The listener hears each candidate's events in candidate order, once the candidate is done.
- * with a {@link NotPositiveDefiniteException}, is recorded with its error and skipped. Under
- * {@link BackendKind#AUTO}, a candidate that fails in float is first refitted in double, as a single fit is
+ *
+ * <p>On every backend the candidates share their initialisation ({@link Initializer.Shared}): one sample of the
+ * data, and Lloyd's k-means iterations once per K for all the covariance types (the candidates of one K draw the
+ * same k-means++ seeds); each start is the same bits as the candidate's own ({@link #sequential()} shares nothing).
+ *
+ * <p>Under {@link BackendKind#AUTO}, a candidate that fails in float is first refitted in double, as a single fit is
  * ({@link GaussianMixture#fit(Dataset, Backends.Choice, FitListener)}: a warning, and an event to the listener and
  * in the model) and scored in double on the CPU.
  */
 public final class ModelSelection {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSelection.class);
     private final GmmSettings base;
     private final int[] ks;
     private final List<CovarianceType> types;
@@ -248,7 +255,7 @@ public final class ModelSelection {
 
     /**
      * @return the same selection, fitting the candidates one after the other on the calling thread, each with its
-     *     own passes (the same models, bit for bit; slower)
+     *     own passes and its own initialisation, as if fitted alone (the same models, bit for bit; slower)
      */
     public ModelSelection sequential() {
         return new ModelSelection(base, ks, types, criterion, false);
@@ -329,15 +336,16 @@ public final class ModelSelection {
             throw new IllegalArgumentException("data, backend and listener must not be null");
         }
         List<Slot> plan = plan();
+        Initializer.Shared inits = shared ? new Initializer.Shared(data) : null;
         if (shared && plan.size() > 1 && backend instanceof CpuBackend) {
-            return fitTogether(data, backend, listener, plan);
+            return fitTogether(data, backend, listener, plan, inits);
         }
         List<Candidate> out = new ArrayList<>();
         boolean stopped = false;
         for (int index = 0; index < plan.size(); index++) {
             Slot slot = plan.get(index);
             listener.candidateStarted(index, plan.size(), slot.k, slot.type);
-            Candidate c = fitOne(data, backend, listener, slot.k, slot.type);
+            Candidate c = fitOne(data, backend, listener, slot.k, slot.type, inits);
             out.add(c);
             listener.candidateFinished(c);
             if (listener.stopRequested()) {
@@ -371,7 +379,8 @@ public final class ModelSelection {
      * current iteration (and are kept, not converged, as the running candidate of a sequential selection is); the
      * result is then marked stopped.
      */
-    private Result fitTogether(Dataset data, Backend backend, Listener listener, List<Slot> plan) {
+    private Result fitTogether(Dataset data, Backend backend, Listener listener, List<Slot> plan,
+                               Initializer.Shared inits) {
         ExecutorService threads = Executors.newFixedThreadPool(together(data, plan.size()), r -> {
             Thread t = new Thread(r, "emgmm-candidate");
             t.setDaemon(true);
@@ -385,7 +394,7 @@ public final class ModelSelection {
                         return null;
                     }
                     RecordingListener rec = new RecordingListener(listener);
-                    Candidate c = fitOne(data, group, rec, slot.k, slot.type);
+                    Candidate c = fitOne(data, group, rec, slot.k, slot.type, inits);
                     return new Recorded(c, rec, listener.stopRequested());
                 }));
             }
@@ -403,6 +412,8 @@ public final class ModelSelection {
                 out.add(r.candidate);
                 listener.candidateFinished(r.candidate);
             }
+            LOG.debug("{} candidates: {} shared passes served {} E steps", plan.size(), group.sharedPasses(),
+                    group.modelPasses());
             return new Result(out, criterion, stopped);
         } finally {
             threads.shutdownNow();
@@ -440,7 +451,8 @@ public final class ModelSelection {
     private record Recorded(Candidate candidate, RecordingListener recorder, boolean stopSeen) {
     }
 
-    private Candidate fitOne(Dataset data, Backend backend, FitListener listener, int k, CovarianceType type) {
+    private Candidate fitOne(Dataset data, Backend backend, FitListener listener, int k, CovarianceType type,
+                             Initializer.Shared inits) {
         if (k > data.rows()) {
             return new Candidate(k, type, null, Double.NaN, Double.NaN,
                     "k = " + k + " is larger than the number of samples (" + data.rows() + ")");
@@ -448,7 +460,8 @@ public final class ModelSelection {
         GmmSettings s = base.toBuilder().k(k).covarianceType(type).build();
         try {
             // under auto a float failure is refitted in double (on a backend opened for it), else rethrown
-            MixtureModel m = new GaussianMixture(s).fit(data, new Backends.Choice(backend, null), listener);
+            MixtureModel m = new GaussianMixture(s, true, inits).fit(data, new Backends.Choice(backend, null),
+                    listener);
             // BIC and AIC from one pass; a double refit is scored in double (float could not represent it)
             ModelScorer.Evaluation ev = GaussianMixture.refittedInDouble(m)
                     ? ModelScorer.onCpu(m, sc -> sc.evaluate(data)) : new ModelScorer(m, backend).evaluate(data);

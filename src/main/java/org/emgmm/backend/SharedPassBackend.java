@@ -30,6 +30,7 @@ public final class SharedPassBackend implements Backend {
     private MultiPass multi;
     private boolean running;
     private long passes;
+    private long modelPasses;
 
     /**
      * @param backend the backend that does the work (not closed by {@link #close})
@@ -63,6 +64,16 @@ public final class SharedPassBackend implements Backend {
         lock.lock();
         try {
             return passes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return how many models' E steps the shared passes have served so far (their sum of members) */
+    public long modelPasses() {
+        lock.lock();
+        try {
+            return modelPasses;
         } finally {
             lock.unlock();
         }
@@ -156,6 +167,7 @@ public final class SharedPassBackend implements Backend {
             }
         }
         passes++;
+        modelPasses += batch.size();
         running = false;
         changed.signalAll();
     }

@@ -2,6 +2,9 @@ package org.emgmm.em;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.stream.IntStream;
@@ -21,6 +24,12 @@ import org.emgmm.data.Dataset;
  * JIT vectorises; Lloyd's iterations skip the rows whose label provably stays ({@link Lloyd}). Every row's distance is summed over the features in the same order as a plain loop would, each
  * row's result depends only on that row, and the sums across rows run in row order on one thread, so the result
  * is the same bits at any thread count, and the same as the plain single-threaded loops.
+ *
+ * <p>An initializer is immutable once drawn, and may serve several fits at once. Fits of one dataset and seed
+ * (the candidates of a model selection) can share one through {@link Shared}: one sample for all of them, and
+ * Lloyd's iterations run once for every k-means++ seeding that several fits draw (the same K from the same
+ * generator state gives the same seeds, whatever the covariance type): the same starts, bit for bit, as fits
+ * that each draw their own.
  */
 public final class Initializer {
     /** Rows used for initialisation at most. */
@@ -37,6 +46,11 @@ public final class Initializer {
     private final double[] w;
     /** The sample feature-major: feature a of row i at {@code xt[a * m + i]}. */
     private final double[] xt;
+    /**
+     * Lloyd's result by K and seeds, when this initializer is shared ({@link Shared}); else null (no fit repeats
+     * another's seeds).
+     */
+    private final ConcurrentHashMap<Seeds, CompletableFuture<Clustering>> lloyd;
 
     /**
      * Draws the initialisation sample (seeded, so the same seed gives the same sample).
@@ -45,6 +59,11 @@ public final class Initializer {
      * @param seed random seed
      */
     public Initializer(Dataset data, long seed) {
+        this(data, seed, false);
+    }
+
+    private Initializer(Dataset data, long seed, boolean shared) {
+        this.lloyd = shared ? new ConcurrentHashMap<>() : null;
         this.d = data.dims();
         long n = data.rows();
         this.m = (int) Math.min(n, MAX_SAMPLE);
@@ -230,8 +249,9 @@ public final class Initializer {
                     accumulateHard(nearest(centers, k), centers, st);
                     break;
                 default:
-                    centers = kmeans(k, rnd);
-                    accumulateHard(nearest(centers, k), centers, st);
+                    Clustering km = kmeans(k, rnd);
+                    centers = km.centres.clone();
+                    km.hardStatistics(this, type).copyInto(st);
                     break;
             }
         }
@@ -355,8 +375,11 @@ public final class Initializer {
         });
     }
 
-    /** k-means++ seeding (Arthur and Vassilvitskii, 2007), weighted by sample weight, then Lloyd's iterations. */
-    private double[] kmeans(int k, SplittableRandom rnd) {
+    /**
+     * k-means++ seeding (Arthur and Vassilvitskii, 2007), weighted by sample weight, then Lloyd's iterations (once
+     * per K and seeds when shared); with the nearest centre of every sample row.
+     */
+    private Clustering kmeans(int k, SplittableRandom rnd) {
         double[] c = new double[k * d];
         double[] dmin = new double[m];
         int first = pickWeighted(w, rnd);
@@ -371,8 +394,139 @@ public final class Initializer {
             System.arraycopy(x, pick * d, c, j * d, d);
             updateMinDistances(c, j, dmin, false);
         }
+        if (lloyd == null) {
+            return lloyd(c, k);
+        }
+        CompletableFuture<Clustering> mine = new CompletableFuture<>();
+        CompletableFuture<Clustering> done = lloyd.putIfAbsent(new Seeds(c.clone()), mine);
+        if (done == null) {
+            try {
+                mine.complete(lloyd(c, k));
+            } catch (RuntimeException | Error e) {
+                mine.completeExceptionally(e);
+                throw e;
+            }
+            done = mine;
+        }
+        try {
+            return done.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** @return how many k-means results this initializer holds (0 when not shared) */
+    int sharedClusterings() {
+        return lloyd == null ? 0 : lloyd.size();
+    }
+
+    /** Lloyd's iterations from the seeds {@code c} (overwritten), and the final centres' nearest-centre labels. */
+    private Clustering lloyd(double[] c, int k) {
         new Lloyd(this, k).run(c, LLOYD_MAX_ITER);
-        return c;
+        return new Clustering(c, nearest(c, k));
+    }
+
+    /**
+     * k-means' result: centres K×D and each sample row's nearest centre (neither changed once made), and the
+     * statistics of those hard assignments, made once for the covariance types with outer products and once for
+     * the others when a type first asks (the same for full and tied, and for diag and spherical).
+     */
+    private static final class Clustering {
+        private final double[] centres;
+        private final int[] labels;
+        private final Hard[] hard = new Hard[2];
+
+        Clustering(double[] centres, int[] labels) {
+            this.centres = centres;
+            this.labels = labels;
+        }
+
+        synchronized Hard hardStatistics(Initializer in, CovarianceType type) {
+            int o = type.needsOuterProducts() ? 1 : 0;
+            if (hard[o] == null) {
+                SufficientStatistics st = new SufficientStatistics(centres.length / in.d, in.d, type);
+                in.accumulateHard(labels, centres, st);
+                hard[o] = new Hard(st);
+            }
+            return hard[o];
+        }
+    }
+
+    /** Statistics of hard assignments, read only: copied into a fit's own. */
+    private record Hard(SufficientStatistics st) {
+        void copyInto(SufficientStatistics to) {
+            System.arraycopy(st.s0, 0, to.s0, 0, st.s0.length);
+            System.arraycopy(st.s1, 0, to.s1, 0, st.s1.length);
+            System.arraycopy(st.s2, 0, to.s2, 0, st.s2.length);
+            to.weightSum = st.weightSum;
+        }
+    }
+
+    /** k-means++ seeds (K×D, so K is their length / D), compared bit for bit: the key of Lloyd's result. */
+    private static final class Seeds {
+        private final double[] c;
+        private final int hash;
+
+        Seeds(double[] c) {
+            this.c = c;
+            int h = c.length;
+            for (double v : c) {
+                long b = Double.doubleToRawLongBits(v);
+                h = 31 * h + (int) (b ^ (b >>> 32));
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Seeds s) || s.c.length != c.length) {
+                return false;
+            }
+            for (int i = 0; i < c.length; i++) {
+                if (Double.doubleToRawLongBits(c[i]) != Double.doubleToRawLongBits(s.c[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /**
+     * Initializers for many fits of one dataset, shared by the fits of the same seed (the candidates of a model
+     * selection): one sample drawn per seed, and Lloyd's iterations run once for every K and k-means++ seeds that
+     * several of them draw (candidates of the same K and different covariance types do, restart for restart). A
+     * fit's start is the same bits as with an initializer of its own. Thread-safe; what it holds (per seed the
+     * sample, twice, and per K and seeds the centres and one label per sample row) lives as long as it.
+     */
+    public static final class Shared {
+        private final Dataset data;
+        private final ConcurrentHashMap<Long, Initializer> bySeed = new ConcurrentHashMap<>();
+
+        /** @param data the dataset the fits share */
+        public Shared(Dataset data) {
+            if (data == null) {
+                throw new IllegalArgumentException("data must not be null");
+            }
+            this.data = data;
+        }
+
+        /**
+         * @param of the data of a fit
+         * @param seed its seed
+         * @return the shared initializer of this seed for the shared dataset (drawn on first use), or a new one of
+         *     its own for another dataset
+         */
+        public Initializer of(Dataset of, long seed) {
+            if (of != data) {
+                return new Initializer(of, seed);
+            }
+            return bySeed.computeIfAbsent(seed, s -> new Initializer(data, s, true));
+        }
     }
 
     /** Index drawn with probability proportional to p (uniform when p is all zero). */

@@ -70,7 +70,8 @@ final class Lloyd {
                 }
                 final double mm = maxMoved;
                 final int[] now = labels;
-                sample.forRowBlocks((long) m * d, (lo, hi) -> reassign(c, now, next, moved, mm, half, lo, hi));
+                double[] ct = transpose(c);
+                sample.forRowBlocks((long) m * d, (lo, hi) -> reassign(c, ct, now, next, moved, mm, half, lo, hi));
             } else {
                 assignAll(c, next);
             }
@@ -82,34 +83,52 @@ final class Lloyd {
     }
 
     /**
-     * The weighted means of the rows of each label, every sum taken in row order (each feature's sums by one task,
-     * so in parallel over the features with the same bits); a centre with no weight stays where it is.
+     * The weighted means of the rows of each label, every sum taken in row order; a centre with no weight stays
+     * where it is. The rows are read row-major (one row's features are independent sums, so consecutive rows of
+     * one label do not wait on each other feature by feature), in blocks of {@link Initializer#ROWS_PER_TASK} rows
+     * in order, and in parallel over groups of features when the pool is free: the same bits either way.
      */
     private void updateCentres(int[] labels, double[] c, double[] sums, double[] counts) {
-        double[] xt = sample.featureMajor();
         double[] w = sample.weights();
         Arrays.fill(counts, 0);
         for (int i = 0; i < m; i++) {
             counts[labels[i]] += w[i];
         }
-        IntStream features = IntStream.range(0, d);
-        if ((long) m * d >= PARALLEL_SUMS && !Initializer.busy()) {
-            features = features.parallel();
+        Arrays.fill(sums, 0);
+        int groups = (long) m * d >= PARALLEL_SUMS && !Initializer.busy()
+                ? Math.min(d, Runtime.getRuntime().availableProcessors()) : 1;
+        if (groups == 1) {
+            sumRows(labels, sums, 0, d);
+        } else {
+            IntStream.range(0, groups).parallel().forEach(g -> sumRows(labels, sums, g * d / groups,
+                    (g + 1) * d / groups));
         }
-        features.forEach(a -> {
-            int o = a * m;
-            for (int j = 0; j < k; j++) {
-                sums[j * d + a] = 0;
-            }
-            for (int i = 0; i < m; i++) {
-                sums[labels[i] * d + a] += w[i] * xt[o + i];
-            }
-        });
         for (int j = 0; j < k; j++) {
             if (counts[j] > 0) {
                 for (int a = 0; a < d; a++) {
                     c[j * d + a] = sums[j * d + a] / counts[j];
                 }
+            }
+        }
+    }
+
+    /** Adds every row's weighted features {@code [a0, a1)} to its label's sums, in row order, block by block. */
+    private void sumRows(int[] labels, double[] sums, int a0, int a1) {
+        for (int lo = 0; lo < m; lo += Initializer.ROWS_PER_TASK) {
+            sumBlock(labels, sums, a0, a1, lo, Math.min(m, lo + Initializer.ROWS_PER_TASK));
+        }
+    }
+
+    /** Rows {@code [lo, hi)} of {@link #sumRows} (its own method: called often enough for the JIT's top tier). */
+    private void sumBlock(int[] labels, double[] sums, int a0, int a1, int lo, int hi) {
+        double[] x = sample.rowMajor();
+        double[] w = sample.weights();
+        for (int i = lo; i < hi; i++) {
+            int jo = labels[i] * d;
+            int io = i * d;
+            double wi = w[i];
+            for (int a = a0; a < a1; a++) {
+                sums[jo + a] += wi * x[io + a];
             }
         }
     }
@@ -144,8 +163,9 @@ final class Lloyd {
     }
 
     /** Rows {@code [lo, hi)}: bounds moved with the centres, then a search where they do not settle the label. */
-    private void reassign(double[] c, int[] labels, int[] next, double[] moved, double maxMoved, double[] half,
-                          int lo, int hi) {
+    private void reassign(double[] c, double[] ct, int[] labels, int[] next, double[] moved, double maxMoved,
+                          double[] half, int lo, int hi) {
+        double[] dist = new double[k];
         for (int i = lo; i < hi; i++) {
             int a = labels[i];
             double u = upper[i] + moved[a];
@@ -154,7 +174,7 @@ final class Lloyd {
             if (!(u * (1 + MARGIN) < bound * (1 - MARGIN))) {
                 u = Math.sqrt(sample.dist2(i, c, a));
                 if (!(u * (1 + MARGIN) < bound * (1 - MARGIN))) {
-                    searchRow(c, i, next);
+                    searchRow(ct, i, next, dist);
                     continue;
                 }
             }
@@ -164,13 +184,38 @@ final class Lloyd {
         }
     }
 
-    /** One row against every centre, as the plain loop: the first centre of least distance. */
-    private void searchRow(double[] c, int i, int[] next) {
+    /** @return the centres feature-major: feature a of centre j at {@code [a * k + j]} */
+    private double[] transpose(double[] c) {
+        double[] ct = new double[k * d];
+        for (int j = 0; j < k; j++) {
+            for (int a = 0; a < d; a++) {
+                ct[a * k + j] = c[j * d + a];
+            }
+        }
+        return ct;
+    }
+
+    /**
+     * One row against every centre, as the plain loop: the first centre of least distance. The centres are read
+     * feature-major ({@code ct}), all K distances summed together feature by feature (each over the features in
+     * order, the same bits as {@link Initializer#dist2}), into the scratch {@code dist}.
+     */
+    private void searchRow(double[] ct, int i, int[] next, double[] dist) {
+        double[] x = sample.rowMajor();
+        Arrays.fill(dist, 0.0);
+        for (int a = 0; a < d; a++) {
+            double xa = x[i * d + a];
+            int o = a * k;
+            for (int j = 0; j < k; j++) {
+                double t = xa - ct[o + j];
+                dist[j] += t * t;
+            }
+        }
         double best = Double.POSITIVE_INFINITY;
         double second = Double.POSITIVE_INFINITY;
         int label = 0;
         for (int j = 0; j < k; j++) {
-            double t = sample.dist2(i, c, j);
+            double t = dist[j];
             if (t < best) {
                 second = best;
                 best = t;

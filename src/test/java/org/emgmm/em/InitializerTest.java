@@ -2,9 +2,16 @@ package org.emgmm.em;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import org.emgmm.CovarianceType;
 import org.emgmm.InitMethod;
 import org.emgmm.Synthetic;
@@ -88,6 +95,46 @@ class InitializerTest {
         for (int i = 0; i < 5; i++) {
             assertArrayEquals(ref.randomRow(a), in.randomRow(b), 0.0);
         }
+    }
+
+    @Test
+    void sharedInitializersGiveEveryFitItsOwnStartBitForBit() throws Exception {
+        Dataset data = data(Initializer.MAX_SAMPLE + 10_000, 4, true, 13);
+        Initializer.Shared shared = new Initializer.Shared(data);
+        Initializer one = shared.of(data, 5);
+        org.junit.jupiter.api.Assertions.assertSame(one, shared.of(data, 5), "one sample per seed");
+        assertNotSame(one, shared.of(data, 6));
+        Dataset other = data(300, 4, false, 14);
+        assertEquals(0, shared.of(other, 5).sharedClusterings(), "another dataset's initializer is its own");
+        // every covariance type x K = 1..6 x two restarts' generators, from 8 threads at once: each start equals
+        // the one an initializer of its own gives
+        List<Callable<Void>> fits = new ArrayList<>();
+        for (CovarianceType t : CovarianceType.values()) {
+            for (int k = 1; k <= 6; k++) {
+                for (long g = 0; g < 2; g++) {
+                    final int kk = k;
+                    final long gen = g;
+                    fits.add(() -> {
+                        Gaussians want = new Initializer(data, 5).initialize(kk, t, InitMethod.KMEANS_PLUSPLUS, REG,
+                                null, null, null, new SplittableRandom(gen));
+                        Gaussians got = one.initialize(kk, t, InitMethod.KMEANS_PLUSPLUS, REG, null, null, null,
+                                new SplittableRandom(gen));
+                        assertSame(want, got, t + " k=" + kk + " generator " + gen);
+                        return null;
+                    });
+                }
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (Future<Void> f : pool.invokeAll(fits)) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // the types of one K and generator drew the same seeds: Lloyd ran once for each K and generator
+        assertEquals(6 * 2, one.sharedClusterings());
     }
 
     @Test
