@@ -50,9 +50,7 @@ public final class SparkBench {
         int mlHi = args.length > 7 ? Integer.parseInt(args[7]) : 7;
         // TASK_CPUS=2: one task of 2 threads per iteration instead of two of 1 thread
         String taskCpus = System.getenv().getOrDefault("TASK_CPUS", "1");
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("emgmm-spark bench")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.task.cpus", taskCpus).getOrCreate();
+        SparkSession spark = session("emgmm-spark bench", taskCpus);
         int rounds = args.length > 8 ? Integer.parseInt(args[8]) : 3;
         ArrayDataset data = SyntheticMixture.generate(n, d, k, 1, false);
         Dataset<Row> df = frame(spark, data.doubleArray(), n, d, parts).cache();
@@ -126,7 +124,14 @@ public final class SparkBench {
         spark.stop();
     }
 
-    private static String load() {
+    /** @return a local[2] session without UI, {@code spark.task.cpus} as given (shared with SparkProfile) */
+    static SparkSession session(String app, String taskCpus) {
+        return SparkSession.builder().master("local[2]").appName(app).config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").config("spark.task.cpus", taskCpus).getOrCreate();
+    }
+
+    /** @return the 1-, 5- and 15-minute load averages, or "?" */
+    static String load() {
         try {
             String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
             return f[0] + " " + f[1] + " " + f[2];
@@ -252,7 +257,8 @@ public final class SparkBench {
         return t[t.length / 2];
     }
 
-    private static Dataset<Row> frame(SparkSession spark, double[] x, int n, int d, int parts) {
+    /** @return the n × d rows of x as a DataFrame of one vector column "features" in the given partitions */
+    static Dataset<Row> frame(SparkSession spark, double[] x, int n, int d, int parts) {
         Broadcast<double[]> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(x);
         StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
         return spark.range(0, n, 1, parts).map((MapFunction<Long, Row>) i -> {

@@ -3,23 +3,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.executor.TaskMetrics;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.TaskInfo;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.emgmm.FitListener;
 import org.emgmm.bench.SyntheticMixture;
 import org.emgmm.data.ArrayDataset;
@@ -42,11 +34,10 @@ public final class SparkProfile {
         int parts = Integer.parseInt(args[3]);
         int iters = args.length > 4 ? Integer.parseInt(args[4]) : 13;
         int fits = args.length > 5 ? Integer.parseInt(args[5]) : 3;
-        SparkSession spark = SparkSession.builder().master("local[2]").appName("emgmm-spark profile")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.task.cpus", System.getenv().getOrDefault("TASK_CPUS", "1")).getOrCreate();
+        SparkSession spark = SparkBench.session("emgmm-spark profile",
+                System.getenv().getOrDefault("TASK_CPUS", "1"));
         ArrayDataset data = SyntheticMixture.generate(n, d, k, 1, false);
-        Dataset<Row> df = frame(spark, data.doubleArray(), n, d, parts).cache();
+        Dataset<Row> df = SparkBench.frame(spark, data.doubleArray(), n, d, parts).cache();
         df.count();
         Recorder rec = new Recorder();
         spark.sparkContext().addSparkListener(rec);
@@ -62,7 +53,7 @@ public final class SparkProfile {
                                 mainCpu()});
                         }
                     });
-            System.out.printf(Locale.ROOT, "PROF fit %d (load %s)%n", f, load());
+            System.out.printf(Locale.ROOT, "PROF fit %d (load %s)%n", f, SparkBench.load());
             List<Job> jobs = new ArrayList<>(rec.jobs.values());
             jobs.sort((a, b) -> Long.compare(a.start, b.start));
             for (Job j : jobs) {
@@ -209,24 +200,5 @@ public final class SparkProfile {
                 j.tasks.add(t);
             }
         }
-    }
-
-    private static String load() {
-        try {
-            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (java.io.IOException e) {
-            return "?";
-        }
-    }
-
-    private static Dataset<Row> frame(SparkSession spark, double[] x, int n, int d, int parts) {
-        Broadcast<double[]> b = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(x);
-        StructType schema = new StructType().add("features", SQLDataTypes.VectorType(), false);
-        return spark.range(0, n, 1, parts).map((MapFunction<Long, Row>) i -> {
-            double[] r = new double[d];
-            System.arraycopy(b.value(), (int) (long) i * d, r, 0, d);
-            return RowFactory.create(Vectors.dense(r));
-        }, Encoders.row(schema));
     }
 }

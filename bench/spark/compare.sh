@@ -27,7 +27,7 @@ mvn -B -q install -DskipTests
 CP="$ROOT/spark/target/classes:$(cat spark/target/bench-classpath.txt)"
 BUILD=$ROOT/spark/target/bench
 mkdir -p "$BUILD"
-javac -d "$BUILD" -cp "$CP" bench/spark/SparkBench.java
+javac -d "$BUILD" -cp "$CP" bench/spark/SparkBench.java bench/spark/SparkProfile.java
 
 JVM="-Xmx12g --add-modules=jdk.incubator.vector -XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
