@@ -144,4 +144,78 @@ class InitializerTest {
         long[] want = new SplittableRandom(21 ^ 0x5DEECE66DL).longs(0, n).distinct().limit(m).sorted().toArray();
         assertArrayEquals(want, Initializer.sampleRows(n, m, 21));
     }
+
+    /** Counts the rows read through it. */
+    private static final class CountingDataset implements Dataset {
+        final Dataset inner;
+        final java.util.concurrent.atomic.AtomicLong rowsRead = new java.util.concurrent.atomic.AtomicLong();
+
+        CountingDataset(Dataset inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public long rows() {
+            return inner.rows();
+        }
+
+        @Override
+        public int dims() {
+            return inner.dims();
+        }
+
+        @Override
+        public boolean isFloat() {
+            return inner.isFloat();
+        }
+
+        @Override
+        public void read(long start, int count, double[] dst, int off) {
+            rowsRead.addAndGet(count);
+            inner.read(start, count, dst, off);
+        }
+
+        @Override
+        public void read(long start, int count, float[] dst, int off) {
+            rowsRead.addAndGet(count);
+            inner.read(start, count, dst, off);
+        }
+
+        @Override
+        public boolean hasWeights() {
+            return inner.hasWeights();
+        }
+
+        @Override
+        public void readWeights(long start, int count, double[] dst, int off) {
+            inner.readWeights(start, count, dst, off);
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+    }
+
+    /**
+     * A complete start (weights, means and covariances) reads no row: the sample is drawn on first use. Drawn later,
+     * it is the same sample: a k-means++ start after a complete one equals a fresh initializer's, bit for bit.
+     */
+    @Test
+    void completeStartReadsNothingAndTheLaterSampleIsTheSame() throws Exception {
+        Dataset base = data(60_000, 3, true, 7);
+        CountingDataset counted = new CountingDataset(base);
+        Initializer lazy = new Initializer(counted, 11);
+        double[] weights = {0.5, 0.5};
+        double[] means = {0, 0, 0, 1, 1, 1};
+        double[] cov = {1, 1, 1, 2, 2, 2};
+        Gaussians given = lazy.initialize(2, CovarianceType.DIAG, InitMethod.KMEANS_PLUSPLUS, REG, weights, means,
+                cov, new SplittableRandom(3));
+        assertArrayEquals(means, given.means, 0.0, "the given means");
+        assertEquals(0, counted.rowsRead.get(), "rows read for a complete start");
+        Gaussians later = fast(lazy, 4, CovarianceType.FULL, InitMethod.KMEANS_PLUSPLUS, 5, 2);
+        assertEquals(Initializer.MAX_SAMPLE, counted.rowsRead.get(), "rows read once the sample is needed");
+        assertSame(fast(new Initializer(base, 11), 4, CovarianceType.FULL, InitMethod.KMEANS_PLUSPLUS, 5, 2), later,
+                "k-means++ after a complete start");
+    }
 }
