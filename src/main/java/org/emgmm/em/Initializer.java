@@ -41,18 +41,11 @@ public final class Initializer {
     private static final long PARALLEL_WORK = 1L << 16;
 
     private final int d;
-    private final Dataset data;
-    private final long seed;
-    /*
-     * The sample, drawn on first use by sample() (a complete start never needs it: no rows read, no C2 time spent on
-     * sorting its rows at the start of a warm-started fit). Written once under this object's lock; every entry point
-     * calls sample() first, so its readers see them.
-     */
-    private int m;
-    private double[] x;
-    private double[] w;
+    private final int m;
+    private final double[] x;
+    private final double[] w;
     /** The sample feature-major: feature a of row i at {@code xt[a * m + i]}. */
-    private double[] xt;
+    private final double[] xt;
     /**
      * Lloyd's result by K and seeds, when this initializer is shared ({@link Shared}); else null (no fit repeats
      * another's seeds).
@@ -60,8 +53,7 @@ public final class Initializer {
     private final ConcurrentHashMap<Seeds, CompletableFuture<Clustering>> lloyd;
 
     /**
-     * An initializer for the data. Its sample of at most {@link #MAX_SAMPLE} rows (seeded, so the same seed gives
-     * the same sample) is drawn on first use: a complete start (weights, means and covariances given) reads nothing.
+     * Draws the initialisation sample (seeded, so the same seed gives the same sample).
      *
      * @param data the data
      * @param seed random seed
@@ -73,39 +65,26 @@ public final class Initializer {
     private Initializer(Dataset data, long seed, boolean shared) {
         this.lloyd = shared ? new ConcurrentHashMap<>() : null;
         this.d = data.dims();
-        this.data = data;
-        this.seed = seed;
-    }
-
-    /** Draws the sample the first time it is called (the same rows whenever that is: they depend on the seed only). */
-    private synchronized void sample() {
-        if (x != null) {
-            return;
-        }
         long n = data.rows();
-        int rows = (int) Math.min(n, MAX_SAMPLE);
-        double[] sx = new double[rows * d];
-        double[] sw = new double[rows];
-        if (rows == n) {
-            data.read(0, rows, sx, 0);
-            data.readWeights(0, rows, sw, 0);
+        this.m = (int) Math.min(n, MAX_SAMPLE);
+        this.x = new double[m * d];
+        this.w = new double[m];
+        if (m == n) {
+            data.read(0, m, x, 0);
+            data.readWeights(0, m, w, 0);
         } else {
-            long[] at = sampleRows(n, rows, seed);
-            for (int i = 0; i < rows; i++) {
-                data.read(at[i], 1, sx, i * d);
-                data.readWeights(at[i], 1, sw, i);
+            long[] rows = sampleRows(n, m, seed);
+            for (int i = 0; i < m; i++) {
+                data.read(rows[i], 1, x, i * d);
+                data.readWeights(rows[i], 1, w, i);
             }
         }
-        double[] t = new double[rows * d];
-        for (int i = 0; i < rows; i++) {
+        this.xt = new double[m * d];
+        for (int i = 0; i < m; i++) {
             for (int a = 0; a < d; a++) {
-                t[a * rows + i] = sx[i * d + a];
+                xt[a * m + i] = x[i * d + a];
             }
         }
-        m = rows;
-        w = sw;
-        xt = t;
-        x = sx;
     }
 
     /**
@@ -164,19 +143,16 @@ public final class Initializer {
 
     /** @return the sample, row-major (not a copy) */
     double[] rowMajor() {
-        sample();
         return x;
     }
 
     /** @return the sample, feature-major: feature a of row i at {@code [a * m + i]} (not a copy) */
     double[] featureMajor() {
-        sample();
         return xt;
     }
 
     /** @return the sample weights (not a copy) */
     double[] weights() {
-        sample();
         return w;
     }
 
@@ -197,7 +173,6 @@ public final class Initializer {
 
     /** @return the number of sample rows held */
     public int sampleRows() {
-        sample();
         return m;
     }
 
@@ -206,7 +181,6 @@ public final class Initializer {
      * @return a copy of one random sample row (used to re-seed a collapsed component)
      */
     public double[] randomRow(SplittableRandom rnd) {
-        sample();
         int i = rnd.nextInt(m);
         return Arrays.copyOfRange(x, i * d, (i + 1) * d);
     }
@@ -220,7 +194,6 @@ public final class Initializer {
      * @return the covariance
      */
     public double[] dataCovariance(CovarianceType type, double regCovar) {
-        sample();
         SufficientStatistics st = new SufficientStatistics(1, d, type);
         double[] mean = new double[d];
         double tw = 0;
@@ -260,7 +233,6 @@ public final class Initializer {
             // with regCovar = 0 it could fail and blame the user's valid start).
             return Gaussians.of(type, givenWeights.clone(), givenMeans.clone(), givenCov.clone(), 0);
         }
-        sample();
         SufficientStatistics st = new SufficientStatistics(k, d, type);
         double[] centers;
         if (givenMeans != null) {
