@@ -190,7 +190,7 @@ final class ReferenceInitializer {
         return labels;
     }
 
-    /** k-means++ seeding (Arthur and Vassilvitskii, 2007), weighted by sample weight, then Lloyd's iterations. */
+    /** Greedy k-means++ seeding (Arthur and Vassilvitskii, 2007; 2 + ⌊ln K⌋ draws per centre, the lowest potential kept), weighted by sample weight, then Lloyd's iterations. */
     private double[] kmeans(int k, SplittableRandom rnd) {
         double[] c = new double[k * d];
         double[] dmin = new double[m];
@@ -200,15 +200,31 @@ final class ReferenceInitializer {
             dmin[i] = dist2(c, 0, i);
         }
         double[] p = new double[m];
+        int trials = 2 + (int) Math.log(k);   // scikit-learn's kmeans_plusplus: n_local_trials = 2 + int(log(k))
         for (int j = 1; j < k; j++) {
             for (int i = 0; i < m; i++) {
                 p[i] = w[i] * dmin[i];
             }
-            int pick = pickWeighted(p, rnd);
-            System.arraycopy(x, pick * d, c, j * d, d);
-            for (int i = 0; i < m; i++) {
-                dmin[i] = Math.min(dmin[i], dist2(c, j, i));
+            double[] bestMin = null;
+            double bestPotential = 0;
+            int bestPick = -1;
+            for (int t = 0; t < trials; t++) {
+                int pick = pickWeighted(p, rnd);
+                double[] cand = Arrays.copyOfRange(x, pick * d, (pick + 1) * d);
+                double[] candMin = new double[m];
+                double potential = 0;
+                for (int i = 0; i < m; i++) {
+                    candMin[i] = Math.min(dmin[i], dist2(cand, 0, i));
+                    potential += w[i] * candMin[i];
+                }
+                if (bestMin == null || potential < bestPotential) {
+                    bestMin = candMin;
+                    bestPotential = potential;
+                    bestPick = pick;
+                }
             }
+            System.arraycopy(x, bestPick * d, c, j * d, d);
+            dmin = bestMin;
         }
         int[] labels = nearest(c, k);
         double[] sums = new double[k * d];
