@@ -47,7 +47,7 @@ final class PackedData implements AutoCloseable {
         int slots = taskSlots(sc);
         int executors = executors(sc);
         int cpus = Math.max(1, sc.conf().getInt("spark.task.cpus", 1));
-        int executorCores = Math.max(1, sc.defaultParallelism() / executors);
+        int executorCores = executorCores(sc, executors);
         boolean gpus = sc.conf().contains("spark.task.resource.gpu.amount");
         int count;
         if (maxTasks > 0) {
@@ -73,11 +73,13 @@ final class PackedData implements AutoCloseable {
 
     /**
      * Rows × features per task slot below which an iteration runs one task per executor, with emgmm's CPU backend
-     * on all the executor's cores, instead of one task per slot: 2^22, i.e. 262,144 rows of 16 features, a pass of
-     * roughly 25-50 ms per core at K = 16 full, where Spark's fixed cost per task and per job (launch, task binary,
-     * result, the scheduler's thread hand-offs; 15-20 ms a job in local mode) is a large part of an iteration.
+     * on all the executor's cores, instead of one task per slot: 2^24, i.e. about 1,050,000 rows of 16 features per
+     * slot, a pass of up to ~0.5 s per core at K = 16 full. Below it Spark's fixed cost per task and per job (launch,
+     * task binary, result, the scheduler's thread hand-offs; 15-20 ms a job in local mode on an idle machine) is a
+     * visible part of an iteration, and one task per executor pays it once; above it that cost is negligible and
+     * each core gets its own task, as Spark's scheduler expects ({@code spark.task.cpus}).
      */
-    static final long PER_EXECUTOR_BELOW = 1L << 22;
+    static final long PER_EXECUTOR_BELOW = 1L << 24;
 
     /**
      * Whether an iteration's job runs one task per executor, each running emgmm's CPU backend with the executor's
@@ -96,6 +98,33 @@ final class PackedData implements AutoCloseable {
      */
     static boolean perExecutor(long rows, int dims, int slots, int executorCores, int taskCpus, boolean gpus) {
         return !gpus && executorCores > taskCpus && rows * dims / Math.max(1, slots) < PER_EXECUTOR_BELOW;
+    }
+
+    /** The cores of a local master: N in local[N] or local[N, F], * in local[*]. */
+    private static final java.util.regex.Pattern LOCAL_CORES = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)");
+
+    /**
+     * Cores of one executor: {@code spark.executor.cores} when set, else in local mode N of {@code local[N]} (all
+     * processors for {@code local[*]}), else the default parallelism shared among the executors.
+     *
+     * @param sc the context
+     * @param executors executors of the application
+     * @return at least 1
+     */
+    static int executorCores(org.apache.spark.SparkContext sc, int executors) {
+        int set = sc.conf().getInt("spark.executor.cores", 0);
+        if (set > 0) {
+            return set;
+        }
+        if (sc.isLocal()) {
+            java.util.regex.Matcher m = LOCAL_CORES.matcher(sc.master());
+            if (m.lookingAt()) {
+                return "*".equals(m.group(1)) ? Runtime.getRuntime().availableProcessors()
+                        : Math.max(1, Integer.parseInt(m.group(1)));
+            }
+            return 1;
+        }
+        return Math.max(1, sc.defaultParallelism() / executors);
     }
 
     /**

@@ -28,13 +28,13 @@ import scala.runtime.BoxedUnit;
 /**
  * One EM pass over a cluster, as a core {@link Pass}, so the core's {@link org.emgmm.em.EmLoop} runs unchanged:
  * one Spark job per iteration. The parameters travel in the job's closure (which Spark broadcasts once per job with
- * the task binary) or, above {@link #CLOSURE_LIMIT} bytes, in a broadcast of their own; there are at most as many
- * tasks as the cluster has task slots ({@link PackedData#tasks}), each running emgmm's backend pass over its cached
- * packed partitions one after the other and returning one {@link SufficientStatistics} per packed partition; the
- * packed partitions' statistics are added in partition order (directly on the driver up to {@link #FAN_IN}
- * partitions, else first in groups of consecutive partitions on the executors), so the sum depends neither on which
- * task finishes first nor on how partitions are grouped into tasks. Never N×K: a task holds its partitions and one
- * set of statistics per partition.
+ * the task binary) or, above {@link #CLOSURE_LIMIT} bytes, in a broadcast of their own; there is one task per
+ * executor (on the executor's cores) or one per task slot ({@link PackedData#perExecutor}), each running emgmm's
+ * backend pass over its cached packed partitions one after the other and returning one {@link SufficientStatistics}
+ * per packed partition; the packed partitions' statistics are added in partition order (directly on the driver up
+ * to {@link #FAN_IN} partitions, else first in groups of consecutive partitions on the executors), so the sum
+ * depends neither on which task finishes first nor on how partitions are grouped into tasks. Never N×K: a task
+ * holds its partitions and one set of statistics per partition.
  */
 final class SparkPass implements Pass {
     /** Up to this many partial sums are added on the driver; more are first added in groups on the executors. */

@@ -79,6 +79,7 @@ class TaskBackendsTest {
         assertTrue(PackedData.perExecutor(200_000, 16, 2, 2, 1, false));
         assertTrue(PackedData.perExecutor(below / 16 * 2 - 1, 16, 2, 2, 1, false));
         assertFalse(PackedData.perExecutor(below / 16 * 2, 16, 2, 2, 1, false));
+        assertTrue(PackedData.perExecutor(1_000_000, 16, 2, 2, 1, false));
         assertFalse(PackedData.perExecutor(100_000_000, 16, 2, 2, 1, false));
         // 10 executors of 8 cores: 80 slots share the rows
         assertTrue(PackedData.perExecutor(10_000_000, 16, 80, 8, 1, false));
