@@ -100,7 +100,7 @@ public final class SparkProfile {
             }
             System.out.printf(Locale.ROOT, "PROF summary fit %d medians ms: iteration %.1f job %.1f (outside job %.1f, "
                             + "job minus longest task %.1f); CPU per iteration: process %.1f, driver thread %.1f, "
-                            + "tasks %.1f, rest %.1f%n", f, median(wall), median(jobWall), median(outside),
+                            + "task threads %.1f (a multi-threaded task's backend workers count in rest), rest %.1f%n", f, median(wall), median(jobWall), median(outside),
                     median(inside), median(proc), median(main), median(taskCpu),
                     median(proc) - median(taskCpu));
         }
