@@ -63,6 +63,11 @@ public final class SparkBench {
         // emgmm on Spark.
         java.util.function.Consumer<FitListener> onSpark = l -> new org.emgmm.spark.GaussianMixture().setK(k)
                 .setTol(0).setSeed(1).setMaxIter(hi).setBackend("cpu").fit(df, l);
+        // BASELINE_TASKS=n: also, in every round, the Spark fit with n tasks of spark.task.cpus threads (the layout
+        // before the automatic one-task-per-executor rule), for an A/B in the same rounds
+        int baseTasks = Integer.parseInt(System.getenv().getOrDefault("BASELINE_TASKS", "0"));
+        java.util.function.Consumer<FitListener> onSparkBase = l -> withMaxTasks(new org.emgmm.spark.GaussianMixture()
+                .setK(k).setTol(0).setSeed(1).setMaxIter(hi).setBackend("cpu"), baseTasks).fit(df, l);
         boolean withMl = mlHi > mlLo + 1;
         MlJobs mlJobs = new MlJobs();
         spark.sparkContext().addSparkListener(mlJobs);
@@ -92,6 +97,12 @@ public final class SparkBench {
             allSingle.addAll(a);
             allSpark.addAll(b);
             ratios[r] = median(b) / median(a);
+            if (baseTasks > 0) {
+                List<Double> base = iterations(lo, onSparkBase);
+                System.out.printf(Locale.ROOT, "RESULT   round %d spark with %d tasks (baseline) %.1f ms: %.2fx single, "
+                        + "automatic layout %.2fx%n", r, baseTasks, median(base) * 1e3, median(base) / median(a),
+                        ratios[r]);
+            }
             List<Double> c = withMl ? mllib.get() : List.of(Double.NaN);
             allMl.addAll(c);
             mlRatios[r] = median(c) / median(b);
@@ -110,18 +121,31 @@ public final class SparkBench {
         java.util.Arrays.sort(sorted);
         double[] mlSorted = mlRatios.clone();
         java.util.Arrays.sort(mlSorted);
-        System.out.printf(Locale.ROOT, "RESULT n=%d d=%d k=%d partitions=%d tasks=%d task-cpus=%s  emgmm-single-cpu %.4f s/iter  "
+        System.out.printf(Locale.ROOT, "RESULT n=%d d=%d k=%d partitions=%d tasks=%s task-cpus=%s  emgmm-single-cpu %.4f s/iter  "
                         + "emgmm-spark %.4f s/iter  mllib %.4f s/iter  speedup-vs-mllib %.1fx (rounds %.1f-%.1f)  "
                         + "overhead-vs-single %.2fx (rounds %.2f-%.2f; fastest iterations %.4f / %.4f s: %.2fx)  "
                         + "spark-empty-job %.4f s%n",
-                n, d, k, parts, Math.min(parts, slots), taskCpus, one, sp, ml, mlSorted[rounds / 2], mlSorted[0],
+                n, d, k, parts, "auto", taskCpus, one, sp, ml, mlSorted[rounds / 2], mlSorted[0],
                 mlSorted[rounds - 1], sorted[rounds / 2], sorted[0], sorted[rounds - 1],
                 java.util.Collections.min(allSingle), java.util.Collections.min(allSpark),
                 java.util.Collections.min(allSpark) / java.util.Collections.min(allSingle), job);
         System.out.printf(Locale.ROOT, "RESULT   per round single/spark/mllib ms:%s; CPU time per iteration (all threads) "
                         + "single %.4f s, spark %.4f s: %.2fx; load average %s -> %s%n", perRound, median(cpuSingle),
                 median(cpuSpark), median(cpuSpark) / median(cpuSingle), load0, load1);
+        System.out.println("RESULT   emgmm-spark layout: " + new org.emgmm.spark.GaussianMixture().setK(k).setSeed(1)
+                .setMaxIter(1).setBackend("cpu").fit(df).mixtureModel().device());
         spark.stop();
+    }
+
+    /** Calls the estimator's package-private {@code setMaxTasks} (tests and this A/B only). */
+    private static org.emgmm.spark.GaussianMixture withMaxTasks(org.emgmm.spark.GaussianMixture gm, int tasks) {
+        try {
+            java.lang.reflect.Method m = gm.getClass().getDeclaredMethod("setMaxTasks", int.class);
+            m.setAccessible(true);
+            return (org.emgmm.spark.GaussianMixture) m.invoke(gm, tasks);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** @return a local[2] session without UI, {@code spark.task.cpus} as given (shared with SparkProfile) */

@@ -27,7 +27,7 @@ public final class SparkProfile {
     private SparkProfile() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.util.concurrent.TimeoutException {
         int n = Integer.parseInt(args[0]);
         int d = Integer.parseInt(args[1]);
         int k = Integer.parseInt(args[2]);
@@ -53,6 +53,7 @@ public final class SparkProfile {
                                 mainCpu()});
                         }
                     });
+            spark.sparkContext().listenerBus().waitUntilEmpty(); // the fit's last events, before reading them
             System.out.printf(Locale.ROOT, "PROF fit %d (load %s)%n", f, SparkBench.load());
             List<Job> jobs = new ArrayList<>(rec.jobs.values());
             jobs.sort((a, b) -> Long.compare(a.start, b.start));
@@ -79,8 +80,7 @@ public final class SparkProfile {
             List<Double> inside = new ArrayList<>();
             List<Job> iterJobs = new ArrayList<>();
             for (Job j : jobs) {
-                if (j.tasks.size() == j.tasksExpected && j.tasks.stream().anyMatch(t -> t.run > 0)
-                        && j.resultBytes() > 10_000 && j.resultBytes() < 1_000_000) {
+                if (j.pass && j.tasks.size() == j.tasksExpected) {
                     iterJobs.add(j);
                 }
             }
@@ -100,7 +100,7 @@ public final class SparkProfile {
             }
             System.out.printf(Locale.ROOT, "PROF summary fit %d medians ms: iteration %.1f job %.1f (outside job %.1f, "
                             + "job minus longest task %.1f); CPU per iteration: process %.1f, driver thread %.1f, "
-                            + "tasks %.1f, rest %.1f%n", f, median(wall), median(jobWall), median(outside),
+                            + "task threads %.1f (a multi-threaded task's backend workers count in rest), rest %.1f%n", f, median(wall), median(jobWall), median(outside),
                     median(inside), median(proc), median(main), median(taskCpu),
                     median(proc) - median(taskCpu));
         }
@@ -142,6 +142,8 @@ public final class SparkProfile {
         long end;
         int stages;
         int tasksExpected;
+        /** Whether the job is an EM pass (its call site, as SparkPass names it). */
+        boolean pass;
         final List<Task> tasks = new ArrayList<>();
 
         long resultBytes() {
@@ -159,6 +161,8 @@ public final class SparkProfile {
             j.id = e.jobId();
             j.start = e.time();
             j.stages = e.stageIds().size();
+            j.pass = e.properties() != null
+                    && "emgmm EM pass".equals(e.properties().getProperty("callSite.short"));
             scala.collection.Iterator<org.apache.spark.scheduler.StageInfo> si = e.stageInfos().iterator();
             while (si.hasNext()) {
                 j.tasksExpected += si.next().numTasks();

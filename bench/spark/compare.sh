@@ -20,6 +20,9 @@ if [ "${1:-}" = "--quick" ]; then SIZES="20000:1:7 100000:1:7"; fi
 PARTS=${PARTS:-4}   # partitions of the cached DataFrame (both fits use the same)
 ROUNDS=${ROUNDS:-3}
 export TASK_CPUS=${TASK_CPUS:-1}   # spark.task.cpus: 2 = one task of 2 threads per iteration
+# BASELINE_TASKS=2: also, each round, a Spark fit with 2 tasks of 1 thread (the layout before emgmm-spark chose one
+# task per executor for small data), printed as an extra RESULT line per round
+export BASELINE_TASKS=${BASELINE_TASKS:-0}
 
 mvn -B -q install -DskipTests
 (cd spark && mvn -B -q package -DskipTests && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test \

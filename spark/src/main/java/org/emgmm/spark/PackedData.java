@@ -24,12 +24,16 @@ final class PackedData implements AutoCloseable {
     /** One packed partition per partition of the input. */
     final JavaRDD<PackedPartition> rdd;
     /**
-     * The packed partitions grouped into at most as many Spark partitions as the cluster has task slots (a
-     * {@code coalesce} without shuffle, which groups partitions cached on the same executor): what an iteration's
-     * job runs over, one task per slot, each task passing over its packed partitions one after the other. Spark's
-     * cost per task (launch, closure, result) is then paid once per slot rather than once per input partition.
+     * The packed partitions grouped (a {@code coalesce} without shuffle, which groups partitions cached on the same
+     * executor) into the tasks of an iteration's job, as {@link #layout} chose: what an iteration's job runs over,
+     * each task passing over its packed partitions one after the other. Spark's cost per task (launch, closure,
+     * result) is then paid once per task rather than once per input partition.
      */
     final JavaRDD<PackedPartition> tasks;
+    /** Threads of emgmm's CPU backend in each task, or 0 for the task's own cores ({@code spark.task.cpus}). */
+    final int taskThreads;
+    /** The layout of an iteration's tasks, in words (for logs and the model's device line). */
+    final String layout;
     final long rows;
     final int dims;
     final double weightSum;
@@ -39,13 +43,99 @@ final class PackedData implements AutoCloseable {
     private PackedData(JavaRDD<PackedPartition> rdd, int maxTasks, long rows, int dims, double weightSum,
                        boolean weighted, long[] offsets) {
         this.rdd = rdd;
-        int slots = maxTasks > 0 ? maxTasks : taskSlots(rdd.context());
-        this.tasks = offsets.length > slots ? rdd.coalesce(slots, false) : rdd;
+        org.apache.spark.SparkContext sc = rdd.context();
+        int slots = taskSlots(sc);
+        int executors = executors(sc);
+        int cpus = Math.max(1, sc.conf().getInt("spark.task.cpus", 1));
+        int executorCores = executorCores(sc, executors);
+        boolean gpus = sc.conf().contains("spark.task.resource.gpu.amount");
+        int count;
+        if (maxTasks > 0) {
+            count = maxTasks;
+            taskThreads = 0;
+        } else if (perExecutor(rows, dims, slots, executorCores, cpus, gpus)) {
+            count = executors;
+            taskThreads = executorCores;
+        } else {
+            count = slots;
+            taskThreads = 0;
+        }
+        this.tasks = offsets.length > count ? rdd.coalesce(count, false) : rdd;
+        int n = Math.min(count, offsets.length);
+        int threads = taskThreads > 0 ? taskThreads : cpus;
+        this.layout = n + (n == 1 ? " task of " : " tasks of ") + threads + (threads == 1 ? " thread" : " threads");
         this.rows = rows;
         this.dims = dims;
         this.weightSum = weightSum;
         this.weighted = weighted;
         this.offsets = offsets;
+    }
+
+    /**
+     * Rows × features per task slot below which an iteration runs one task per executor, with emgmm's CPU backend
+     * on all the executor's cores, instead of one task per slot: 2^24, i.e. about 1,050,000 rows of 16 features per
+     * slot, a pass of up to ~0.5 s per core at K = 16 full. Below it Spark's fixed cost per task and per job (launch,
+     * task binary, result, the scheduler's thread hand-offs; 15-20 ms a job in local mode on an idle machine) is a
+     * visible part of an iteration, and one task per executor pays it once; above it that cost is negligible and
+     * each core gets its own task, as Spark's scheduler expects ({@code spark.task.cpus}).
+     */
+    static final long PER_EXECUTOR_BELOW = 1L << 24;
+
+    /**
+     * Whether an iteration's job runs one task per executor, each running emgmm's CPU backend with the executor's
+     * cores as threads, rather than one task per task slot: only when each slot's share of the data is small
+     * ({@link #PER_EXECUTOR_BELOW}), an executor has more cores than a task ({@code spark.task.cpus}), and tasks
+     * hold no GPUs (a task's GPU is its own). The statistics are the same bits either way: the packed partitions
+     * are summed in partition order, and the CPU backend's pass gives the same bits at any thread count.
+     *
+     * @param rows rows in total
+     * @param dims features
+     * @param slots the cluster's task slots
+     * @param executorCores cores of one executor
+     * @param taskCpus {@code spark.task.cpus}
+     * @param gpus whether tasks request GPUs ({@code spark.task.resource.gpu.amount})
+     * @return true for one task per executor
+     */
+    static boolean perExecutor(long rows, int dims, int slots, int executorCores, int taskCpus, boolean gpus) {
+        return !gpus && executorCores > taskCpus && rows * dims / Math.max(1, slots) < PER_EXECUTOR_BELOW;
+    }
+
+    /** The cores of a local master: N in local[N] or local[N, F], * in local[*]. */
+    private static final java.util.regex.Pattern LOCAL_CORES = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)");
+
+    /**
+     * Cores of one executor: {@code spark.executor.cores} when set, else in local mode N of {@code local[N]} (all
+     * processors for {@code local[*]}), else the default parallelism shared among the executors.
+     *
+     * @param sc the context
+     * @param executors executors of the application
+     * @return at least 1
+     */
+    static int executorCores(org.apache.spark.SparkContext sc, int executors) {
+        int set = sc.conf().getInt("spark.executor.cores", 0);
+        if (set > 0) {
+            return set;
+        }
+        if (sc.isLocal()) {
+            java.util.regex.Matcher m = LOCAL_CORES.matcher(sc.master());
+            if (m.lookingAt()) {
+                return "*".equals(m.group(1)) ? Runtime.getRuntime().availableProcessors()
+                        : Math.max(1, Integer.parseInt(m.group(1)));
+            }
+            return 1;
+        }
+        return Math.max(1, sc.defaultParallelism() / executors);
+    }
+
+    /**
+     * @param sc the context
+     * @return executors of the application: 1 in local mode, else those registered (the driver not counted)
+     */
+    static int executors(org.apache.spark.SparkContext sc) {
+        if (sc.isLocal()) {
+            return 1;
+        }
+        return Math.max(1, sc.statusTracker().getExecutorInfos().length - 1);
     }
 
     /**
@@ -55,7 +145,8 @@ final class PackedData implements AutoCloseable {
      * @param featuresCol features column
      * @param weightCol weight column or null
      * @param asFloat store features as float (precision float)
-     * @param maxTasks tasks per pass at most, or 0 for the cluster's task slots ({@link #taskSlots})
+     * @param maxTasks tasks per pass at most (each on {@code spark.task.cpus} threads), or 0 to choose ({@link
+     *     #perExecutor}: one task per executor on its cores, or one per task slot)
      * @return the packed, cached data
      * @throws IllegalArgumentException naming column, partition and row of the first bad value, or for empty data
      */

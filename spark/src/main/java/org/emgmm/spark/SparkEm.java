@@ -56,8 +56,8 @@ final class SparkEm {
             names.add(b.split(" ", 2)[0]);
         }
         String name = names.isEmpty() ? "none" : String.join("+", names);
-        String device = "Spark, " + data.partitions() + (data.partitions() == 1 ? " partition: " : " partitions: ")
-                + String.join("; ", backends);
+        String device = "Spark, " + data.partitions() + (data.partitions() == 1 ? " partition" : " partitions")
+                + " in " + data.layout + ": " + String.join("; ", backends);
         return MixtureModel.fitted(best.params, best.converged && !best.stopped, best.history.length,
                 best.lowerBound(), best.history, s, name, device, events);
     }

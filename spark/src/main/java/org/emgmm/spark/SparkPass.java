@@ -28,13 +28,13 @@ import scala.runtime.BoxedUnit;
 /**
  * One EM pass over a cluster, as a core {@link Pass}, so the core's {@link org.emgmm.em.EmLoop} runs unchanged:
  * one Spark job per iteration. The parameters travel in the job's closure (which Spark broadcasts once per job with
- * the task binary) or, above {@link #CLOSURE_LIMIT} bytes, in a broadcast of their own; there are at most as many
- * tasks as the cluster has task slots ({@link PackedData#tasks}), each running emgmm's backend pass over its cached
- * packed partitions one after the other and returning one {@link SufficientStatistics} per packed partition; the
- * packed partitions' statistics are added in partition order (directly on the driver up to {@link #FAN_IN}
- * partitions, else first in groups of consecutive partitions on the executors), so the sum depends neither on which
- * task finishes first nor on how partitions are grouped into tasks. Never N×K: a task holds its partitions and one
- * set of statistics per partition.
+ * the task binary) or, above {@link #CLOSURE_LIMIT} bytes, in a broadcast of their own; there is one task per
+ * executor (on the executor's cores) or one per task slot ({@link PackedData#perExecutor}), each running emgmm's
+ * backend pass over its cached packed partitions one after the other and returning one {@link SufficientStatistics}
+ * per packed partition; the packed partitions' statistics are added in partition order (directly on the driver up
+ * to {@link #FAN_IN} partitions, else first in groups of consecutive partitions on the executors), so the sum
+ * depends neither on which task finishes first nor on how partitions are grouped into tasks. Never N×K: a task
+ * holds its partitions and one set of statistics per partition.
  */
 final class SparkPass implements Pass {
     /** Up to this many partial sums are added on the driver; more are first added in groups on the executors. */
@@ -80,7 +80,8 @@ final class SparkPass implements Pass {
         Broadcast<Messages.Params> b = message.size() <= CLOSURE_LIMIT ? null
                 : JavaSparkContext.fromSparkContext(data.rdd.context()).broadcast(message);
         try {
-            TaskPass task = new TaskPass(b == null ? message : null, b, fitId, k, data.dims, type, backend, precision);
+            TaskPass task = new TaskPass(b == null ? message : null, b, fitId, k, data.dims, type, backend, precision,
+                    data.taskThreads);
             Messages.Stats total = data.partitions() <= fanIn ? runInOrder(task)
                     : sumInOrder(data.tasks.mapPartitions(it -> Arrays.asList(task.statsOf(it)).iterator(), true),
                             data.partitions(), fanIn);
@@ -143,9 +144,10 @@ final class SparkPass implements Pass {
         private final CovarianceType type;
         private final BackendKind backend;
         private final Precision precision;
+        private final int threads;
 
         TaskPass(Messages.Params params, Broadcast<Messages.Params> broadcast, String fitId, int k, int d,
-                 CovarianceType type, BackendKind backend, Precision precision) {
+                 CovarianceType type, BackendKind backend, Precision precision, int threads) {
             this.params = params;
             this.broadcast = broadcast;
             this.fitId = fitId;
@@ -154,6 +156,7 @@ final class SparkPass implements Pass {
             this.type = type;
             this.backend = backend;
             this.precision = precision;
+            this.threads = threads;
         }
 
         @Override
@@ -166,7 +169,7 @@ final class SparkPass implements Pass {
             Messages.Params ps = params != null ? params : broadcast.value();
             List<Messages.Stats> out = new ArrayList<>();
             while (it.hasNext()) {
-                out.add(partition(it.next(), ps, fitId, k, d, type, backend, precision));
+                out.add(partition(it.next(), ps, fitId, k, d, type, backend, precision, threads));
             }
             return out.toArray(new Messages.Stats[0]);
         }
@@ -193,11 +196,13 @@ final class SparkPass implements Pass {
     }
 
     private static Messages.Stats partition(PackedPartition p, Messages.Params params, String fitId, int k, int d,
-                                            CovarianceType type, BackendKind backend, Precision precision) {
+                                            CovarianceType type, BackendKind backend, Precision precision,
+                                            int threads) {
         if (!p.contributes()) {
             return new Messages.Stats(p.index, new SufficientStatistics(k, d, type), null);
         }
-        TaskBackends.Prepared prepared = TaskBackends.pass(fitId, p.index, p.dataset(), k, type, backend, precision);
+        TaskBackends.Prepared prepared = TaskBackends.pass(fitId, p.index, p.dataset(), k, type, backend, precision,
+                threads);
         SufficientStatistics st = prepared.accumulate(params.gaussians());
         return new Messages.Stats(p.index, st, prepared.description);
     }

@@ -135,13 +135,14 @@ final class TaskBackends {
      * @param type covariance type
      * @param requested backend param
      * @param precision precision param
+     * @param threads CPU backend threads, or 0 for the task's cores ({@code spark.task.cpus})
      * @return the pass and the description of its backend
      */
     static Prepared pass(String fitId, int index, Dataset data, int k, CovarianceType type, BackendKind requested,
-                         Precision precision) {
+                         Precision precision, int threads) {
         String key = fitId + "/" + index;
         Choice choice = choose(requested, taskGpus(), TaskBackends::openClGpus);
-        Backend backend = backend(choice, precision);
+        Backend backend = backend(choice, precision, threads);
         String description = backend.name() + " (" + backend.device() + ")";
         synchronized (PASSES) {
             Pass p = PASSES.get(key);
@@ -201,8 +202,9 @@ final class TaskBackends {
         }
     }
 
-    private static Backend backend(Choice choice, Precision precision) {
-        int threads = TaskContext.get() == null ? 1 : Math.max(1, TaskContext.get().cpus());
+    private static Backend backend(Choice choice, Precision precision, int taskThreads) {
+        int threads = taskThreads > 0 ? taskThreads
+                : TaskContext.get() == null ? 1 : Math.max(1, TaskContext.get().cpus());
         String key = choice.kind + "/" + choice.device + "/" + precision + "/" + threads;
         Backend b = BACKENDS.get(key);
         if (b != null) {

@@ -221,9 +221,10 @@ class EqualityTest {
     }
 
     /**
-     * Grouping the packed partitions into fewer tasks (as many as the cluster has task slots, here local[2]'s 2, or
-     * 3) changes nothing: each packed partition's statistics are still added in partition order, so the bits equal
-     * one task per partition.
+     * Grouping the packed partitions into fewer tasks (3; as many as the cluster has task slots, here local[2]'s 2;
+     * or the automatic layout, here one task running the CPU backend on both cores) changes nothing: each packed
+     * partition's statistics are still added in partition order, and the backend's pass has the same bits at any
+     * thread count, so the bits equal one task per partition.
      */
     @ParameterizedTest(name = "{0}, weighted {1}")
     @MethodSource("cases")
@@ -234,13 +235,16 @@ class EqualityTest {
         MixtureModel start = start(type, x);
         Dataset<Row> df = TestData.frame(x, D, w, 8);
         MixtureModel perPartition = null;
-        for (int tasks : new int[] {8, 0, 3}) {
+        for (int tasks : new int[] {8, 0, 3, 2}) {
             GaussianMixture gm = new GaussianMixture().setTol(1e-8).setMaxIter(300).setBackend("cpu")
                     .setInitialModel(start).setMaxTasks(tasks);
             if (weighted) {
                 gm.setWeightCol("w");
             }
             MixtureModel m = gm.fit(df).mixtureModel();
+            String layout = tasks == 0 ? "1 task of 2 threads" : tasks + " tasks of 1 thread";
+            assertTrue(m.device().startsWith("Spark, 8 partitions in " + layout + ": cpu (CPU, "
+                    + (tasks == 0 ? "2 threads" : "1 thread")), m.device());
             if (perPartition == null) {
                 perPartition = m;
                 continue;

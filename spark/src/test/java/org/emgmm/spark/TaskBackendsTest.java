@@ -1,6 +1,7 @@
 package org.emgmm.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,7 +63,27 @@ class TaskBackendsTest {
         GaussianMixtureModel m = new GaussianMixture().setK(2).setMaxIter(2)
                 .fit(TestData.frame(data.doubleArray(), 2, null, 2));
         assertEquals("cpu", m.mixtureModel().backend());
-        assertTrue(m.mixtureModel().device().startsWith("Spark, 2 partitions: cpu (CPU, 1 thread"),
-                m.mixtureModel().device());
+        // 500 rows in local[2]: one task of both cores (PackedData.perExecutor)
+        assertTrue(m.mixtureModel().device().startsWith("Spark, 2 partitions in 1 task of 2 threads: cpu (CPU, 2 "
+                + "threads"), m.mixtureModel().device());
+    }
+
+    /**
+     * The layout rule: one task per executor on all its cores while each task slot's share of the data is under
+     * PER_EXECUTOR_BELOW rows x features, else one task per slot; never when tasks hold GPUs or an executor has no
+     * more cores than a task.
+     */
+    @Test
+    void oneTaskPerExecutorOnlyForSmallSharesOfCpuExecutors() {
+        long below = PackedData.PER_EXECUTOR_BELOW;
+        assertTrue(PackedData.perExecutor(200_000, 16, 2, 2, 1, false));
+        assertTrue(PackedData.perExecutor(below / 16 * 2 - 1, 16, 2, 2, 1, false));
+        assertFalse(PackedData.perExecutor(below / 16 * 2, 16, 2, 2, 1, false));
+        assertTrue(PackedData.perExecutor(1_000_000, 16, 2, 2, 1, false));
+        assertFalse(PackedData.perExecutor(100_000_000, 16, 2, 2, 1, false));
+        // 10 executors of 8 cores: 80 slots share the rows
+        assertTrue(PackedData.perExecutor(10_000_000, 16, 80, 8, 1, false));
+        assertFalse(PackedData.perExecutor(200_000, 16, 2, 2, 1, true));
+        assertFalse(PackedData.perExecutor(200_000, 16, 1, 2, 2, false));
     }
 }
