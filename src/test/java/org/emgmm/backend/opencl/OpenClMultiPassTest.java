@@ -56,7 +56,7 @@ class OpenClMultiPassTest {
         int d = data.dims();
         double[] means = new double[k * d];
         for (int j = 0; j < k; j++) {
-            data.read(97L * (j + 1) + 13L * model, 1, means, j * d);
+            data.read((97L * (j + 1) + 13L * model) % data.rows(), 1, means, j * d);
         }
         double[] w = new double[k];
         java.util.Arrays.fill(w, 1.0 / k);
@@ -92,10 +92,10 @@ class OpenClMultiPassTest {
      * Runs EM iterations of every model through one multi pass and through each model's own pass, checking every
      * model's statistics bit for bit; models 0 and 3 drop out after iteration 2, model 6 after iteration 3.
      *
+     * @param iterations EM iterations (at least 4 for every drop-out)
      * @return the multi pass's chunk writes after each iteration
      */
-    private static long[] iterate(OpenClBackend cl, Dataset data, String what) {
-        int iterations = 5;
+    static long[] iterate(OpenClBackend cl, Dataset data, String what, int iterations) {
         long[] writes = new long[iterations];
         List<Gaussians> models = new ArrayList<>();
         List<Pass> alone = new ArrayList<>();
@@ -149,7 +149,7 @@ class OpenClMultiPassTest {
                         assertTrue(plan.resident, plan.toString());
                         chunks = plan.chunks;
                     }
-                    long[] writes = iterate(cl, data, what);
+                    long[] writes = iterate(cl, data, what, 5);
                     for (long w : writes) {
                         assertEquals(chunks, w, what + ": the rows are uploaded once, for all models");
                     }
@@ -174,7 +174,7 @@ class OpenClMultiPassTest {
                     assertTrue(plan.chunks >= 2, plan.toString());
                     chunks = plan.chunks;
                 }
-                long[] writes = iterate(cl, data, what);
+                long[] writes = iterate(cl, data, what, 5);
                 for (int it = 0; it < writes.length; it++) {
                     assertEquals((long) chunks * (it + 1), writes[it],
                             what + ": one transfer of each chunk per iteration, whatever the number of models");
