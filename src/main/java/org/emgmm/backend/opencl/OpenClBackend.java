@@ -506,20 +506,27 @@ public final class OpenClBackend implements Backend {
     /**
      * Passes of several models over one dataset on this device ({@link OpenClMultiPass}): one copy (or one stream) of
      * the rows serves every model, and each model's statistics are the same bits as its own {@link #prepare}d
-     * pass's. With several devices, one such pass per model shape after the other (the default).
+     * pass's. With several devices, one such pass per model shape after the other (the default). The rows of a pass
+     * {@link #open} prepared for this data are taken over, not uploaded again.
      *
      * @param data the samples (validated)
      * @return the multi-model pass, to be closed after use
      */
     @Override
-    public MultiPass prepareMulti(Dataset data) {
+    public synchronized MultiPass prepareMulti(Dataset data) {
         if (data == null) {
             throw new IllegalArgumentException("data must not be null");
         }
         if (ctxs.size() > 1) {
             return Backend.super.prepareMulti(data);
         }
-        return new OpenClMultiPass(this, ctx, data);
+        DeviceRows rows = null;
+        if (preloaded instanceof OpenClPass && data == preloadedData) {
+            rows = ((OpenClPass) preloaded).detachRows(); // the rows open() uploaded serve the models
+            preloaded = null;
+            preloadedData = null;
+        }
+        return new OpenClMultiPass(this, ctx, data, rows);
     }
 
     /**

@@ -32,6 +32,10 @@ final class OpenClMultiPass implements MultiPass {
     /** Row layouts in use, each with the models on it by shape ("k/type"), several models of one shape in order. */
     private final List<Group> groups = new ArrayList<>();
     private boolean closed;
+    /** Rows handed over at construction, until a model's plan lays them out alike (then they found a group). */
+    private DeviceRows adopted;
+    /** Whether the rows handed over at construction serve models (tests). */
+    private boolean tookOver;
 
     /** The rows in one layout and the models that run on them. */
     private static final class Group {
@@ -43,11 +47,19 @@ final class OpenClMultiPass implements MultiPass {
         }
     }
 
-    OpenClMultiPass(OpenClBackend backend, ClContext ctx, Dataset data) {
+    /**
+     * @param backend the backend whose plans the models follow
+     * @param ctx its (single) device's context
+     * @param data the samples
+     * @param rows rows of {@code data} already on the device (a prepared pass's, {@link OpenClPass#detachRows}),
+     *     taken over and used by the models whose plans lay them out alike; or null
+     */
+    OpenClMultiPass(OpenClBackend backend, ClContext ctx, Dataset data, DeviceRows rows) {
         this.backend = backend;
         this.ctx = ctx;
         this.data = data;
         this.scratch = new Scratch(ctx);
+        this.adopted = rows;
     }
 
     private static String key(int k, CovarianceType type) {
@@ -57,6 +69,11 @@ final class OpenClMultiPass implements MultiPass {
     /** @return how many row layouts (copies of the rows on the device, or streams of them) are in use (tests) */
     int layouts() {
         return groups.size();
+    }
+
+    /** @return whether the rows handed over at construction serve models (tests) */
+    boolean tookOverRows() {
+        return tookOver;
     }
 
     /** @return chunks written to the device so far, over every layout (tests: one write serves every model) */
@@ -167,6 +184,12 @@ final class OpenClMultiPass implements MultiPass {
                 break;
             }
         }
+        if (group == null && adopted != null && DeviceRows.sameLayout(plan, adopted.plan())) {
+            group = new Group(adopted); // loaded already (an empty group is released at the next call)
+            adopted = null;
+            tookOver = true;
+            groups.add(group);
+        }
         boolean fresh = group == null;
         if (fresh) {
             group = new Group(new DeviceRows(ctx, plan, data));
@@ -205,6 +228,10 @@ final class OpenClMultiPass implements MultiPass {
             g.rows.close();
         }
         groups.clear();
+        if (adopted != null) {
+            adopted.close();
+            adopted = null;
+        }
         scratch.close();
     }
 }

@@ -132,6 +132,21 @@ final class OpenClPass implements Pass {
         ModelKernels.reshift(st, means, shift);
     }
 
+    /**
+     * Closes this pass but keeps its rows on the device, for a multi-model pass to adopt (their upload not repeated).
+     *
+     * @return the rows, now the caller's to close
+     */
+    DeviceRows detachRows() {
+        if (closed) {
+            throw new IllegalStateException("this OpenCL pass is closed");
+        }
+        closed = true;
+        closeQuietly(model);
+        closeQuietly(scratch);
+        return rows;
+    }
+
     @Override
     public void close() {
         if (closed) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.emgmm.CovarianceType;
+import org.emgmm.GmmSettings;
 import org.emgmm.Precision;
 import org.emgmm.backend.MultiPass;
 import org.emgmm.backend.Pass;
@@ -179,6 +180,29 @@ class OpenClMultiPassTest {
                     assertEquals((long) chunks * (it + 1), writes[it],
                             what + ": one transfer of each chunk per iteration, whatever the number of models");
                 }
+            }
+        }
+    }
+
+    @Test
+    void theRowsThatOpenUploadedServeTheModels() {
+        DeviceInfo dev = OpenClTestSupport.device();
+        Dataset data = data(false);
+        GmmSettings s = GmmSettings.builder().k(3).covarianceType(CovarianceType.FULL).precision(Precision.FLOAT)
+                .device(String.valueOf(dev.index())).build();
+        try (OpenClBackend cl = OpenClBackend.open(s, data, false);
+             MultiPass mp = cl.prepareMulti(data)) {
+            OpenClMultiPass multi = (OpenClMultiPass) mp;
+            Gaussians g = start(data, 3, CovarianceType.FULL, 0);
+            Gaussians h = start(data, 2, CovarianceType.DIAG, 1);
+            SufficientStatistics[] got = multi.accumulate(new Gaussians[] {g, h});
+            // open() uploaded the rows once (one chunk); the models run on them: no second upload
+            assertEquals(1, multi.layouts());
+            assertTrue(multi.tookOverRows(), "the rows open() uploaded are taken over");
+            assertEquals(1, multi.chunkWrites(), "no second upload");
+            try (Pass a = cl.prepare(data, 3, CovarianceType.FULL); Pass b = cl.prepare(data, 2, CovarianceType.DIAG)) {
+                assertSameBits("adopted rows, full", a.accumulate(g), got[0]);
+                assertSameBits("adopted rows, diag", b.accumulate(h), got[1]);
             }
         }
     }
