@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * One backend is opened for all candidates. A candidate whose K exceeds the number of samples, or whose fit fails
  * with a {@link NotPositiveDefiniteException}, is recorded with its error and skipped.
  *
- * <p>On the CPU backend the candidates are fitted together, each on its own thread (initialisation, M steps and
+ * <p>On the CPU and OpenCL backends the candidates are fitted together, each on its own thread (initialisation, M steps and
  * scoring overlap), and all the candidates still iterating share one read of the data per EM iteration
  * ({@link SharedPassBackend}, {@link Backend#prepareMulti}); a converged candidate drops out. Every candidate's
  * model is the same bits as when it is fitted alone ({@link #sequential()} fits them one after the other, as
@@ -337,7 +337,8 @@ public final class ModelSelection {
         }
         List<Slot> plan = plan();
         Initializer.Shared inits = shared ? new Initializer.Shared(data) : null;
-        if (shared && plan.size() > 1 && backend instanceof CpuBackend) {
+        // the backends with a multi-model pass that reads the data once for all candidates (OpenClMultiPass: opencl)
+        if (shared && plan.size() > 1 && (backend instanceof CpuBackend || "opencl".equals(backend.name()))) {
             return fitTogether(data, backend, listener, plan, inits);
         }
         List<Candidate> out = new ArrayList<>();

@@ -10,6 +10,7 @@ import org.emgmm.CovarianceType;
 import org.emgmm.GmmSettings;
 import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
+import org.emgmm.backend.MultiPass;
 import org.emgmm.backend.Pass;
 import org.emgmm.backend.Scorer;
 import org.emgmm.data.Dataset;
@@ -500,6 +501,32 @@ public final class OpenClBackend implements Backend {
         }
         KernelPlan plan = plan(data.rows(), data.dims(), k, type, data.hasWeights());
         return new OpenClPass(ctx, plan, data);
+    }
+
+    /**
+     * Passes of several models over one dataset on this device ({@link OpenClMultiPass}): one copy (or one stream) of
+     * the rows serves every model, and each model's statistics are the same bits as its own {@link #prepare}d
+     * pass's. With several devices, one such pass per model shape after the other (the default). The rows of a pass
+     * {@link #open} prepared for this data are taken over, not uploaded again.
+     *
+     * @param data the samples (validated)
+     * @return the multi-model pass, to be closed after use
+     */
+    @Override
+    public synchronized MultiPass prepareMulti(Dataset data) {
+        if (data == null) {
+            throw new IllegalArgumentException("data must not be null");
+        }
+        if (ctxs.size() > 1) {
+            return Backend.super.prepareMulti(data);
+        }
+        DeviceRows rows = null;
+        if (preloaded instanceof OpenClPass && data == preloadedData) {
+            rows = ((OpenClPass) preloaded).detachRows(); // the rows open() uploaded serve the models
+            preloaded = null;
+            preloadedData = null;
+        }
+        return new OpenClMultiPass(this, ctx, data, rows);
     }
 
     /**

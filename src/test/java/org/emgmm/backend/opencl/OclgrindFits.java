@@ -14,7 +14,9 @@ import org.emgmm.data.ArrayDataset;
  * iterations), and at D=16 K=16 float on the device's own plan and on a plan of 64 work-items, 1 task per item
  * (several accum launches, row phases), and the fused kernel for diag/spherical × precision at D=5 K=4, on whatever
  * OpenCL device is first (Oclgrind there). Prints one line per fit; Oclgrind's API and data-race checks print their
- * diagnostics to stderr, which the script scans.
+ * diagnostics to stderr, which the script scans. Then the multi-model pass ({@link OpenClMultiPass}) of seven models
+ * (every type, K = 1..6, a restart) over the small data in each precision, with drop-outs, each model's statistics
+ * checked bit for bit against its own pass ({@link OpenClMultiPassTest}); a failure ends the run with an error.
  */
 public final class OclgrindFits {
     private OclgrindFits() {
@@ -50,6 +52,13 @@ public final class OclgrindFits {
                     throw new IllegalStateException("the plan of a fused fit is not fused: " + t + " " + p);
                 }
                 fit(dev, small, 4, t, p, 3, fused);
+            }
+        }
+        for (Precision p : Precision.values()) {
+            try (OpenClBackend cl = OpenClBackend.create(dev, p, 0)) {
+                long[] writes = OpenClMultiPassTest.iterate(cl, small, "Oclgrind " + p, 4);
+                System.out.println("multi " + p + " 7 models, 4 iterations: same bits as alone, chunk writes "
+                        + writes[writes.length - 1]);
             }
         }
     }

@@ -1,10 +1,12 @@
 package org.emgmm.backend.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.emgmm.CovarianceType;
 import org.emgmm.GmmSettings;
+import org.emgmm.MixtureModel;
 import org.emgmm.ModelAsserts;
 import org.emgmm.ModelSelection;
 import org.emgmm.Precision;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Model selection on OpenCL (PoCL in CI) chooses what the CPU backend's shared-pass selection chooses, and the chosen
- * model's parameters agree within the precision's tolerances (float and, where the device has it, double).
+ * model's parameters agree within the precision's tolerances (float and, where the device has it, double); and on
+ * OpenCL the candidates fitted together (their E steps in one {@link OpenClMultiPass} per iteration) are the same
+ * bits as the candidates fitted one after the other, each on its own pass.
  */
 class OpenClSelectionTest {
 
@@ -32,7 +36,10 @@ class OpenClSelectionTest {
         }
         for (Precision p : dev.fp64() ? List.of(Precision.DOUBLE, Precision.FLOAT) : List.of(Precision.FLOAT)) {
             try (OpenClBackend cl = OpenClBackend.create(dev, p, 0)) {
-                ModelSelection.Candidate got = sel.fit(data, cl, new ModelSelection.Listener() { }).best();
+                ModelSelection.Result together = sel.fit(data, cl, new ModelSelection.Listener() { });
+                ModelSelection.Result alone = sel.sequential().fit(data, cl, new ModelSelection.Listener() { });
+                assertSameModels(p + " together vs alone", alone, together);
+                ModelSelection.Candidate got = together.best();
                 String what = p + " on " + dev.name();
                 assertEquals(want.k(), got.k(), what);
                 assertEquals(want.type(), got.type(), what);
@@ -40,6 +47,29 @@ class OpenClSelectionTest {
                         want.model().covariancesFlat(), got.model(), Tolerances.of(p).param);
                 ModelAsserts.check(what + ": BIC", want.bic(), got.bic(), Tolerances.of(p).lowerBound, 0);
             }
+        }
+    }
+
+    private static void assertSameModels(String what, ModelSelection.Result want, ModelSelection.Result got) {
+        assertEquals(want.candidates().size(), got.candidates().size(), what);
+        for (int i = 0; i < want.candidates().size(); i++) {
+            ModelSelection.Candidate a = want.candidates().get(i);
+            ModelSelection.Candidate b = got.candidates().get(i);
+            String w = what + ": " + a.type() + " k=" + a.k();
+            assertEquals(a.type(), b.type(), w);
+            assertEquals(a.k(), b.k(), w);
+            assertEquals(a.ok(), b.ok(), w);
+            if (!a.ok()) {
+                assertEquals(a.error(), b.error(), w);
+                continue;
+            }
+            MixtureModel ma = a.model();
+            MixtureModel mb = b.model();
+            assertArrayEquals(ma.weights(), mb.weights(), 0.0, w);
+            assertArrayEquals(ma.meansFlat(), mb.meansFlat(), 0.0, w);
+            assertArrayEquals(ma.covariancesFlat(), mb.covariancesFlat(), 0.0, w);
+            assertArrayEquals(ma.lowerBoundHistory(), mb.lowerBoundHistory(), 0.0, w);
+            assertEquals(Double.doubleToLongBits(a.bic()), Double.doubleToLongBits(b.bic()), w);
         }
     }
 }
