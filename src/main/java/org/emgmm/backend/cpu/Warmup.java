@@ -70,6 +70,8 @@ public final class Warmup {
      * early would only move the wait into the first pass (and slow its other worker threads meanwhile).
      */
     static final long MAX_NANOS_BLOCKING = 20_000_000_000L;
+    /** System property: "false" keeps the warm-up on one thread (see {@link Helper}; for measurements). */
+    static final String HELPER_PROPERTY = "emgmm.warmup.helper";
     /** System property: a cap in milliseconds other than the default (for measurements). */
     static final String MAX_MILLIS_PROPERTY = "emgmm.warmup.maxMillis";
     /**
@@ -348,6 +350,8 @@ public final class Warmup {
         JitActivity jit = new JitActivity();
         String why = "time cap";
         StringBuilder times = new StringBuilder();
+        Helper helper = blocking && vector && helpers() ? Helper.start(kernel, k, type, withFloat, sets, allRows) : null;
+        try {
         while (System.nanoTime() - t0 < maxNanos) {
             if (stop.getAsBoolean()) {
                 why = "cancelled";
@@ -371,6 +375,11 @@ public final class Warmup {
                 break;
             }
         }
+        } finally {
+            if (helper != null) {
+                helper.stop();
+            }
+        }
         long ns = System.nanoTime() - t0;
         if (log) {
             System.err.printf("warm-up %s%s: %.1f ms, process CPU %.0f ms, JIT threads %d ticks, %d rounds (first "
@@ -381,6 +390,89 @@ public final class Warmup {
             System.err.println("warm-up rounds (wall/thread CPU ms):" + times);
         }
         return ns;
+    }
+
+    /** @return whether a second thread drives the rounds too (more than one processor, and not switched off) */
+    private static boolean helpers() {
+        return Runtime.getRuntime().availableProcessors() > 1 && !"false".equals(System.getProperty(HELPER_PROPERTY));
+    }
+
+    /**
+     * A second thread running the same rounds on a kernel of its own, over the parameter sets in the reverse order:
+     * with the kernels compiled in the calling thread, one warm-up thread waits for one compilation at a time, and the
+     * JIT's compiler threads compile the kernels' methods one after another; a second thread that reaches another
+     * method's threshold meanwhile (a method already queued does not block it) has it compiled in parallel, on a
+     * second C2 thread (the launcher's {@code -XX:CICompilerCount=3} on a machine that has fewer by default). Its
+     * results are thrown away; it stops (and is waited for) when the warm-up's own rounds stop.
+     */
+    private static final class Helper implements Runnable {
+        private final Kernel kernel;
+        private final Params[] sets;
+        private final SufficientStatistics st;
+        private final int allRows;
+        private final Thread thread;
+        private volatile boolean stopped;
+
+        private Helper(Kernel kernel, Params[] sets, SufficientStatistics st, int allRows) {
+            this.kernel = kernel;
+            this.sets = sets;
+            this.st = st;
+            this.allRows = allRows;
+            thread = new Thread(this, "emgmm-warmup-helper");
+            thread.setDaemon(true);
+        }
+
+        /** Starts a helper for the rounds of {@code like}, or returns null when no kernel of its kind can be made. */
+        static Helper start(Kernel like, int k, CovarianceType type, boolean withFloat, Params[] sets,
+                            int allRows) {
+            Kernel own;
+            try {
+                own = new CpuBackend(1, withFloat ? Precision.FLOAT : Precision.DOUBLE, true).kernel(like.data, k);
+            } catch (RuntimeException | LinkageError e) {
+                return null;
+            }
+            if (own.getClass() != like.getClass()) {
+                return null;
+            }
+            Params[] reversed = new Params[sets.length];
+            for (int i = 0; i < sets.length; i++) {
+                reversed[i] = sets[sets.length - 1 - i];
+            }
+            Helper h = new Helper(own, reversed, new SufficientStatistics(k, like.d, type), allRows);
+            h.thread.start();
+            return h;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (int round = 0; !stopped; round++) {
+                    int rows = roundRows(round, allRows);
+                    for (Params p : sets) {
+                        st.clear();
+                        kernel.run(p, 0, rows, st);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // a warm-up only: the real pass meets and reports any failure itself
+            }
+        }
+
+        /** Stops the helper after its current round and waits for it. */
+        void stop() {
+            stopped = true;
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
