@@ -138,7 +138,7 @@ public final class Warmup {
         String kind = kind(kernel.getClass(), type);
         long t0 = System.nanoTime();
         EARLY.forEach((other, e) -> {
-            if (!other.equals(kind)) {
+            if (!other.equals(kind) && !e.kept) {
                 e.cancel();
             }
         });
@@ -149,7 +149,7 @@ public final class Warmup {
         if (!DONE.add(kind)) {
             return early != null ? System.nanoTime() - t0 : 0;
         }
-        return exercise(kernel, vector, k, type, withFloat, meanWeight, capNanos(), blocking(), NEVER);
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, capNanos(), blocking(), NEVER, true);
     }
 
     /**
@@ -170,6 +170,49 @@ public final class Warmup {
         if (!worthIt(data.rows(), data.dims(), k, type)) {
             return Early.NONE;
         }
+        return start(data, k, type, execution, false);
+    }
+
+    /**
+     * Starts the warm-ups of every kind of kernel that a selection over {@code types} runs (one per kind: diagonal
+     * sums for diag and spherical, outer products for full and tied), now, each on a daemon thread of its own, so
+     * that they overlap the selection's set-up and initialisation, and each other (two kinds compile on two
+     * compiler threads at once). Unlike {@link #startEarly(Dataset, int, CovarianceType, ExecutionSettings)}'s, these
+     * are not cancelled when a pass of another kind starts (the selection's shared pass runs every kind), and they
+     * start whenever the candidates' passes together are worth it, though one candidate's pass alone may not be. As
+     * there, the results do not depend on them.
+     *
+     * @param data the dataset the selection will read
+     * @param ks the candidates' component counts
+     * @param types the candidates' covariance types
+     * @param execution the selection's execution settings
+     * @return handles to close when the selection is over
+     */
+    public static java.util.List<Early> startEarly(Dataset data, int[] ks, java.util.List<CovarianceType> types,
+                                                   ExecutionSettings execution) {
+        java.util.List<Early> out = new java.util.ArrayList<>();
+        int maxK = Arrays.stream(ks).max().orElse(1);
+        double work = 0;
+        for (CovarianceType type : types) {
+            for (int k : ks) {
+                work += data.rows() * (double) k * (type.needsOuterProducts() ? (double) data.dims() * data.dims()
+                        : data.dims());
+            }
+        }
+        if (data.rows() < 16 * ROWS || work < MIN_WORK || maxK > data.rows()) {
+            return out;
+        }
+        Set<Boolean> seen = new java.util.HashSet<>();
+        for (CovarianceType type : types) {
+            if (seen.add(type.needsOuterProducts())) {
+                out.add(start(data, maxK, type, execution, true));
+            }
+        }
+        return out;
+    }
+
+    private static Early start(Dataset data, int k, CovarianceType type, ExecutionSettings execution,
+                               boolean kept) {
         boolean vector = CpuBackend.vectorAvailable() && !execution.plainJava();
         boolean f = execution.precision() == Precision.FLOAT;
         Kernel kernel = new CpuBackend(1, execution.precision(), vector).kernel(data, k);
@@ -177,13 +220,13 @@ public final class Warmup {
         if (DONE.contains(kind)) {
             return Early.NONE;
         }
-        Early early = new Early(kind);
+        Early early = new Early(kind, kept);
         if (EARLY.putIfAbsent(kind, early) != null) {
             return Early.NONE;
         }
         Thread t = new Thread(() -> early.runIn(() -> {
             double meanWeight = data.hasWeights() ? CpuBackend.meanWeight(data) : 1.0;
-            exercise(kernel, vector, k, type, f, meanWeight, capNanos(), blocking(), early::cancelled);
+            exercise(kernel, vector, k, type, f, meanWeight, capNanos(), blocking(), early::cancelled, !kept);
         }), "emgmm-warmup");
         t.setDaemon(true);
         t.start();
@@ -218,13 +261,16 @@ public final class Warmup {
     /** A warm-up started ahead of its pass ({@link #startEarly}). */
     public static final class Early implements AutoCloseable {
         /** Started nothing (closing it does nothing). */
-        public static final Early NONE = new Early(null);
+        public static final Early NONE = new Early(null, false);
         private final String kind;
+        /** Started for a selection: a pass of another kind does not cancel it. */
+        private final boolean kept;
         private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
         private volatile boolean cancelled;
 
-        private Early(String kind) {
+        private Early(String kind, boolean kept) {
             this.kind = kind;
+            this.kept = kept;
             if (kind == null) {
                 over.countDown();
             }
@@ -316,12 +362,12 @@ public final class Warmup {
      *
      * @param maxNanos the most time to spend
      * @param blocking see {@link #exercise(Kernel, boolean, int, CovarianceType, boolean, double, long, boolean,
-     *     BooleanSupplier)}
+     *     BooleanSupplier, boolean)}
      * @return the nanoseconds spent
      */
     static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
                          double meanWeight, long maxNanos, boolean blocking) {
-        return exercise(kernel, vector, k, type, withFloat, meanWeight, maxNanos, blocking, NEVER);
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, maxNanos, blocking, NEVER, true);
     }
 
     /**
@@ -332,10 +378,11 @@ public final class Warmup {
      *     {@link #BLOCKING_PROPERTY}): the rounds then stop once they are fast and level, after at least
      *     {@link #MIN_ROUNDS_BLOCKING}, without waiting for the compiler threads to fall idle
      * @param stop asked after every round: true stops the rounds
+     * @param helped whether a {@link Helper} may run the rounds too (not when other warm-ups run beside this one)
      * @return the nanoseconds spent
      */
     static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
-                         double meanWeight, long maxNanos, boolean blocking, BooleanSupplier stop) {
+                         double meanWeight, long maxNanos, boolean blocking, BooleanSupplier stop, boolean helped) {
         long t0 = System.nanoTime();
         boolean log = Boolean.getBoolean(LOG_PROPERTY);
         long cpu0 = log ? processCpu() : 0;
@@ -350,7 +397,7 @@ public final class Warmup {
         JitActivity jit = new JitActivity();
         String why = "time cap";
         StringBuilder times = new StringBuilder();
-        Helper helper = blocking && vector && helpers() ? Helper.start(kernel, k, type, withFloat, sets, allRows) : null;
+        Helper helper = helped && blocking && vector && helpers() ? Helper.start(kernel, k, type, withFloat, sets, allRows) : null;
         try {
         while (System.nanoTime() - t0 < maxNanos) {
             if (stop.getAsBoolean()) {
