@@ -170,7 +170,7 @@ public final class Warmup {
         if (!worthIt(data.rows(), data.dims(), k, type)) {
             return Early.NONE;
         }
-        return start(data, k, type, execution, false);
+        return start(data, k, type, execution, false, true);
     }
 
     /**
@@ -202,17 +202,22 @@ public final class Warmup {
         if (data.rows() < 16 * ROWS || work < MIN_WORK || maxK > data.rows()) {
             return out;
         }
-        Set<Boolean> seen = new java.util.HashSet<>();
+        java.util.Map<Boolean, CovarianceType> kinds = new java.util.LinkedHashMap<>();
         for (CovarianceType type : types) {
-            if (seen.add(type.needsOuterProducts())) {
-                out.add(start(data, maxK, type, execution, true));
-            }
+            kinds.putIfAbsent(type.needsOuterProducts(), type);
+        }
+        for (CovarianceType type : kinds.values()) {
+            out.add(start(data, maxK, type, execution, true, kinds.size() == 1));
         }
         return out;
     }
 
+    /**
+     * @param kept whether a pass of another kind leaves it running
+     * @param helped whether a {@link Helper} may run its rounds too (not when other warm-ups run beside it)
+     */
     private static Early start(Dataset data, int k, CovarianceType type, ExecutionSettings execution,
-                               boolean kept) {
+                               boolean kept, boolean helped) {
         boolean vector = CpuBackend.vectorAvailable() && !execution.plainJava();
         boolean f = execution.precision() == Precision.FLOAT;
         Kernel kernel = new CpuBackend(1, execution.precision(), vector).kernel(data, k);
@@ -226,7 +231,7 @@ public final class Warmup {
         }
         Thread t = new Thread(() -> early.runIn(() -> {
             double meanWeight = data.hasWeights() ? CpuBackend.meanWeight(data) : 1.0;
-            exercise(kernel, vector, k, type, f, meanWeight, capNanos(), blocking(), early::cancelled, !kept);
+            exercise(kernel, vector, k, type, f, meanWeight, capNanos(), blocking(), early::cancelled, helped);
         }), "emgmm-warmup");
         t.setDaemon(true);
         t.start();
@@ -439,9 +444,25 @@ public final class Warmup {
         return ns;
     }
 
-    /** @return whether a second thread drives the rounds too (more than one processor, and not switched off) */
+    /**
+     * @return whether a second thread drives the rounds too: more than one processor, not switched off, and a
+     *     machine that is not overloaded (the 1-minute load average, where the system tells it, at most the
+     *     processors: on a busy machine the two threads' compilations cannot run in parallel, and the helper's own
+     *     rounds only add CPU time). Only the warm-up's time depends on it, never a result.
+     */
     private static boolean helpers() {
-        return Runtime.getRuntime().availableProcessors() > 1 && !"false".equals(System.getProperty(HELPER_PROPERTY));
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return cpus > 1 && !"false".equals(System.getProperty(HELPER_PROPERTY)) && loadAverage() <= cpus;
+    }
+
+    /** @return the 1-minute load average from /proc/loadavg, or 0 where it cannot be read */
+    static double loadAverage() {
+        try {
+            String s = new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII);
+            return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /**
