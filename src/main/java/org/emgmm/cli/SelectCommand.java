@@ -154,6 +154,9 @@ final class SelectCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             Backends.Choice choice = Backends.open(base, in.data());
             try (Backend backend = choice.backend()) {
+                if (!"cpu".equals(backend.name())) {
+                    early.forEach(Warmup.Early::close); // not needed: the candidates run elsewhere
+                }
                 if (choice.warning() != null) {
                     progress.event(choice.warning());
                 }
