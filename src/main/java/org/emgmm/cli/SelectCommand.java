@@ -7,11 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.emgmm.BackendKind;
 import org.emgmm.CovarianceType;
 import org.emgmm.GmmSettings;
 import org.emgmm.ModelSelection;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
+import org.emgmm.backend.cpu.Warmup;
 import org.emgmm.plot.Charts;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -141,12 +143,20 @@ final class SelectCommand implements Callable<Integer> {
         ModelSelection sel = new ModelSelection(base, kList, types, crit);
         ModelSelection.Result result;
         boolean stopped;
+        // the CPU kernels' warm-ups (JIT compilation), one per kind of kernel the candidates need, start now on
+        // threads of their own, while this one sets up the selection and initialises the candidates (results do
+        // not depend on them)
+        List<Warmup.Early> early = base.execution().backend() == BackendKind.OPENCL ? List.of()
+                : Warmup.startEarly(in.data(), kList, types, base.execution());
         try (StopSignal stop = StopSignal.install()) {
             Progress progress = new Progress(Progress.detect(fitOptions.quiet), err, stop, base.nInit(), sel.size());
             progress.criterion(crit);
             long t0 = System.nanoTime();
             Backends.Choice choice = Backends.open(base, in.data());
             try (Backend backend = choice.backend()) {
+                if (!"cpu".equals(backend.name())) {
+                    early.forEach(Warmup.Early::close); // not needed: the candidates run elsewhere
+                }
                 if (choice.warning() != null) {
                     progress.event(choice.warning());
                 }
@@ -179,6 +189,8 @@ final class SelectCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
+        } finally {
+            early.forEach(Warmup.Early::close);
         }
         return stopped ? 130 : 0;
     }

@@ -70,6 +70,8 @@ public final class Warmup {
      * early would only move the wait into the first pass (and slow its other worker threads meanwhile).
      */
     static final long MAX_NANOS_BLOCKING = 20_000_000_000L;
+    /** System property: "false" keeps the warm-up on one thread (see {@link Helper}; for measurements). */
+    static final String HELPER_PROPERTY = "emgmm.warmup.helper";
     /** System property: a cap in milliseconds other than the default (for measurements). */
     static final String MAX_MILLIS_PROPERTY = "emgmm.warmup.maxMillis";
     /**
@@ -136,7 +138,7 @@ public final class Warmup {
         String kind = kind(kernel.getClass(), type);
         long t0 = System.nanoTime();
         EARLY.forEach((other, e) -> {
-            if (!other.equals(kind)) {
+            if (!other.equals(kind) && !e.kept) {
                 e.cancel();
             }
         });
@@ -147,7 +149,7 @@ public final class Warmup {
         if (!DONE.add(kind)) {
             return early != null ? System.nanoTime() - t0 : 0;
         }
-        return exercise(kernel, vector, k, type, withFloat, meanWeight, capNanos(), blocking(), NEVER);
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, capNanos(), blocking(), NEVER, true);
     }
 
     /**
@@ -168,6 +170,54 @@ public final class Warmup {
         if (!worthIt(data.rows(), data.dims(), k, type)) {
             return Early.NONE;
         }
+        return start(data, k, type, execution, false, true);
+    }
+
+    /**
+     * Starts the warm-ups of every kind of kernel that a selection over {@code types} runs (one per kind: diagonal
+     * sums for diag and spherical, outer products for full and tied), now, each on a daemon thread of its own, so
+     * that they overlap the selection's set-up and initialisation, and each other (two kinds compile on two
+     * compiler threads at once). Unlike {@link #startEarly(Dataset, int, CovarianceType, ExecutionSettings)}'s, these
+     * are not cancelled when a pass of another kind starts (the selection's shared pass runs every kind), and they
+     * start whenever the candidates' passes together are worth it, though one candidate's pass alone may not be. As
+     * there, the results do not depend on them.
+     *
+     * @param data the dataset the selection will read
+     * @param ks the candidates' component counts
+     * @param types the candidates' covariance types
+     * @param execution the selection's execution settings
+     * @return handles to close when the selection is over
+     */
+    public static java.util.List<Early> startEarly(Dataset data, int[] ks, java.util.List<CovarianceType> types,
+                                                   ExecutionSettings execution) {
+        java.util.List<Early> out = new java.util.ArrayList<>();
+        int maxK = Arrays.stream(ks).max().orElse(1);
+        double work = 0;
+        for (CovarianceType type : types) {
+            for (int k : ks) {
+                work += data.rows() * (double) k * (type.needsOuterProducts() ? (double) data.dims() * data.dims()
+                        : data.dims());
+            }
+        }
+        if (data.rows() < 16 * ROWS || work < MIN_WORK || maxK > data.rows()) {
+            return out;
+        }
+        java.util.Map<Boolean, CovarianceType> kinds = new java.util.LinkedHashMap<>();
+        for (CovarianceType type : types) {
+            kinds.putIfAbsent(type.needsOuterProducts(), type);
+        }
+        for (CovarianceType type : kinds.values()) {
+            out.add(start(data, maxK, type, execution, true, kinds.size() == 1));
+        }
+        return out;
+    }
+
+    /**
+     * @param kept whether a pass of another kind leaves it running
+     * @param helped whether a {@link Helper} may run its rounds too (not when other warm-ups run beside it)
+     */
+    private static Early start(Dataset data, int k, CovarianceType type, ExecutionSettings execution,
+                               boolean kept, boolean helped) {
         boolean vector = CpuBackend.vectorAvailable() && !execution.plainJava();
         boolean f = execution.precision() == Precision.FLOAT;
         Kernel kernel = new CpuBackend(1, execution.precision(), vector).kernel(data, k);
@@ -175,13 +225,13 @@ public final class Warmup {
         if (DONE.contains(kind)) {
             return Early.NONE;
         }
-        Early early = new Early(kind);
+        Early early = new Early(kind, kept);
         if (EARLY.putIfAbsent(kind, early) != null) {
             return Early.NONE;
         }
         Thread t = new Thread(() -> early.runIn(() -> {
             double meanWeight = data.hasWeights() ? CpuBackend.meanWeight(data) : 1.0;
-            exercise(kernel, vector, k, type, f, meanWeight, capNanos(), blocking(), early::cancelled);
+            exercise(kernel, vector, k, type, f, meanWeight, capNanos(), blocking(), early::cancelled, helped);
         }), "emgmm-warmup");
         t.setDaemon(true);
         t.start();
@@ -216,13 +266,16 @@ public final class Warmup {
     /** A warm-up started ahead of its pass ({@link #startEarly}). */
     public static final class Early implements AutoCloseable {
         /** Started nothing (closing it does nothing). */
-        public static final Early NONE = new Early(null);
+        public static final Early NONE = new Early(null, false);
         private final String kind;
+        /** Started for a selection: a pass of another kind does not cancel it. */
+        private final boolean kept;
         private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
         private volatile boolean cancelled;
 
-        private Early(String kind) {
+        private Early(String kind, boolean kept) {
             this.kind = kind;
+            this.kept = kept;
             if (kind == null) {
                 over.countDown();
             }
@@ -314,12 +367,12 @@ public final class Warmup {
      *
      * @param maxNanos the most time to spend
      * @param blocking see {@link #exercise(Kernel, boolean, int, CovarianceType, boolean, double, long, boolean,
-     *     BooleanSupplier)}
+     *     BooleanSupplier, boolean)}
      * @return the nanoseconds spent
      */
     static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
                          double meanWeight, long maxNanos, boolean blocking) {
-        return exercise(kernel, vector, k, type, withFloat, meanWeight, maxNanos, blocking, NEVER);
+        return exercise(kernel, vector, k, type, withFloat, meanWeight, maxNanos, blocking, NEVER, true);
     }
 
     /**
@@ -330,10 +383,11 @@ public final class Warmup {
      *     {@link #BLOCKING_PROPERTY}): the rounds then stop once they are fast and level, after at least
      *     {@link #MIN_ROUNDS_BLOCKING}, without waiting for the compiler threads to fall idle
      * @param stop asked after every round: true stops the rounds
+     * @param helped whether a {@link Helper} may run the rounds too (not when other warm-ups run beside this one)
      * @return the nanoseconds spent
      */
     static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
-                         double meanWeight, long maxNanos, boolean blocking, BooleanSupplier stop) {
+                         double meanWeight, long maxNanos, boolean blocking, BooleanSupplier stop, boolean helped) {
         long t0 = System.nanoTime();
         boolean log = Boolean.getBoolean(LOG_PROPERTY);
         long cpu0 = log ? processCpu() : 0;
@@ -348,6 +402,8 @@ public final class Warmup {
         JitActivity jit = new JitActivity();
         String why = "time cap";
         StringBuilder times = new StringBuilder();
+        Helper helper = helped && blocking && vector && helpers() ? Helper.start(kernel, k, type, withFloat, sets, allRows) : null;
+        try {
         while (System.nanoTime() - t0 < maxNanos) {
             if (stop.getAsBoolean()) {
                 why = "cancelled";
@@ -371,6 +427,11 @@ public final class Warmup {
                 break;
             }
         }
+        } finally {
+            if (helper != null) {
+                helper.stop();
+            }
+        }
         long ns = System.nanoTime() - t0;
         if (log) {
             System.err.printf("warm-up %s%s: %.1f ms, process CPU %.0f ms, JIT threads %d ticks, %d rounds (first "
@@ -381,6 +442,105 @@ public final class Warmup {
             System.err.println("warm-up rounds (wall/thread CPU ms):" + times);
         }
         return ns;
+    }
+
+    /**
+     * @return whether a second thread drives the rounds too: more than one processor, not switched off, and a
+     *     machine that is not overloaded (the 1-minute load average, where the system tells it, at most the
+     *     processors: on a busy machine the two threads' compilations cannot run in parallel, and the helper's own
+     *     rounds only add CPU time). Only the warm-up's time depends on it, never a result.
+     */
+    private static boolean helpers() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return cpus > 1 && !"false".equals(System.getProperty(HELPER_PROPERTY)) && loadAverage() <= cpus;
+    }
+
+    /** @return the 1-minute load average from /proc/loadavg, or 0 where it cannot be read */
+    static double loadAverage() {
+        try {
+            String s = new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII);
+            return Double.parseDouble(s.substring(0, s.indexOf(' ')));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * A second thread running the same rounds on a kernel of its own, over the parameter sets in the reverse order:
+     * with the kernels compiled in the calling thread, one warm-up thread waits for one compilation at a time, and the
+     * JIT's compiler threads compile the kernels' methods one after another; a second thread that reaches another
+     * method's threshold meanwhile (a method already queued does not block it) has it compiled in parallel, on a
+     * second C2 thread (the launcher's {@code -XX:CICompilerCount=3} on a machine that has fewer by default). Its
+     * results are thrown away; it stops (and is waited for) when the warm-up's own rounds stop.
+     */
+    private static final class Helper implements Runnable {
+        private final Kernel kernel;
+        private final Params[] sets;
+        private final SufficientStatistics st;
+        private final int allRows;
+        private final Thread thread;
+        private volatile boolean stopped;
+
+        private Helper(Kernel kernel, Params[] sets, SufficientStatistics st, int allRows) {
+            this.kernel = kernel;
+            this.sets = sets;
+            this.st = st;
+            this.allRows = allRows;
+            thread = new Thread(this, "emgmm-warmup-helper");
+            thread.setDaemon(true);
+        }
+
+        /** Starts a helper for the rounds of {@code like}, or returns null when no kernel of its kind can be made. */
+        static Helper start(Kernel like, int k, CovarianceType type, boolean withFloat, Params[] sets,
+                            int allRows) {
+            Kernel own;
+            try {
+                own = new CpuBackend(1, withFloat ? Precision.FLOAT : Precision.DOUBLE, true).kernel(like.data, k);
+            } catch (RuntimeException | LinkageError e) {
+                return null;
+            }
+            if (own.getClass() != like.getClass()) {
+                return null;
+            }
+            Params[] reversed = new Params[sets.length];
+            for (int i = 0; i < sets.length; i++) {
+                reversed[i] = sets[sets.length - 1 - i];
+            }
+            Helper h = new Helper(own, reversed, new SufficientStatistics(k, like.d, type), allRows);
+            h.thread.start();
+            return h;
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (int round = 0; !stopped; round++) {
+                    int rows = roundRows(round, allRows);
+                    for (Params p : sets) {
+                        st.clear();
+                        kernel.run(p, 0, rows, st);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // a warm-up only: the real pass meets and reports any failure itself
+            }
+        }
+
+        /** Stops the helper after its current round and waits for it. */
+        void stop() {
+            stopped = true;
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

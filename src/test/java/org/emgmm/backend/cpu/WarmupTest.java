@@ -74,6 +74,51 @@ class WarmupTest {
         SufficientStatistics afterBlocking = new SufficientStatistics(k, d, type);
         warmedBlocking.run(p, 0, n, afterBlocking);
         CpuBackendTest.assertBitwise(fresh, afterBlocking, type + " after the blocking-mode warm-up");
+        assertFalse(helperAlive(), "the blocking-mode warm-up's helper thread stopped with it");
+    }
+
+    /** @return whether a warm-up helper thread is running */
+    private static boolean helperAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().equals("emgmm-warmup-helper"));
+    }
+
+    /**
+     * select's early warm-ups ({@link Warmup#startEarly(Dataset, int[], List, ExecutionSettings)}): one per kind of
+     * kernel its covariance types need, started when the candidates' passes together are worth it (though no single
+     * one is); a pass of one kind waits for its own and leaves the other kind's running to its end.
+     */
+    @Test
+    void aSelectionWarmsUpEveryKindItNeedsAndAPassOfOneKindCancelsNone() {
+        int n = 20_000;
+        int d = 8;
+        int[] ks = {1, 2, 3, 4, 5, 6, 7, 8};
+        CpuBackendTest.Problem pr = CpuBackendTest.problem(9, n, d, 8, CovarianceType.DIAG, false);
+        boolean vector = CpuBackend.vectorAvailable();
+        Kernel kernel = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, 8);
+        List<CovarianceType> all = List.of(CovarianceType.FULL, CovarianceType.TIED, CovarianceType.DIAG,
+                CovarianceType.SPHERICAL);
+        assertFalse(Warmup.worthIt(n, d, 8, CovarianceType.FULL), "no single candidate's pass is worth it");
+        try {
+            Warmup.forget();
+            List<Warmup.Early> early = Warmup.startEarly(pr.data, ks, all, ExecutionSettings.DEFAULTS);
+            assertEquals(2, early.size(), "one warm-up per kind: outer products (full, tied) and diagonal sums");
+            Warmup.run(kernel, vector, 8, CovarianceType.FULL, false, 1.0); // waits for its kind's, cancels none
+            early.forEach(Warmup.Early::await);
+            assertTrue(Warmup.done(kernel, CovarianceType.TIED), "the outer-product kind ran to its end");
+            assertTrue(Warmup.done(kernel, CovarianceType.SPHERICAL), "the diagonal kind ran to its end");
+
+            Warmup.forget();
+            early = Warmup.startEarly(pr.data, ks, List.of(CovarianceType.FULL, CovarianceType.TIED),
+                    ExecutionSettings.DEFAULTS);
+            assertEquals(1, early.size(), "full and tied: one kind");
+            early.forEach(Warmup.Early::await);
+            Warmup.forget();
+            assertTrue(Warmup.startEarly(pr.data, new int[] {1, 2}, List.of(CovarianceType.DIAG),
+                    ExecutionSettings.DEFAULTS).isEmpty(), "2 diag candidates over 20,000 x 8: not worth it");
+        } finally {
+            Warmup.forget();
+        }
     }
 
     /**
