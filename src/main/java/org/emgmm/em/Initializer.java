@@ -363,37 +363,12 @@ public final class Initializer {
         return labels;
     }
 
-    /** {@code dmin[i] = min(dmin[i], ‖x_i − c_j‖²)}, or {@code = ‖x_i − c_j‖²} when {@code first}. */
-    private void updateMinDistances(double[] c, int j, double[] dmin, boolean first) {
-        forRowBlocks((long) m * d, (lo, hi) -> {
-            int len = hi - lo;
-            double[] dist = new double[len];
-            distances(c, j, lo, hi, dist);
-            for (int i = 0; i < len; i++) {
-                dmin[lo + i] = first ? dist[i] : Math.min(dmin[lo + i], dist[i]);
-            }
-        });
-    }
-
     /**
-     * k-means++ seeding (Arthur and Vassilvitskii, 2007), weighted by sample weight, then Lloyd's iterations (once
-     * per K and seeds when shared); with the nearest centre of every sample row.
+     * k-means++ seeding ({@link KMeansPlusPlus}), then Lloyd's iterations (once per K and seeds when shared); with
+     * the nearest centre of every sample row.
      */
     private Clustering kmeans(int k, SplittableRandom rnd) {
-        double[] c = new double[k * d];
-        double[] dmin = new double[m];
-        int first = pickWeighted(w, rnd);
-        System.arraycopy(x, first * d, c, 0, d);
-        updateMinDistances(c, 0, dmin, true);
-        double[] p = new double[m];
-        for (int j = 1; j < k; j++) {
-            for (int i = 0; i < m; i++) {
-                p[i] = w[i] * dmin[i];
-            }
-            int pick = pickWeighted(p, rnd);
-            System.arraycopy(x, pick * d, c, j * d, d);
-            updateMinDistances(c, j, dmin, false);
-        }
+        double[] c = KMeansPlusPlus.seeds(this, k, rnd);
         if (lloyd == null) {
             return lloyd(c, k);
         }
@@ -527,31 +502,6 @@ public final class Initializer {
             }
             return bySeed.computeIfAbsent(seed, s -> new Initializer(data, s, true));
         }
-    }
-
-    /** Index drawn with probability proportional to p (uniform when p is all zero). */
-    private int pickWeighted(double[] p, SplittableRandom rnd) {
-        double total = 0;
-        for (double v : p) {
-            total += v;
-        }
-        if (!(total > 0)) {
-            return rnd.nextInt(p.length);
-        }
-        double u = rnd.nextDouble() * total;
-        double c = 0;
-        for (int i = 0; i < p.length; i++) {
-            c += p[i];
-            if (u < c && p[i] > 0) {
-                return i;
-            }
-        }
-        for (int i = p.length - 1; i >= 0; i--) {
-            if (p[i] > 0) {
-                return i;
-            }
-        }
-        return p.length - 1;
     }
 
     private void accumulateHard(int[] labels, double[] c, SufficientStatistics st) {
