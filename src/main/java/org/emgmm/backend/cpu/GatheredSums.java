@@ -261,7 +261,6 @@ final class GatheredSums {
      * means), and the used ones cleared for the next run.
      */
     void finish(Params p, VectorParams vp, SufficientStatistics st) {
-        int s2Len = p.full ? d * d : d;
         for (int j = 0; j < k; j++) {
             if (fill[j] > 0) {
                 flush(p, j);
@@ -274,16 +273,22 @@ final class GatheredSums {
                 st.s1[j * d + a] += VectorMath.laneSum(acc1, (j * d + a) * L);
                 if (p.full) {
                     int so = j * d * d;
+                    int row = (so + a * d) * L;
                     for (int b = a; b < d; b++) {
-                        st.s2[so + a * d + b] += VectorMath.laneSum(acc2, (so + a * d + b) * L);
+                        st.s2[so + a * d + b] += VectorMath.laneSum(acc2, row + b * L);
                     }
+                    // cleared: what Tiles.outer adds to in row a, the columns from a rounded down to a multiple
+                    // of four (a third less than the whole D×D, and in the lines just read)
+                    java.util.Arrays.fill(acc2, row + (a & ~3) * L, row + d * L, 0);
                 } else {
                     st.s2[j * d + a] += VectorMath.laneSum(acc2, (j * d + a) * L);
                 }
             }
             java.util.Arrays.fill(acc0, j * L, (j + 1) * L, 0);
             java.util.Arrays.fill(acc1, j * d * L, (j + 1) * d * L, 0);
-            java.util.Arrays.fill(acc2, j * s2Len * L, (j + 1) * s2Len * L, 0);
+            if (!p.full) {
+                java.util.Arrays.fill(acc2, j * d * L, (j + 1) * d * L, 0);
+            }
             used[j] = false;
         }
         dirty = false;
