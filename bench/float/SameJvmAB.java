@@ -23,7 +23,8 @@ import org.emgmm.em.SufficientStatistics;
  * iteration (fused pass + M step) of float and one of double, alternating which goes first. Per iteration it
  * takes the CPU time of all the JVM's threads (ThreadMXBean; in steady state the kernels' workers) and the wall time: on a
  * shared machine the CPU time moves much less with the load than the wall time. Prints per precision the median
- * and min of both, and the ratios double/float of the medians.
+ * and min of both, the last pass's mean log-likelihood of each (the lower bound, for bit-identity checks), and the
+ * ratios double/float of the medians.
  *
  * <pre>
  *   mvn -B -q package -DskipTests
@@ -54,9 +55,10 @@ public class SameJvmAB {
             pass[q] = be[q].prepare(data, k, cov);
         }
         int[] it = new int[2];
+        double[] lastLl = new double[2];
         for (int w = 0; w < warm; w++) {
             for (int q = 0; q < 2; q++) {
-                step(pass, par, it, q);
+                lastLl[q] = step(pass, par, it, q);
             }
         }
         double[][] cpu = new double[2][rounds];
@@ -66,7 +68,7 @@ public class SameJvmAB {
                 int q = (r + h) % 2;
                 long c0 = cpuNanos();
                 long t0 = System.nanoTime();
-                step(pass, par, it, q);
+                lastLl[q] = step(pass, par, it, q);
                 wall[q][r] = (System.nanoTime() - t0) / 1e6;
                 cpu[q][r] = (cpuNanos() - c0) / 1e6;
             }
@@ -80,6 +82,8 @@ public class SameJvmAB {
                     cov.jsonName(), ps[q].name().toLowerCase(), n, threads, medC[q], min(cpu[q]), medW[q],
                     min(wall[q]));
         }
+        System.out.printf("%s lower bound after %d iterations: float %s, double %s (for bit-identity checks)%n",
+                cov.jsonName(), it[1], lastLl[0], lastLl[1]);
         System.out.printf("%s double/float: cpu %.2fx, wall %.2fx%n", cov.jsonName(), medC[1] / medC[0],
                 medW[1] / medW[0]);
         for (int q = 0; q < 2; q++) {
@@ -88,9 +92,11 @@ public class SameJvmAB {
         }
     }
 
-    private static void step(Pass[] pass, Gaussians[] par, int[] it, int q) {
+    /** @return the pass's mean log-likelihood per unit weight (the lower bound before this M step) */
+    private static double step(Pass[] pass, Gaussians[] par, int[] it, int q) {
         SufficientStatistics st = pass[q].accumulate(par[q]);
         par[q] = MStep.apply(st, par[q].means, BenchRunner.REG_COVAR, ++it[q]);
+        return st.logLik / st.weightSum;
     }
 
     /** @return the CPU time of every live thread of this JVM, in ns (per-thread clocks: ns resolution) */

@@ -364,78 +364,11 @@ public final class Initializer {
     }
 
     /**
-     * How many candidates greedy k-means++ draws for each centre after the first: {@code 2 + ⌊ln K⌋}, as
-     * scikit-learn's {@code kmeans_plusplus} (Arthur and Vassilvitskii's suggestion). Plain k-means++ (one draw)
-     * often seeds two centres in one well-separated cluster and none in another, a split-and-merge Lloyd cannot
-     * undo: on 5 blobs of 16 features (bench/select's data), 7 of 40 seeds against 0 of 40 greedy.
-     */
-    static int localTrials(int k) {
-        return 2 + (int) Math.log(k);
-    }
-
-    /**
-     * {@code out[i] = min(dmin[i], ‖x_i − x_pick‖²)} for every sample row, and the potential of the centres with
-     * row {@code pick} added: {@code Σ w_i·out[i]}, summed in row order (the same bits at any thread count).
-     */
-    private double minDistancesWith(int pick, double[] dmin, double[] out) {
-        double[] centre = Arrays.copyOfRange(x, pick * d, (pick + 1) * d);
-        forRowBlocks((long) m * d, (lo, hi) -> {
-            int len = hi - lo;
-            double[] dist = new double[len];
-            distances(centre, 0, lo, hi, dist);
-            for (int i = 0; i < len; i++) {
-                out[lo + i] = Math.min(dmin[lo + i], dist[i]);
-            }
-        });
-        double potential = 0;
-        for (int i = 0; i < m; i++) {
-            potential += w[i] * out[i];
-        }
-        return potential;
-    }
-
-    /** {@code dmin[i] = ‖x_i − c_0‖²}: every sample row's distance to the first centre. */
-    private void firstDistances(double[] c, double[] dmin) {
-        forRowBlocks((long) m * d, (lo, hi) -> {
-            double[] dist = new double[hi - lo];
-            distances(c, 0, lo, hi, dist);
-            System.arraycopy(dist, 0, dmin, lo, hi - lo);
-        });
-    }
-
-    /**
-     * Greedy k-means++ seeding (Arthur and Vassilvitskii, 2007; {@link #localTrials} candidates per centre, the best
-     * potential kept), weighted by sample weight, then Lloyd's iterations (once
-     * per K and seeds when shared); with the nearest centre of every sample row.
+     * Greedy k-means++ seeding ({@link KMeansPlusPlus}), then Lloyd's iterations (once per K and seeds when shared); with
+     * the nearest centre of every sample row.
      */
     private Clustering kmeans(int k, SplittableRandom rnd) {
-        double[] c = new double[k * d];
-        double[] dmin = new double[m];
-        int first = pickWeighted(w, rnd);
-        System.arraycopy(x, first * d, c, 0, d);
-        firstDistances(c, dmin);
-        double[] p = new double[m];
-        int trials = localTrials(k);
-        double[][] tried = new double[trials][m];
-        for (int j = 1; j < k; j++) {
-            for (int i = 0; i < m; i++) {
-                p[i] = w[i] * dmin[i];
-            }
-            int best = -1;
-            int bestPick = 0;
-            double bestPotential = Double.POSITIVE_INFINITY;
-            for (int t = 0; t < trials; t++) {
-                int pick = pickWeighted(p, rnd);
-                double potential = minDistancesWith(pick, dmin, tried[t]);
-                if (best < 0 || potential < bestPotential) {
-                    best = t;
-                    bestPick = pick;
-                    bestPotential = potential;
-                }
-            }
-            System.arraycopy(x, bestPick * d, c, j * d, d);
-            System.arraycopy(tried[best], 0, dmin, 0, m);
-        }
+        double[] c = KMeansPlusPlus.seeds(this, k, rnd);
         if (lloyd == null) {
             return lloyd(c, k);
         }
@@ -569,31 +502,6 @@ public final class Initializer {
             }
             return bySeed.computeIfAbsent(seed, s -> new Initializer(data, s, true));
         }
-    }
-
-    /** Index drawn with probability proportional to p (uniform when p is all zero). */
-    private int pickWeighted(double[] p, SplittableRandom rnd) {
-        double total = 0;
-        for (double v : p) {
-            total += v;
-        }
-        if (!(total > 0)) {
-            return rnd.nextInt(p.length);
-        }
-        double u = rnd.nextDouble() * total;
-        double c = 0;
-        for (int i = 0; i < p.length; i++) {
-            c += p[i];
-            if (u < c && p[i] > 0) {
-                return i;
-            }
-        }
-        for (int i = p.length - 1; i >= 0; i--) {
-            if (p[i] > 0) {
-                return i;
-            }
-        }
-        return p.length - 1;
     }
 
     private void accumulateHard(int[] labels, double[] c, SufficientStatistics st) {

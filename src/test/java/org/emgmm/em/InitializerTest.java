@@ -79,7 +79,7 @@ class InitializerTest {
      * Greedy k-means++ seeds one centre in each of 5 well-separated blobs (make_blobs' shape: centres uniform in
      * [-10, 10]^16, unit spread, 4,000 rows each) for every one of 40 seeds, so no start merges two blobs (a weight
      * near 0.4) while splitting another, a local optimum EM and Lloyd cannot leave. Plain k-means++ (one draw per
-     * centre, {@code localTrials} = 1) fails this for some seeds (checked: 9 of 40 here); on bench/select's 1e6 x 16
+     * centre, {@code KMeansPlusPlus.localTrials} = 1) fails this for some seeds (checked: 9 of 40 here); on bench/select's 1e6 x 16
      * blobs it made {@code emgmm select} choose k = 6 where scikit-learn, whose kmeans_plusplus is greedy, chose k = 5.
      */
     @Test

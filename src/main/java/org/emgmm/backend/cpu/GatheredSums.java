@@ -9,9 +9,10 @@ import org.emgmm.em.SufficientStatistics;
  * the float block's values (issue 14: float S2 made nearly singular covariances indefinite, README "Float
  * precision"). Per block and component, the samples whose responsibility is above {@link VectorParams#negligible}
  * (a scan of the component's listed float vectors, lane by lane) are gathered into the component's buffer in
- * double: r, t = x − μⱼ (one rounding in double) and rt = r·t (one more). When a buffer is full, and at the end
- * of the run, its sums go into lane accumulators over the run ({@link #flush}: full and tied through the 2×4
- * outer-product tile {@link Tiles#outer}), which are reduced in lane order once per run ({@link #finish}).
+ * double: r and t = x − μⱼ (one rounding in double; for full and tied also rt = r·t, one more). When a buffer is
+ * full, and at the end of the run, its sums go into lane accumulators over the run ({@link #flush}: full and tied
+ * through the 2×4 outer-product tile {@link Tiles#outer}), which are reduced in lane order once per run
+ * ({@link #finish}).
  *
  * <p>Why gathered samples and not the widened float block: a float vector holds twice the samples of a double
  * one, so a component's listed float vectors, widened, are about twice the double vectors the double kernel
@@ -52,8 +53,8 @@ final class GatheredSums {
     private final double[] r;
     /** Per component, x − μⱼ of its buffer's samples, D rows of {@link #CAP} (K×D×CAP). */
     private final double[] t;
-    /** r·(x − μⱼ), as t. */
-    private final double[] rt;
+    /** full and tied: r·(x − μⱼ), as t (made on the first full run). */
+    private double[] rt;
     /** Per component, the samples in its buffer. */
     private final int[] fill;
     /** The run's lane sums per component: S0 (K×L), S1 (K×D×L), S2 (full K×D×D×L, diag K×D×L). */
@@ -75,7 +76,6 @@ final class GatheredSums {
         nzCount = b.nzCount;
         r = new double[k * CAP];
         t = new double[k * d * CAP];
-        rt = new double[k * d * CAP];
         fill = new int[k];
         acc0 = new double[k * L];
         acc1 = new double[k * d * L];
@@ -85,6 +85,9 @@ final class GatheredSums {
     /** Before a run: the run's sums cleared (S2 sized for the covariance type). */
     void begin(Params p) {
         int n2 = p.full ? k * d * d * L : k * d * L;
+        if (p.full && rt == null) {
+            rt = new double[k * d * CAP];
+        }
         if (acc2 == null || acc2.length != n2) {
             acc2 = new double[n2];
             dirty = true;
@@ -117,7 +120,7 @@ final class GatheredSums {
                     flush(p, j);
                 }
                 int m = Math.min(CAP - fill[j], cnt - done);
-                centre(j, done, m);
+                centre(p, j, done, m);
                 fill[j] += m;
                 done += m;
             }
@@ -144,39 +147,47 @@ final class GatheredSums {
     }
 
     /**
-     * The gathered samples [from, from + m) at the end of component j's buffer: r, and x in t (widened; centred
-     * in {@link #flush}). Scalar: the samples are scattered over the block.
+     * The gathered samples [from, from + m) at the end of component j's buffer: r, and t = x − μⱼ (widened, one
+     * rounding in double). Scalar: the samples are scattered over the block; the subtraction costs nothing beside
+     * the scattered loads, and saves {@link #flush} a pass over t.
      */
-    private void centre(int j, int from, int m) {
+    private void centre(Params p, int j, int from, int m) {
         int o = j * BLOCK;
         int ro = j * CAP + fill[j] - from;
         for (int c = from; c < from + m; c++) {
             r[ro + c] = lp[o + idx[c]];
         }
+        int mo = j * d;
         int a = 0;
         for (; a + 3 < d; a += 4) { // four features per index load
             int xo = a * BLOCK;
             int to = (j * d + a) * CAP + fill[j] - from;
+            double mu0 = p.means[mo + a];
+            double mu1 = p.means[mo + a + 1];
+            double mu2 = p.means[mo + a + 2];
+            double mu3 = p.means[mo + a + 3];
             for (int c = from; c < from + m; c++) {
                 int i = xo + src[c];
-                t[to + c] = x[i];
-                t[to + CAP + c] = x[i + BLOCK];
-                t[to + 2 * CAP + c] = x[i + 2 * BLOCK];
-                t[to + 3 * CAP + c] = x[i + 3 * BLOCK];
+                t[to + c] = x[i] - mu0;
+                t[to + CAP + c] = x[i + BLOCK] - mu1;
+                t[to + 2 * CAP + c] = x[i + 2 * BLOCK] - mu2;
+                t[to + 3 * CAP + c] = x[i + 3 * BLOCK] - mu3;
             }
         }
         for (; a < d; a++) {
             int xo = a * BLOCK;
             int to = (j * d + a) * CAP + fill[j] - from;
+            double mu = p.means[mo + a];
             for (int c = from; c < from + m; c++) {
-                t[to + c] = x[xo + src[c]];
+                t[to + c] = x[xo + src[c]] - mu;
             }
         }
     }
 
     /**
-     * Component j's buffer into the run's lane sums: t = x − μⱼ (one rounding in double) and rt = r·t (one more),
-     * zeros from the last sample to the end of its vector; then emptied.
+     * Component j's buffer into the run's lane sums, zeros from the last sample to the end of its vector (r and t
+     * = x − μⱼ, {@link #centre}); then emptied. diag and spherical in one pass over t ({@link #diagSums}); full
+     * and tied store rt = r·t (one more rounding) for the 2×4 outer-product tile {@link Tiles#outer}.
      */
     private void flush(Params p, int j) {
         int n = fill[j];
@@ -184,31 +195,28 @@ final class GatheredSums {
         java.util.Arrays.fill(r, j * CAP + n, j * CAP + len, 0);
         for (int a = 0; a < d; a++) {
             int to = (j * d + a) * CAP;
-            java.util.Arrays.fill(t, to + n, to + len, p.means[j * d + a]); // 0 once centred
+            java.util.Arrays.fill(t, to + n, to + len, 0);
         }
-        centreVectors(p, j, len);
         s0(j, len);
         if (p.full) {
+            weighted(j, len);
             Tiles.outer(rt, t, j * d * CAP, CAP, len, d, acc2, j * d * d * L, step);
         } else {
-            squares(j, len);
+            diagSums(j, len);
         }
         fill[j] = 0;
         used[j] = true;
     }
 
-    /** t −= μⱼ, rt = r·t and S1 += Σ rt over component j's buffer. */
-    private void centreVectors(Params p, int j, int len) {
+    /** full, tied: rt = r·t and S1 += Σ rt over component j's buffer. */
+    private void weighted(int j, int len) {
         int stp = step;
         int ro = j * CAP;
         for (int a = 0; a < d; a++) {
             int to = (j * d + a) * CAP;
-            DoubleVector mu = DoubleVector.broadcast(S, p.means[j * d + a]);
             DoubleVector s1 = DoubleVector.zero(S);
             for (int c = 0; c < len; c += stp) {
-                DoubleVector tv = DoubleVector.fromArray(S, t, to + c).sub(mu);
-                tv.intoArray(t, to + c);
-                DoubleVector v = tv.mul(DoubleVector.fromArray(S, r, ro + c));
+                DoubleVector v = DoubleVector.fromArray(S, t, to + c).mul(DoubleVector.fromArray(S, r, ro + c));
                 v.intoArray(rt, to + c);
                 s1 = s1.add(v);
             }
@@ -228,16 +236,22 @@ final class GatheredSums {
         DoubleVector.fromArray(S, acc0, j * L).add(s0).intoArray(acc0, j * L);
     }
 
-    /** diag, spherical: Σ r t_a² of component j's buffer into the run's lane sums. */
-    private void squares(int j, int len) {
+    /** diag, spherical: S1 += Σ r·t and S2 += Σ (r·t)·t over component j's buffer, nothing stored. */
+    private void diagSums(int j, int len) {
         int stp = step;
+        int ro = j * CAP;
         for (int a = 0; a < d; a++) {
             int to = (j * d + a) * CAP;
-            DoubleVector s2 = DoubleVector.zero(S);
+            DoubleVector s1 = DoubleVector.zero(S);
+            DoubleVector s2 = s1;
             for (int c = 0; c < len; c += stp) {
-                s2 = DoubleVector.fromArray(S, rt, to + c).fma(DoubleVector.fromArray(S, t, to + c), s2);
+                DoubleVector tv = DoubleVector.fromArray(S, t, to + c);
+                DoubleVector v = tv.mul(DoubleVector.fromArray(S, r, ro + c));
+                s1 = s1.add(v);
+                s2 = v.fma(tv, s2);
             }
             int o = (j * d + a) * L;
+            DoubleVector.fromArray(S, acc1, o).add(s1).intoArray(acc1, o);
             DoubleVector.fromArray(S, acc2, o).add(s2).intoArray(acc2, o);
         }
     }
@@ -247,7 +261,6 @@ final class GatheredSums {
      * means), and the used ones cleared for the next run.
      */
     void finish(Params p, VectorParams vp, SufficientStatistics st) {
-        int s2Len = p.full ? d * d : d;
         for (int j = 0; j < k; j++) {
             if (fill[j] > 0) {
                 flush(p, j);
@@ -260,16 +273,22 @@ final class GatheredSums {
                 st.s1[j * d + a] += VectorMath.laneSum(acc1, (j * d + a) * L);
                 if (p.full) {
                     int so = j * d * d;
+                    int row = (so + a * d) * L;
                     for (int b = a; b < d; b++) {
-                        st.s2[so + a * d + b] += VectorMath.laneSum(acc2, (so + a * d + b) * L);
+                        st.s2[so + a * d + b] += VectorMath.laneSum(acc2, row + b * L);
                     }
+                    // cleared: what Tiles.outer adds to in row a, the columns from a rounded down to a multiple
+                    // of four (a third less than the whole D×D, and in the lines just read)
+                    java.util.Arrays.fill(acc2, row + (a & ~3) * L, row + d * L, 0);
                 } else {
                     st.s2[j * d + a] += VectorMath.laneSum(acc2, (j * d + a) * L);
                 }
             }
             java.util.Arrays.fill(acc0, j * L, (j + 1) * L, 0);
             java.util.Arrays.fill(acc1, j * d * L, (j + 1) * d * L, 0);
-            java.util.Arrays.fill(acc2, j * s2Len * L, (j + 1) * s2Len * L, 0);
+            if (!p.full) {
+                java.util.Arrays.fill(acc2, j * d * L, (j + 1) * d * L, 0);
+            }
             used[j] = false;
         }
         dirty = false;

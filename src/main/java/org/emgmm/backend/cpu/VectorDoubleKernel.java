@@ -95,7 +95,8 @@ final class VectorDoubleKernel extends Kernel {
     @Override
     void block(Params p, long start, int n, SufficientStatistics st) {
         int np = read(start, n);
-        if (vp.anyRef) {
+        if (vp.anyRef) { //#double-only
+        //#float-only if (vp.anyRef && p.full) { // only FullDensityF reads tg (GatheredSums centres on each mean)
             for (int a = 0; a < d; a++) {
                 DoubleVector rv = DoubleVector.broadcast(S, vp.ref[a]);
                 int o = a * BLOCK;
