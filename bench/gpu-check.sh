@@ -121,7 +121,7 @@ fi
 if [[ " $STAGES " == *" tests "* ]]; then
   echo "== tests (OpenCL required)"
   # first the plans no GPU has run yet (the fused kernel, the one-row-at-a-time accumulation), then the package
-  P="int,int,org.emgmm.CovarianceType,org.emgmm.Precision"; C=org.emgmm.backend.opencl.OpenClVsCpuTest
+  P="int,int,org.emgmm.config.CovarianceType,org.emgmm.config.Precision"; C=org.emgmm.backend.opencl.OpenClVsCpuTest
   FIRST=(--select-method="$C#fusedPassIsBitIdenticalToTwoKernels($P)" --select-method="$C#fusedPassAgreesWithCpu($P)"
          --select-method="$C#rowLoopPassAgreesWithCpu($P)")
   [ -n "${TESTS_FIRST:-}" ] && read -r -a FIRST <<< "$TESTS_FIRST"

@@ -13,11 +13,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
 import org.emgmm.GmmSettings;
 import org.emgmm.bench.SyntheticMixture;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 
 /**

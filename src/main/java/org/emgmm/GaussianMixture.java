@@ -14,12 +14,16 @@ import org.emgmm.backend.Backends;
 import org.emgmm.backend.Pass;
 import org.emgmm.backend.SharedPassBackend;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.DataFingerprint;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.EmLoop;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.Initializer;
+import org.emgmm.em.NotPositiveDefiniteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,12 @@
 package org.emgmm;
 
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.ExecutionSettings;
+import org.emgmm.config.InitMethod;
+import org.emgmm.config.OpenClPlan;
+import org.emgmm.config.Precision;
+
 /**
  * Immutable, validated settings of a fit. Build with {@link #builder()}; every setting has scikit-learn's default
  * where scikit-learn has one. Validation happens in {@link Builder#build()}, before any work. The model settings

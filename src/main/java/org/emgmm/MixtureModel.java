@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.AtomicFiles;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
+import org.emgmm.em.NotPositiveDefiniteException;
 
 /**
  * A fitted (or loaded) Gaussian mixture: immutable; every getter returns a copy. Parameterised and named as

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.em.Gaussians;
 
 /**

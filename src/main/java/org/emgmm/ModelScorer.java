@@ -10,6 +10,7 @@ import org.emgmm.backend.ScoreBlock;
 import org.emgmm.backend.ScoreSink;
 import org.emgmm.backend.ScoreTotals;
 import org.emgmm.backend.Scorer;
+import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 
 /**

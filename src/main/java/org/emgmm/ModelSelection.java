@@ -13,8 +13,11 @@ import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.SharedPassBackend;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Initializer;
+import org.emgmm.em.NotPositiveDefiniteException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

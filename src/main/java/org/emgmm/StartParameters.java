@@ -1,5 +1,7 @@
 package org.emgmm;
 
+import org.emgmm.config.CovarianceType;
+
 /**
  * A user-given starting point for a fit: any subset of weights, means and covariances; what is missing is
  * estimated (see {@link GmmSettings.Builder#start}). Arrays are copied in and out.

@@ -7,8 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.InitMethod;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
+import org.emgmm.em.NotPositiveDefiniteException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.InitMethod;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.DataFingerprint;
 import org.emgmm.data.Dataset;

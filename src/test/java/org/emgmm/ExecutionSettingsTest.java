@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.ExecutionSettings;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.api.Test;
 

@@ -14,6 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 
 /**

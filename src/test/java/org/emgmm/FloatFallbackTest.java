@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
+import org.emgmm.em.NotPositiveDefiniteException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

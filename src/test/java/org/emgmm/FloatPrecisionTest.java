@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.Precision;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.emgmm.backend.Backend;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
 import org.junit.jupiter.params.ParameterizedTest;

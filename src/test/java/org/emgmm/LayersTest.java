@@ -9,6 +9,13 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import java.util.Set;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.ExecutionSettings;
+import org.emgmm.config.InitMethod;
+import org.emgmm.config.OpenClPlan;
+import org.emgmm.config.Precision;
+import org.emgmm.em.NotPositiveDefiniteException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import org.emgmm.config.CovarianceType;
+
 /**
  * Comparisons of mixture parameters with a relative tolerance and a natural absolute floor (see
  * {@link Tolerances}): weights against max(|w|, 1e-3); a mean against max(|μ|, the component's standard deviation

@@ -7,6 +7,8 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Pass;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;

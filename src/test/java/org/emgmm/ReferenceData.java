@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 
 /**

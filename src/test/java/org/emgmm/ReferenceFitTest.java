@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.Stream;
 import org.emgmm.backend.Backend;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

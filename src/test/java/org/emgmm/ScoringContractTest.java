@@ -19,6 +19,8 @@ import org.emgmm.backend.ScoreSink;
 import org.emgmm.backend.ScoreTotals;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.backend.cpu.PlainCpu;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
 import org.junit.jupiter.api.Test;

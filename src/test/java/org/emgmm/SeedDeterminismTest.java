@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.stream.Stream;
 import org.emgmm.backend.Backend;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.InitMethod;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

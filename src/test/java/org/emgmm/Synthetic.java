@@ -1,6 +1,7 @@
 package org.emgmm;
 
 import java.util.SplittableRandom;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 
 /**

@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.Precision;
 
 /**
  * The backends every contract test runs on, as named factories (Commons RNG's {@code ProvidersList} idea): a

@@ -1,5 +1,7 @@
 package org.emgmm;
 
+import org.emgmm.config.Precision;
+
 /**
  * Named test tolerances per precision (EJML's {@code UtilEjml.TEST_F64}/{@code TEST_F32} idea), as issue 2 states
  * them: in double, parameters within 1e-6 relative, lower bound within 1e-9 relative, iteration count within ±1;

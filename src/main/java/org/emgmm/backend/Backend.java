@@ -1,7 +1,7 @@
 package org.emgmm.backend;
 
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 
 /**

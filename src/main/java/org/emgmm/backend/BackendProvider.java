@@ -1,8 +1,8 @@
 package org.emgmm.backend;
 
 import java.util.List;
-import org.emgmm.BackendKind;
-import org.emgmm.GmmSettings;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.BackendSettings;
 import org.emgmm.data.Dataset;
 
 /**
@@ -28,7 +28,7 @@ public interface BackendProvider {
      * @throws RuntimeException naming the cause when it cannot be opened ({@link LinkageError} when a native
      *     library is missing)
      */
-    Backend open(GmmSettings s, Dataset data, boolean autoMode);
+    Backend open(BackendSettings s, Dataset data, boolean autoMode);
 
     /**
      * @return the devices this provider can run on, one line each in words ({@code emgmm devices}); empty when none

@@ -2,9 +2,9 @@ package org.emgmm.backend;
 
 import java.util.List;
 import java.util.ServiceLoader;
-import org.emgmm.BackendKind;
-import org.emgmm.GmmSettings;
-import org.emgmm.Precision;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.BackendSettings;
+import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +56,7 @@ public final class Backends {
      * @return the backend and any fallback warning
      * @throws IllegalStateException when an explicit {@code opencl} backend cannot be opened (the message says why)
      */
-    public static Choice open(GmmSettings s, Dataset data) {
+    public static Choice open(BackendSettings s, Dataset data) {
         switch (s.backend()) {
             case CPU:
                 return new Choice(cpu(s), null);
@@ -96,7 +96,7 @@ public final class Backends {
      * @return the backend and any fallback warning
      * @throws IllegalStateException when an explicit {@code opencl} backend cannot be opened
      */
-    public static Choice openForScoring(GmmSettings s, Dataset data) {
+    public static Choice openForScoring(BackendSettings s, Dataset data) {
         switch (s.backend()) {
             case CPU:
                 return new Choice(cpu(s), null);
@@ -128,11 +128,11 @@ public final class Backends {
      * to come, so that those failures fall back under auto too; under auto mode it returns null when no GPU is worth
      * using (not a failure).
      */
-    private static Backend openOpenCl(GmmSettings s, Dataset data, boolean auto) {
+    private static Backend openOpenCl(BackendSettings s, Dataset data, boolean auto) {
         return provider(BackendKind.OPENCL).open(s, data, auto);
     }
 
-    private static Backend cpu(GmmSettings s) {
+    private static Backend cpu(BackendSettings s) {
         return provider(BackendKind.CPU).open(s, null, false);
     }
 
@@ -144,7 +144,7 @@ public final class Backends {
      * @return the backend; the caller closes it
      */
     public static Backend cpu(int threads, Precision precision) {
-        return cpu(GmmSettings.builder().backend(BackendKind.CPU).threads(threads).precision(precision).build());
+        return cpu(BackendSettings.builder().backend(BackendKind.CPU).threads(threads).precision(precision).build());
     }
 
     /**

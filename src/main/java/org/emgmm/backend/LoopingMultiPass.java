@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
-import org.emgmm.CovarianceType;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;

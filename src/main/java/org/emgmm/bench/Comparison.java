@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.opencl.DeviceInfo;
 import org.emgmm.backend.opencl.DeviceLimits;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 
 /**
  * {@code emgmm bench --compare}: times every backend this machine has — the CPU backend in double and float, and

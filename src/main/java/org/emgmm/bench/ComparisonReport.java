@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.emgmm.Precision;
+import org.emgmm.config.Precision;
 
 /**
  * The outcome of a {@link Comparison}: the backends with their peaks, one row per problem and backend, and why
@@ -106,7 +106,7 @@ public final class ComparisonReport {
          */
         public double speedUpOverCpu(Precision precision) {
             for (Row r : rows) {
-                if (r.problem == problem && r.target.kind == org.emgmm.BackendKind.CPU
+                if (r.problem == problem && r.target.kind == org.emgmm.config.BackendKind.CPU
                         && r.target.precision == precision) {
                     return r.millis() / millis();
                 }

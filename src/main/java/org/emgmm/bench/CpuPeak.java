@@ -5,8 +5,8 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.emgmm.Precision;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.Precision;
 
 /**
  * The CPU backend's limits, measured where it runs (as {@code bench/FmaPeak.java} does, but short): the fused

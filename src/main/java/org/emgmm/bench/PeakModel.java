@@ -3,7 +3,7 @@ package org.emgmm.bench;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.emgmm.Precision;
+import org.emgmm.config.Precision;
 
 /**
  * The performance model of {@code emgmm bench --compare}: a roofline. One iteration needs F floating-point operations

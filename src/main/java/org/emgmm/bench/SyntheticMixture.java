@@ -3,7 +3,7 @@ package org.emgmm.bench;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
-import org.emgmm.CovarianceType;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.em.Gaussians;
 

@@ -3,8 +3,8 @@ package org.emgmm.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.emgmm.BackendKind;
 import org.emgmm.backend.Backends;
+import org.emgmm.config.BackendKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Properties;
-import org.emgmm.NotPositiveDefiniteException;
 import org.emgmm.backend.Backends;
+import org.emgmm.em.NotPositiveDefiniteException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

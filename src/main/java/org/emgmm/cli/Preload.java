@@ -1,9 +1,9 @@
 package org.emgmm.cli;
 
 import java.util.Set;
-import org.emgmm.CovarianceType;
 import org.emgmm.MixtureModel;
 import org.emgmm.backend.cpu.Warmup;
+import org.emgmm.config.CovarianceType;
 
 /**
  * Start-up work done on a daemon thread of its own while picocli builds the command line and reads the options: the

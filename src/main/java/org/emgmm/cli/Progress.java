@@ -4,8 +4,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.emgmm.CovarianceType;
 import org.emgmm.ModelSelection;
+import org.emgmm.config.CovarianceType;
 
 /**
  * Progress of fits on stderr. On a terminal: one line per fit updated in place (iteration, lower bound, its change,

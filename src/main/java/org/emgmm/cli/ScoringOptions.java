@@ -1,9 +1,9 @@
 package org.emgmm.cli;
 
-import org.emgmm.BackendKind;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
-import org.emgmm.Precision;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 

@@ -3,9 +3,9 @@ package org.emgmm.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.emgmm.CovarianceType;
 import org.emgmm.MixtureModel;
 import org.emgmm.ModelScorer;
+import org.emgmm.config.CovarianceType;
 
 /**
  * The readable report after a fit: per component its weight, mean and standard deviation per feature (and

@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import org.emgmm.CovarianceType;
-import org.emgmm.FitListener;
+import org.emgmm.config.CovarianceType;
 
 /**
  * The EM iterations of one initialisation, as scikit-learn's {@code BaseMixture.fit_predict} runs them: each
@@ -53,7 +52,7 @@ public final class EmLoop {
 
         /**
          * A state restored from a checkpoint, to continue with {@link EmLoop#run(EStep, Result, double, double,
-         * int, int, Initializer, SplittableRandom, FitListener, Consumer)}.
+         * int, int, Initializer, SplittableRandom, LoopListener, Consumer)}.
          *
          * @param params parameters after the last iteration
          * @param history lower bound per iteration so far
@@ -105,7 +104,7 @@ public final class EmLoop {
      * @return the result
      */
     public static Result run(EStep pass, Gaussians start, double tol, double regCovar, int maxIter, int init,
-                             Initializer reseed, SplittableRandom rnd, FitListener listener) {
+                             Initializer reseed, SplittableRandom rnd, LoopListener listener) {
         return run(pass, Result.start(start), tol, regCovar, maxIter, init, reseed, rnd, listener, s -> { });
     }
 
@@ -129,7 +128,7 @@ public final class EmLoop {
      * @return the result
      */
     public static Result run(EStep pass, Result from, double tol, double regCovar, int maxIter, int init,
-                             Initializer reseed, SplittableRandom rnd, FitListener listener,
+                             Initializer reseed, SplittableRandom rnd, LoopListener listener,
                              Consumer<Result> states) {
         Gaussians params = from.params;
         List<Double> history = new ArrayList<>();
@@ -178,7 +177,7 @@ public final class EmLoop {
      */
     private static Gaussians reseedCollapsed(Gaussians g, SufficientStatistics st, int iter, double regCovar,
                                              Initializer reseed, SplittableRandom rnd, int[] draws,
-                                             List<String> events, FitListener listener) {
+                                             List<String> events, LoopListener listener) {
         boolean any = false;
         for (int j = 0; j < g.k; j++) {
             any |= st.s0[j] <= COLLAPSE_FRACTION * st.weightSum;

@@ -1,7 +1,6 @@
 package org.emgmm.em;
 
-import org.emgmm.CovarianceType;
-import org.emgmm.NotPositiveDefiniteException;
+import org.emgmm.config.CovarianceType;
 
 /**
  * The parameters of a mixture at one iteration, with the per-component constants every backend's E step needs,

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.stream.IntStream;
-import org.emgmm.CovarianceType;
-import org.emgmm.InitMethod;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.InitMethod;
 import org.emgmm.data.Dataset;
 
 /**

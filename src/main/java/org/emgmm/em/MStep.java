@@ -1,6 +1,6 @@
 package org.emgmm.em;
 
-import org.emgmm.CovarianceType;
+import org.emgmm.config.CovarianceType;
 
 /**
  * The M step on the host, in double, shared by every backend (Bishop, PRML §9.2.2, eqs. 9.24–9.27; scikit-learn's
@@ -30,7 +30,7 @@ public final class MStep {
      * @param regCovar non-negative value added to the diagonal of every covariance
      * @param iteration the EM iteration, for error messages
      * @return the new parameters
-     * @throws org.emgmm.NotPositiveDefiniteException naming the component when a covariance is not positive definite
+     * @throws NotPositiveDefiniteException naming the component when a covariance is not positive definite
      */
     public static Gaussians apply(SufficientStatistics st, double[] shift, double regCovar, int iteration) {
         int k = st.k;

@@ -1,7 +1,7 @@
 package org.emgmm.em;
 
 import java.util.Arrays;
-import org.emgmm.CovarianceType;
+import org.emgmm.config.CovarianceType;
 
 /**
  * The additive sufficient statistics of one E step over a set of samples, the only thing a backend returns

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-import org.emgmm.Precision;
+import org.emgmm.config.Precision;
 import org.junit.jupiter.api.Test;
 
 /**

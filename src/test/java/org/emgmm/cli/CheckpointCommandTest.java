@@ -120,7 +120,7 @@ class CheckpointCommandTest {
     void savesAreSpacedByCheckpointEveryButTheLastIsAlwaysSaved() throws Exception {
         double[][] rows = Cli.parse(Cli.twoClusters(200, false), false);
         List<FitState> states = new ArrayList<>();
-        GmmSettings s = GmmSettings.builder().k(2).tol(0).maxIter(10).backend(org.emgmm.BackendKind.CPU).build();
+        GmmSettings s = GmmSettings.builder().k(2).tol(0).maxIter(10).backend(org.emgmm.config.BackendKind.CPU).build();
         new GaussianMixture(s).fit(ArrayDataset.of(rows, null), new FitListener() {
             @Override
             public void checkpoint(FitState state) {

@@ -162,7 +162,7 @@ class CommandsTest {
         MixtureModel b = fit(f32, "--dims", "0");
         MixtureModel c = fit(raw, "--dims", "2");
         MixtureModel ref32 = new org.emgmm.GaussianMixture(org.emgmm.GmmSettings.builder().k(2)
-                .backend(org.emgmm.BackendKind.CPU).build()).fit(ArrayDataset.of(rows32, null));
+                .backend(org.emgmm.config.BackendKind.CPU).build()).fit(ArrayDataset.of(rows32, null));
         assertEquals(ref32.lowerBound(), b.lowerBound(), 1e-9, "npy float32");
         assertEquals(b.lowerBound(), c.lowerBound(), 0, "raw float32 = npy float32");
         Cli.Result noDims = Cli.run("fit", "--input", raw.toString(), "--k", "2");

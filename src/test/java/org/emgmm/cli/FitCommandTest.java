@@ -94,7 +94,7 @@ class FitCommandTest {
         assertTrue(Arrays.equals(x.meansFlat(), y.meansFlat()));
         // and the model is the library's fit of the same numbers
         MixtureModel lib = new org.emgmm.GaussianMixture(org.emgmm.GmmSettings.builder().k(2)
-                .covarianceType("diag").seed(3).backend(org.emgmm.BackendKind.CPU).build())
+                .covarianceType("diag").seed(3).backend(org.emgmm.config.BackendKind.CPU).build())
                 .fit(ArrayDataset.of(Cli.parse(Cli.twoClusters(300, false), false), null));
         assertEquals(lib.lowerBound(), x.lowerBound(), 1e-12);
     }
@@ -160,7 +160,7 @@ class FitCommandTest {
             }
         };
         MixtureModel m = new org.emgmm.GaussianMixture(org.emgmm.GmmSettings.builder().k(2).tol(0).maxIter(500)
-                .backend(org.emgmm.BackendKind.CPU).build()).fit(InputArgs.faithful(), p);
+                .backend(org.emgmm.config.BackendKind.CPU).build()).fit(InputArgs.faithful(), p);
         assertEquals(3, m.nIter());
         assertFalse(m.converged());
         assertTrue(MixtureModel.fromJson(m.toJson()).toJson().contains("\"converged\" : false"));

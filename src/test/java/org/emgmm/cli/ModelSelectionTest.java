@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
 import org.emgmm.GmmSettings;
 import org.emgmm.ModelSelection;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
 import org.junit.jupiter.api.Test;

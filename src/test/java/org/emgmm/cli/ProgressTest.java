@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
 import org.emgmm.ModelSelection;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
 import org.junit.jupiter.api.Test;
 
 /** What progress looks like on a terminal, in a log, and with --quiet. */

@@ -2,11 +2,11 @@ package org.emgmm.data;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
 
 /**
  * Run in a child JVM with a small heap by {@link LargeFileFitTest}: opens a raw float32 file through

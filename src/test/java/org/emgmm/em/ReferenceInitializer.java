@@ -2,8 +2,8 @@ package org.emgmm.em;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.emgmm.CovarianceType;
-import org.emgmm.InitMethod;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.InitMethod;
 import org.emgmm.data.Dataset;
 
 /**

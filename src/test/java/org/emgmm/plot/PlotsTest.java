@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.emgmm.CovarianceType;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
 import org.emgmm.ModelSelection;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.data.Dataset;
 import org.jfree.chart.JFreeChart;
@@ -207,7 +207,7 @@ class PlotsTest {
     @Test
     void selectionChartMarksTheChosenModel() throws Exception {
         Dataset data = sample(MODEL_2D, 400, 6);
-        ModelSelection.Result res = new ModelSelection(GmmSettings.builder().backend(org.emgmm.BackendKind.CPU)
+        ModelSelection.Result res = new ModelSelection(GmmSettings.builder().backend(org.emgmm.config.BackendKind.CPU)
                 .build(), ModelSelection.range(1, 3), List.of(CovarianceType.FULL, CovarianceType.DIAG),
                 ModelSelection.Criterion.BIC).fit(data);
         JFreeChart chart = Charts.selection(res, null);

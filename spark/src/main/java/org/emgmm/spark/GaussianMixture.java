@@ -10,14 +10,14 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
 import org.emgmm.GmmSettings;
-import org.emgmm.InitMethod;
 import org.emgmm.MixtureModel;
-import org.emgmm.Precision;
 import org.emgmm.StartParameters;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.InitMethod;
+import org.emgmm.config.Precision;
 
 /**
  * A Gaussian mixture fitted by EM on a Spark cluster with emgmm's backends (Bishop, PRML §9.2; parameterised as

@@ -2,7 +2,7 @@ package org.emgmm.spark;
 
 import java.io.Serializable;
 import java.util.TreeSet;
-import org.emgmm.CovarianceType;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
 

@@ -174,7 +174,7 @@ public final class SparkFitMain implements Callable<Integer> {
         String m = Backends.oneLine(t);
         if (t instanceof java.io.IOException) {
             m = "I/O error: " + m;
-        } else if (t instanceof org.emgmm.NotPositiveDefiniteException) {
+        } else if (t instanceof org.emgmm.em.NotPositiveDefiniteException) {
             m = m.replace("increase regCovar", "increase --reg-covar");
         }
         return m;

@@ -96,7 +96,7 @@ class BadInputTest {
 
     @Test
     void initialModelOfOtherShape() {
-        org.emgmm.MixtureModel start = org.emgmm.MixtureModel.of(org.emgmm.CovarianceType.DIAG,
+        org.emgmm.MixtureModel start = org.emgmm.MixtureModel.of(org.emgmm.config.CovarianceType.DIAG,
                 new double[] {0.5, 0.5}, new double[] {0, 0, 0, 1, 1, 1}, new double[] {1, 1, 1, 1, 1, 1});
         assertEquals("the initial model has 3 features but column 'features' has 2",
                 fitError(withRow6(Vectors.dense(1, 2), 1.0), gm().setInitialModel(start)));

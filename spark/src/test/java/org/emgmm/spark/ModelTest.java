@@ -18,9 +18,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.emgmm.CovarianceType;
 import org.emgmm.MixtureModel;
 import org.emgmm.bench.SyntheticMixture;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,7 +132,7 @@ class ModelTest {
         PipelineModel pm = pipeline.fit(df);
         GaussianMixtureModel m = (GaussianMixtureModel) pm.stages()[1];
         MixtureModel ref = new org.emgmm.GaussianMixture(org.emgmm.GmmSettings.builder().k(2).seed(5)
-                .covarianceType(CovarianceType.FULL).backend(org.emgmm.BackendKind.CPU).build()).fit(data);
+                .covarianceType(CovarianceType.FULL).backend(org.emgmm.config.BackendKind.CPU).build()).fit(data);
         EqualityTest.assertSameFit(ref, m.mixtureModel(), EqualityTest.PARAM_TOL, EqualityTest.BOUND_TOL);
         List<Row> out = pm.transform(df).select("id", "prediction").collectAsList();
         int[] pred = ref.predict(data);

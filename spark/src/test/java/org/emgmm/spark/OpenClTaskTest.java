@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
 import org.emgmm.StartParameters;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.api.Test;
 

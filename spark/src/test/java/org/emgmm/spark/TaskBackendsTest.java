@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.function.Supplier;
-import org.emgmm.BackendKind;
 import org.emgmm.bench.SyntheticMixture;
+import org.emgmm.config.BackendKind;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.api.Test;
 

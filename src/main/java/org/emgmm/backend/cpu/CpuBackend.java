@@ -8,13 +8,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.MultiPass;
 import org.emgmm.backend.Pass;
 import org.emgmm.backend.Scorer;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.ExecutionSettings;
+import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
@@ -31,7 +32,7 @@ import org.emgmm.em.SufficientStatistics;
  * (chunks are merged in order as they complete).
  *
  * <p>Arithmetic: the Vector API ({@code jdk.incubator.vector}) when the JVM has the module, otherwise plain Java;
- * the execution setting {@link org.emgmm.ExecutionSettings#plainJava()} forces plain Java. {@link Precision#FLOAT} does
+ * the execution setting {@link ExecutionSettings#plainJava()} forces plain Java. {@link Precision#FLOAT} does
  * the per-sample arithmetic in float (data read as float) and finishes each block's partial sums in double.
  */
 public final class CpuBackend implements Backend {

@@ -1,11 +1,11 @@
 package org.emgmm.backend.cpu;
 
 import java.util.List;
-import org.emgmm.BackendKind;
-import org.emgmm.ExecutionSettings;
-import org.emgmm.GmmSettings;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.BackendProvider;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.BackendSettings;
+import org.emgmm.config.ExecutionSettings;
 import org.emgmm.data.Dataset;
 
 /** Registers {@link CpuBackend} with {@link org.emgmm.backend.Backends} (see {@link BackendProvider}). */
@@ -24,7 +24,7 @@ public final class CpuBackendProvider implements BackendProvider {
      *     them and {@link ExecutionSettings#plainJava()} is off (never null)
      */
     @Override
-    public Backend open(GmmSettings s, Dataset data, boolean autoMode) {
+    public Backend open(BackendSettings s, Dataset data, boolean autoMode) {
         ExecutionSettings e = s.execution();
         return new CpuBackend(e.threads(), e.precision(), CpuBackend.vectorAvailable() && !e.plainJava());
     }

@@ -7,13 +7,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import org.emgmm.CovarianceType;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.RowOutput;
 import org.emgmm.backend.ScoreBlock;
 import org.emgmm.backend.ScoreSink;
 import org.emgmm.backend.ScoreTotals;
 import org.emgmm.backend.Scorer;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
 

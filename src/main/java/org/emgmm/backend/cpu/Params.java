@@ -1,6 +1,6 @@
 package org.emgmm.backend.cpu;
 
-import org.emgmm.CovarianceType;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.em.Gaussians;
 
 /**

@@ -2,7 +2,7 @@ package org.emgmm.backend.opencl;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.emgmm.Precision;
+import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 import org.jocl.CL;
 import org.jocl.Pointer;

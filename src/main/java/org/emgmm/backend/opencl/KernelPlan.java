@@ -1,8 +1,8 @@
 package org.emgmm.backend.opencl;
 
 import java.util.Locale;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 
 /**
  * The shapes one pass uses on one device: the defines of the three kernels (kernels/estep.cl, accum.cl, reduce.cl,

@@ -2,8 +2,8 @@ package org.emgmm.backend.opencl;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;
 import org.jocl.CL;

@@ -6,13 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.emgmm.CovarianceType;
-import org.emgmm.GmmSettings;
-import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.MultiPass;
 import org.emgmm.backend.Pass;
 import org.emgmm.backend.Scorer;
+import org.emgmm.config.BackendSettings;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 import org.jocl.CL;
 import org.jocl.cl_device_id;
@@ -21,7 +21,7 @@ import org.jocl.cl_platform_id;
 /**
  * The OpenCL backend: the E step and the weighted sums run on a device (kernels/estep.cl), the host finishes the
  * statistics in double and the shared {@link org.emgmm.em.MStep} does the rest. Data stays resident on the device
- * across iterations when it fits its global memory and {@link GmmSettings#maxDeviceMemory()}, in as many buffers
+ * across iterations when it fits its global memory and {@link BackendSettings#maxDeviceMemory()}, in as many buffers
  * as {@code CL_DEVICE_MAX_MEM_ALLOC_SIZE} requires; else it streams through in double-buffered chunks.
  *
  * <p>Several devices ({@code --device 0,1} or {@code all}) share one fit: each takes a consecutive range of rows
@@ -35,9 +35,9 @@ import org.jocl.cl_platform_id;
  * <p>{@link org.emgmm.backend.Backends} reaches this class by reflection only, so the CPU path never loads JOCL.
  *
  * <p>The launch plan comes from the device; a {@link PlanOverride} passed to
- * {@link #create(DeviceInfo, Precision, long, PlanOverride)} or {@link #open(GmmSettings, Dataset, boolean,
+ * {@link #create(DeviceInfo, Precision, long, PlanOverride)} or {@link #open(BackendSettings, Dataset, boolean,
  * PlanOverride)} changes it (work-group size, accumulator tasks per work-item, tile rows, scratch rows, pinned
- * staging), as does the setting {@link GmmSettings#openClPlan()}. A backend opened from settings also reads the
+ * staging), as does the setting {@link BackendSettings#openClPlan()}. A backend opened from settings also reads the
  * tuning cache ({@link TuningCache}, written by {@code emgmm tune}) for what the override leaves unset. Nothing is
  * read from system properties.
  */
@@ -148,12 +148,12 @@ public final class OpenClBackend implements Backend {
      * @throws OpenClException when OpenCL fails (no library, no platform, no matching device, a failed call, build
      *     or launch)
      */
-    public static OpenClBackend open(GmmSettings s, Dataset data, boolean autoMode) {
+    public static OpenClBackend open(BackendSettings s, Dataset data, boolean autoMode) {
         return open(s, data, autoMode, PlanOverride.of(s.openClPlan()));
     }
 
     /**
-     * As {@link #open(GmmSettings, Dataset, boolean)} with an explicit plan override (tests, benchmarks).
+     * As {@link #open(BackendSettings, Dataset, boolean)} with an explicit plan override (tests, benchmarks).
      *
      * @param s settings
      * @param data the data to be fitted, or null
@@ -162,7 +162,7 @@ public final class OpenClBackend implements Backend {
      * @return the backend, or null under {@code auto} when no GPU is worth using
      * @throws OpenClException when OpenCL fails
      */
-    public static OpenClBackend open(GmmSettings s, Dataset data, boolean autoMode, PlanOverride override) {
+    public static OpenClBackend open(BackendSettings s, Dataset data, boolean autoMode, PlanOverride override) {
         if (autoMode && s.device() == null && data != null
                 && work(data.rows(), data.dims(), s.k(), s.covarianceType()) < AUTO_MIN_WORK) {
             return null; // too small to gain from a GPU: do not even load OpenCL

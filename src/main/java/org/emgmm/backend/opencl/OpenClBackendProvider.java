@@ -2,10 +2,10 @@ package org.emgmm.backend.opencl;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.emgmm.BackendKind;
-import org.emgmm.GmmSettings;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.BackendProvider;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.BackendSettings;
 import org.emgmm.data.Dataset;
 
 /**
@@ -22,9 +22,9 @@ public final class OpenClBackendProvider implements BackendProvider {
         return BackendKind.OPENCL;
     }
 
-    /** As {@link OpenClBackend#open(GmmSettings, Dataset, boolean)}. */
+    /** As {@link OpenClBackend#open(BackendSettings, Dataset, boolean)}. */
     @Override
-    public Backend open(GmmSettings s, Dataset data, boolean autoMode) {
+    public Backend open(BackendSettings s, Dataset data, boolean autoMode) {
         return OpenClBackend.open(s, data, autoMode);
     }
 

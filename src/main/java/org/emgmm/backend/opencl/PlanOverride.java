@@ -1,11 +1,14 @@
 package org.emgmm.backend.opencl;
 
+import org.emgmm.config.BackendSettings;
+import org.emgmm.config.Precision;
+
 /**
  * Overrides of the launch plan the OpenCL backend derives from the device: explicit ones (tests that run GPU-shaped
- * plans on a CPU OpenCL device, benchmarks, {@link org.emgmm.GmmSettings#openClPlan()}) and tuned ones (read from the
+ * plans on a CPU OpenCL device, benchmarks, {@link BackendSettings#openClPlan()}) and tuned ones (read from the
  * {@link TuningCache}). Immutable; each {@code with} method returns a copy. Zero (or null for the staging choice)
  * means "the device's default". Passed in code
- * ({@link OpenClBackend#create(DeviceInfo, org.emgmm.Precision, long, PlanOverride)}) or as a setting; nothing is
+ * ({@link OpenClBackend#create(DeviceInfo, Precision, long, PlanOverride)}) or as a setting; nothing is
  * read from system properties.
  */
 public final class PlanOverride {
@@ -50,7 +53,7 @@ public final class PlanOverride {
      * @param p the launch-plan setting of a fit
      * @return the same choices as an override
      */
-    public static PlanOverride of(org.emgmm.OpenClPlan p) {
+    public static PlanOverride of(org.emgmm.config.OpenClPlan p) {
         return new PlanOverride(p.workGroupSize(), p.tasksPerItem(), p.tileRows(), p.scratchRows(),
                 p.pinnedStaging());
     }

@@ -1,8 +1,8 @@
 package org.emgmm.backend.opencl;
 
 import java.util.Locale;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 
 /**
  * The class of problem shapes one tuning result serves: the kernel family (diag and spherical share the diagonal

@@ -3,9 +3,9 @@ package org.emgmm.backend.opencl;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import org.emgmm.CovarianceType;
-import org.emgmm.GmmSettings;
-import org.emgmm.Precision;
+import org.emgmm.config.BackendSettings;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ final class TunedPlans {
      * @param d the device
      * @return the device's current entries of the cache the settings name; {@link #NONE} when disabled
      */
-    static TunedPlans of(GmmSettings s, DeviceInfo d) {
+    static TunedPlans of(BackendSettings s, DeviceInfo d) {
         if (!s.tuningCacheEnabled()) {
             return NONE;
         }

@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
 import org.emgmm.bench.BenchRunner;
 import org.emgmm.bench.SyntheticMixture;
 import org.emgmm.cli.Main;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package org.emgmm.backend.cpu;
 
-import org.emgmm.Precision;
+import org.emgmm.config.Precision;
 
 /** Opens the CPU backend on its plain-Java kernels whether or not the JVM has the Vector API (tests). */
 public final class PlainCpu {

@@ -3,8 +3,8 @@ package org.emgmm.backend.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,11 +135,11 @@ class DeviceClassTest {
 
     @Test
     void settingBecomesTheSameOverride() {
-        org.emgmm.OpenClPlan s = org.emgmm.OpenClPlan.auto().withWorkGroupSize(64).withTasksPerItem(2)
+        org.emgmm.config.OpenClPlan s = org.emgmm.config.OpenClPlan.auto().withWorkGroupSize(64).withTasksPerItem(2)
                 .withTileRows(32).withScratchRows(4096).withPinnedStaging(false);
         assertEquals(PlanOverride.none().withWorkGroupSize(64).withTasksPerItem(2).withTileRows(32)
                 .withScratchRows(4096).withPinnedStaging(false), PlanOverride.of(s));
-        assertTrue(PlanOverride.of(org.emgmm.OpenClPlan.auto()).isNone());
+        assertTrue(PlanOverride.of(org.emgmm.config.OpenClPlan.auto()).isNone());
         PlanOverride merged = PlanOverride.none().withWorkGroupSize(64)
                 .orElse(PlanOverride.none().withWorkGroupSize(256).withTasksPerItem(4).asTuned());
         assertEquals(64, merged.workGroupSize());

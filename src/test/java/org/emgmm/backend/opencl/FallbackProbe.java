@@ -1,10 +1,10 @@
 package org.emgmm.backend.opencl;
 
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.ArrayDataset;
 
 /**

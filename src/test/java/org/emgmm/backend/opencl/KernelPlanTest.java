@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.junit.jupiter.api.Test;
 
 /** The launch arithmetic, on made-up devices (no OpenCL needed). */

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.emgmm.Precision;
+import org.emgmm.config.Precision;
 import org.junit.jupiter.api.Test;
 
 /**

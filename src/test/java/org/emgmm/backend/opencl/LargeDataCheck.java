@@ -3,13 +3,13 @@ package org.emgmm.backend.opencl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
-import org.emgmm.Precision;
 import org.emgmm.StartParameters;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 
 /**

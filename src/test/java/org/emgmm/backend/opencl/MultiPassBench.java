@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
 import org.emgmm.backend.MultiPass;
 import org.emgmm.backend.Pass;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.em.Gaussians;
 

@@ -1,13 +1,13 @@
 package org.emgmm.backend.opencl;
 
 import java.util.Locale;
-import org.emgmm.CovarianceType;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
-import org.emgmm.Precision;
 import org.emgmm.backend.Pass;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.em.Gaussians;
 

@@ -1,12 +1,12 @@
 package org.emgmm.backend.opencl;
 
-import org.emgmm.CovarianceType;
 import org.emgmm.FitListener;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
-import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 
 /**

@@ -2,8 +2,8 @@ package org.emgmm.backend.opencl;
 
 import java.util.stream.Stream;
 import org.emgmm.FloatCases;
-import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
+import org.emgmm.config.Precision;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumSet;
 import java.util.List;
-import org.emgmm.CovarianceType;
 import org.emgmm.MixtureModel;
 import org.emgmm.ModelScorer;
-import org.emgmm.Precision;
 import org.emgmm.ScalarReference;
 import org.emgmm.backend.RowOutput;
 import org.emgmm.backend.ScoreBlock;
 import org.emgmm.backend.ScoreSink;
 import org.emgmm.backend.Scorer;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.api.Test;
 

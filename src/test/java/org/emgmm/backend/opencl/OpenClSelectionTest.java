@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import org.emgmm.CovarianceType;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
 import org.emgmm.ModelAsserts;
 import org.emgmm.ModelSelection;
-import org.emgmm.Precision;
 import org.emgmm.Tolerances;
 import org.emgmm.backend.cpu.CpuBackend;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,10 @@
 package org.emgmm.backend.opencl;
 
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
 import org.emgmm.ScalarReference;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Pass;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.SufficientStatistics;

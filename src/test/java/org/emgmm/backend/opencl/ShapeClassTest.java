@@ -3,8 +3,8 @@ package org.emgmm.backend.opencl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.junit.jupiter.api.Test;
 
 /** Shape classes: bands, the kernel families, and keys that read back. */

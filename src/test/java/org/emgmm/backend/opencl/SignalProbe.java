@@ -1,13 +1,13 @@
 package org.emgmm.backend.opencl;
 
 import java.io.PrintWriter;
-import org.emgmm.BackendKind;
-import org.emgmm.CovarianceType;
 import org.emgmm.GaussianMixture;
 import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
-import org.emgmm.Precision;
 import org.emgmm.cli.Main;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 
 /**

@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,13 +2,13 @@ package org.emgmm.jmh;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import org.emgmm.CovarianceType;
-import org.emgmm.Precision;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Pass;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.backend.opencl.OpenClBackend;
 import org.emgmm.bench.SyntheticMixture;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
 import org.emgmm.em.Gaussians;
 import org.emgmm.em.MStep;

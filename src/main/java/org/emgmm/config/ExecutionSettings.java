@@ -1,11 +1,11 @@
-package org.emgmm;
+package org.emgmm.config;
 
 /**
  * Immutable, validated settings of how a pass runs — which backend, in what precision, on how many threads, on which
  * device, within how much device memory, with which CPU kernels — as opposed to what is fitted (the model settings
- * of {@link GmmSettings}: k, covariance type, tol, regCovar, iterations, initialisation). A fit's model settings
+ * of {@link org.emgmm.GmmSettings}: k, covariance type, tol, regCovar, iterations, initialisation). A fit's model settings
  * decide its result; these decide where and how fast it runs (and, for precision and the CPU kernels, the
- * rounding). {@link GmmSettings#execution()} holds one; {@link GmmSettings.Builder}'s {@code backend},
+ * rounding). {@link org.emgmm.GmmSettings#execution()} holds one; {@link org.emgmm.GmmSettings.Builder}'s {@code backend},
  * {@code precision}, {@code threads}, {@code device}, {@code maxDeviceMemory}, {@code openClDiscovery},
  * {@code plainJava}, {@code openClPlan}, {@code tuningCache} and {@code tuningCacheEnabled} set its fields.
  */
@@ -167,7 +167,7 @@ public final class ExecutionSettings {
 
         /**
          * @param v false to keep {@link BackendKind#AUTO} away from OpenCL (see
-         *     {@link GmmSettings.Builder#openClDiscovery})
+         *     {@link org.emgmm.GmmSettings.Builder#openClDiscovery})
          * @return this
          */
         public Builder openClDiscovery(boolean v) {

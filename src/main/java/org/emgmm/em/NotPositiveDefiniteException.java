@@ -1,4 +1,4 @@
-package org.emgmm;
+package org.emgmm.em;
 
 /**
  * A component's covariance matrix is not positive definite even after {@code regCovar} was added, so its

@@ -1,4 +1,4 @@
-package org.emgmm;
+package org.emgmm.config;
 
 import java.util.Locale;
 

@@ -1,9 +1,9 @@
-package org.emgmm;
+package org.emgmm.config;
 
 import java.util.Locale;
 
 /**
- * Explicit choices for the OpenCL launch plan, as a setting of a fit ({@link GmmSettings.Builder#openClPlan}):
+ * Explicit choices for the OpenCL launch plan, as a setting of a fit ({@link org.emgmm.GmmSettings.Builder#openClPlan}):
  * the work-group size of the kernels, accumulator tasks per work-item, rows per tile, rows of the responsibility
  * scratch, and whether streamed chunks are staged through pinned buffers. Zero (null for the staging choice) means
  * "not set": the value then comes from the per-device tuning cache ({@code emgmm tune}) or from the defaults of the
