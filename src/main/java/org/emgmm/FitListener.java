@@ -1,11 +1,15 @@
 package org.emgmm;
 
+import org.emgmm.em.LoopListener;
+
 /**
- * Receives progress of a fit, on the thread that called {@code fit}. All methods have empty defaults. A listener
- * can also ask the fit to stop between iterations ({@link #stopRequested()}): the fit then returns the best model
- * so far, marked not converged.
+ * Receives progress of a fit, on the thread that called {@code fit}. All methods have empty defaults. Besides the
+ * methods here, a listener has those of the EM loop it extends ({@link LoopListener}): {@link #iteration} after each
+ * EM iteration, {@link #event} for a re-seeded component or a backend fallback, and {@link #stopRequested()}, with
+ * which it can ask the fit to stop between iterations: the fit then returns the best model so far, marked not
+ * converged.
  */
-public interface FitListener {
+public interface FitListener extends LoopListener {
 
     /**
      * An initialisation starts.
@@ -14,26 +18,6 @@ public interface FitListener {
      * @param nInit total number of initialisations
      */
     default void initStarted(int init, int nInit) {
-    }
-
-    /**
-     * An EM iteration finished.
-     *
-     * @param init 0-based initialisation index
-     * @param iteration 1-based iteration
-     * @param lowerBound mean log-likelihood computed in this iteration's E step
-     * @param change change from the previous iteration (NaN for the first)
-     * @param nanos wall time of the iteration
-     */
-    default void iteration(int init, int iteration, double lowerBound, double change, long nanos) {
-    }
-
-    /**
-     * Something worth reporting happened (a component was re-seeded, a backend fell back).
-     *
-     * @param message one line
-     */
-    default void event(String message) {
     }
 
     /**
@@ -47,10 +31,5 @@ public interface FitListener {
      * @param state an immutable snapshot
      */
     default void checkpoint(FitState state) {
-    }
-
-    /** @return true to stop the fit after the current iteration, keeping the best model so far */
-    default boolean stopRequested() {
-        return false;
     }
 }

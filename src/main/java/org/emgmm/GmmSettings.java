@@ -1,6 +1,7 @@
 package org.emgmm;
 
 import org.emgmm.config.BackendKind;
+import org.emgmm.config.BackendSettings;
 import org.emgmm.config.CovarianceType;
 import org.emgmm.config.ExecutionSettings;
 import org.emgmm.config.InitMethod;
@@ -12,9 +13,11 @@ import org.emgmm.config.Precision;
  * where scikit-learn has one. Validation happens in {@link Builder#build()}, before any work. The model settings
  * (k, covariance type, tol, regCovar, iterations, initialisation, start) are fields here; how the fit runs
  * (backend, precision, threads, device, memory cap, CPU kernels) is one {@link ExecutionSettings} value,
- * {@link #execution()}, whose fields the getters and builder methods of the same names read and set.
+ * {@link #execution()}, whose fields the getters ({@link BackendSettings}' {@code backend()}, {@code precision()},
+ * ...) and the builder methods of the same names read and set. As a {@link BackendSettings}, the settings open the
+ * fit's backend ({@code Backends.open}).
  */
-public final class GmmSettings {
+public final class GmmSettings implements BackendSettings {
     private final int k;
     private final CovarianceType covarianceType;
     private final double tol;
@@ -61,11 +64,13 @@ public final class GmmSettings {
     }
 
     /** @return number of components K */
+    @Override
     public int k() {
         return k;
     }
 
     /** @return covariance type */
+    @Override
     public CovarianceType covarianceType() {
         return covarianceType;
     }
@@ -105,64 +110,14 @@ public final class GmmSettings {
         return start;
     }
 
-    /** @return backend choice */
-    public BackendKind backend() {
-        return execution.backend();
-    }
-
-    /** @return arithmetic precision of the per-sample pass */
-    public Precision precision() {
-        return execution.precision();
-    }
-
-    /** @return CPU worker threads, 0 = all cores */
-    public int threads() {
-        return execution.threads();
-    }
-
-    /** @return OpenCL device index or name fragment, or null for the default */
-    public String device() {
-        return execution.device();
-    }
-
-    /** @return cap on OpenCL device memory used for data, in bytes (0 = the device's own limits) */
-    public long maxDeviceMemory() {
-        return execution.maxDeviceMemory();
-    }
-
-    /**
-     * @return whether {@link BackendKind#AUTO} may look for OpenCL devices (true by default); when false, auto runs
-     *     on the CPU without loading any OpenCL runtime
-     */
-    public boolean openClDiscovery() {
-        return execution.openClDiscovery();
-    }
-
     /**
      * @return the execution settings (backend, precision, threads, device, memory cap, OpenCL discovery, CPU
-     *     kernels): how the fit runs, apart from what it fits
+     *     kernels): how the fit runs, apart from what it fits; {@link BackendSettings}' getters of the same names
+     *     read them
      */
+    @Override
     public ExecutionSettings execution() {
         return execution;
-    }
-
-    /** @return explicit OpenCL launch-plan choices ({@link OpenClPlan#auto()} for none); they win over tuned values */
-    public OpenClPlan openClPlan() {
-        return execution.openClPlan();
-    }
-
-    /**
-     * @return the tuning cache file an OpenCL fit reads ({@code emgmm tune} writes it), or null for the default: the
-     *     environment variable {@code EMGMM_TUNING_CACHE}, else {@code $XDG_CACHE_HOME/emgmm/tuning.json}, else
-     *     {@code ~/.cache/emgmm/tuning.json}
-     */
-    public java.nio.file.Path tuningCache() {
-        return execution.tuningCache();
-    }
-
-    /** @return whether an OpenCL fit reads the tuning cache (true by default) */
-    public boolean tuningCacheEnabled() {
-        return execution.tuningCacheEnabled();
     }
 
     /** Mutable builder; {@link #build()} validates. */

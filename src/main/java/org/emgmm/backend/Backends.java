@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.ServiceLoader;
 import org.emgmm.config.BackendKind;
 import org.emgmm.config.BackendSettings;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.ExecutionSettings;
 import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 import org.slf4j.Logger;
@@ -144,7 +146,8 @@ public final class Backends {
      * @return the backend; the caller closes it
      */
     public static Backend cpu(int threads, Precision precision) {
-        return cpu(BackendSettings.builder().backend(BackendKind.CPU).threads(threads).precision(precision).build());
+        return cpu(BackendSettings.of(1, CovarianceType.FULL,
+                ExecutionSettings.builder().backend(BackendKind.CPU).threads(threads).precision(precision).build()));
     }
 
     /**

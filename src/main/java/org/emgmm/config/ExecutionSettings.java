@@ -3,11 +3,12 @@ package org.emgmm.config;
 /**
  * Immutable, validated settings of how a pass runs — which backend, in what precision, on how many threads, on which
  * device, within how much device memory, with which CPU kernels — as opposed to what is fitted (the model settings
- * of {@link org.emgmm.GmmSettings}: k, covariance type, tol, regCovar, iterations, initialisation). A fit's model settings
- * decide its result; these decide where and how fast it runs (and, for precision and the CPU kernels, the
- * rounding). {@link org.emgmm.GmmSettings#execution()} holds one; {@link org.emgmm.GmmSettings.Builder}'s {@code backend},
- * {@code precision}, {@code threads}, {@code device}, {@code maxDeviceMemory}, {@code openClDiscovery},
- * {@code plainJava}, {@code openClPlan}, {@code tuningCache} and {@code tuningCacheEnabled} set its fields.
+ * of {@link org.emgmm.GmmSettings}: k, covariance type, tol, regCovar, iterations, initialisation). A fit's model
+ * settings decide its result; these decide where and how fast it runs (and, for precision and the CPU kernels, the
+ * rounding). {@link BackendSettings#execution()} holds one (a fit's settings are BackendSettings);
+ * {@link org.emgmm.GmmSettings.Builder}'s {@code backend}, {@code precision}, {@code threads}, {@code device},
+ * {@code maxDeviceMemory}, {@code openClDiscovery}, {@code plainJava}, {@code openClPlan}, {@code tuningCache} and
+ * {@code tuningCacheEnabled} set its fields.
  */
 public final class ExecutionSettings {
     /** The defaults: auto backend, double, all cores, default device, no memory cap, discovery on, vector kernels. */

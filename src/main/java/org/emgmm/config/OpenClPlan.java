@@ -3,11 +3,11 @@ package org.emgmm.config;
 import java.util.Locale;
 
 /**
- * Explicit choices for the OpenCL launch plan, as a setting of a fit ({@link org.emgmm.GmmSettings.Builder#openClPlan}):
- * the work-group size of the kernels, accumulator tasks per work-item, rows per tile, rows of the responsibility
- * scratch, and whether streamed chunks are staged through pinned buffers. Zero (null for the staging choice) means
- * "not set": the value then comes from the per-device tuning cache ({@code emgmm tune}) or from the defaults of the
- * device's class. The CPU backend ignores it. Immutable; each {@code with} method returns a copy.
+ * Explicit choices for the OpenCL launch plan, as a setting of a fit
+ * ({@link org.emgmm.GmmSettings.Builder#openClPlan}): the work-group size of the kernels, accumulator tasks per
+ * work-item, rows per tile, rows of the responsibility scratch, and whether streamed chunks are staged through pinned
+ * buffers. Zero (null for the staging choice) means "not set": the value then comes from the per-device tuning cache
+ * ({@code emgmm tune}) or from the defaults of the device's class. The CPU backend ignores it. Immutable; each {@code with} method returns a copy.
  *
  * <p>A plan changes the order in which the per-row terms are summed (work-groups, tiles, launches), so two plans give
  * results that agree to rounding, not bit for bit; one plan gives the same bits on every run.
