@@ -9,6 +9,8 @@ import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.config.BackendKind;
+import org.emgmm.config.BackendSettings;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.config.ExecutionSettings;
 import org.emgmm.config.Precision;
 import org.emgmm.data.ArrayDataset;
@@ -16,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Model settings apart from execution settings: {@link GmmSettings} holds one {@link ExecutionSettings}, its builder
- * methods of the same names set it, and the CPU kernels are a setting of one backend, not a JVM-wide knob.
+ * methods of the same names set it, and the CPU kernels are a setting of one backend, not a JVM-wide knob; a backend
+ * opens from {@link BackendSettings}, which a fit's settings are and {@link BackendSettings#of} makes without one.
  */
 class ExecutionSettingsTest {
     @Test
@@ -61,5 +64,22 @@ class ExecutionSettingsTest {
             assertTrue(plain.device().contains("plain Java"), plain.device());
             assertEquals(CpuBackend.vectorAvailable(), dflt.device().contains("Vector API"), dflt.device());
         }
+    }
+
+    @Test
+    void backendsOpenFromBackendSettingsWithoutAFit() {
+        ArrayDataset data = ArrayDataset.of(new double[][] {{1, 2}, {3, 4}}, null);
+        BackendSettings b = BackendSettings.of(2, CovarianceType.DIAG,
+                ExecutionSettings.builder().backend(BackendKind.CPU).threads(1).plainJava(true).build());
+        assertEquals(2, b.k());
+        assertEquals(BackendKind.CPU, b.backend());
+        assertEquals(1, b.threads());
+        try (Backend plain = Backends.open(b, data).backend()) {
+            assertTrue(plain.device().contains("plain Java"), plain.device());
+        }
+        IllegalArgumentException k = assertThrows(IllegalArgumentException.class,
+                () -> BackendSettings.of(0, CovarianceType.FULL, ExecutionSettings.DEFAULTS));
+        assertTrue(k.getMessage().contains("k must be at least 1, got 0"), k.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BackendSettings.of(1, CovarianceType.FULL, null));
     }
 }
