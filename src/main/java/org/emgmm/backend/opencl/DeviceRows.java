@@ -1,7 +1,5 @@
 package org.emgmm.backend.opencl;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 import org.jocl.CL;
@@ -39,7 +37,7 @@ final class DeviceRows implements AutoCloseable {
     private final ClContext ctx;
     private final KernelPlan plan;
     private final Dataset data;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Owned owned = new Owned();
     private final ClMem[] dx;
     private final ClMem[] dw;
     private Staging[] stagingX;
@@ -71,8 +69,7 @@ final class DeviceRows implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T own(T r) {
-        owned.add(r);
-        return r;
+        return owned.add(r);
     }
 
     /** Whether {@code other} puts the rows in the same chunks and launches (so one upload serves both). */
@@ -235,13 +232,6 @@ final class DeviceRows implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                // keep releasing the rest
-            }
-        }
-        owned.clear();
+        owned.close();
     }
 }

@@ -1,7 +1,5 @@
 package org.emgmm.backend.opencl;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.emgmm.config.CovarianceType;
 import org.emgmm.config.Precision;
 import org.emgmm.em.Gaussians;
@@ -36,7 +34,7 @@ final class ModelKernels implements AutoCloseable {
     private final KernelPlan plan;
     private final DeviceRows dataRows;
     private final Scratch scratch;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Owned owned = new Owned();
     private final ClMem params;
     private final ClMem out;
     /** The two-kernel path's kernels (null when fused). */
@@ -94,8 +92,7 @@ final class ModelKernels implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T own(T r) {
-        owned.add(r);
-        return r;
+        return owned.add(r);
     }
 
     /** @return the plan */
@@ -384,13 +381,6 @@ final class ModelKernels implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                // keep releasing the rest
-            }
-        }
-        owned.clear();
+        owned.close();
     }
 }

@@ -34,23 +34,13 @@ final class OpenClPass implements Pass {
             r.load();
         } catch (RuntimeException | Error e) {
             for (AutoCloseable c : new AutoCloseable[] {m, s, r}) {
-                closeQuietly(c);
+                Owned.closeQuietly(c);
             }
             throw e;
         }
         rows = r;
         scratch = s;
         model = m;
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // keep releasing the rest
-            }
-        }
     }
 
     /** @return per kernel, what the device says of it (a diagnostic for KernelProfileCheck) */
@@ -142,8 +132,8 @@ final class OpenClPass implements Pass {
             throw new IllegalStateException("this OpenCL pass is closed");
         }
         closed = true;
-        closeQuietly(model);
-        closeQuietly(scratch);
+        Owned.closeQuietly(model);
+        Owned.closeQuietly(scratch);
         return rows;
     }
 
@@ -153,8 +143,8 @@ final class OpenClPass implements Pass {
             return;
         }
         closed = true;
-        closeQuietly(model);
-        closeQuietly(scratch);
-        closeQuietly(rows);
+        Owned.closeQuietly(model);
+        Owned.closeQuietly(scratch);
+        Owned.closeQuietly(rows);
     }
 }
