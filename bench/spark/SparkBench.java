@@ -115,6 +115,7 @@ public final class SparkBench {
         double ml = median(allMl);
         int slots = spark.sparkContext().defaultParallelism() / Integer.parseInt(taskCpus);
         double job = emptyJob(spark, Math.min(parts, slots));
+        double[] floor = runJobFloor(spark, 2);
         double one = median(allSingle);
         double sp = median(allSpark);
         double[] sorted = ratios.clone();
@@ -129,6 +130,10 @@ public final class SparkBench {
                 mlSorted[rounds - 1], sorted[rounds / 2], sorted[0], sorted[rounds - 1],
                 java.util.Collections.min(allSingle), java.util.Collections.min(allSpark),
                 java.util.Collections.min(allSpark) / java.util.Collections.min(allSingle), job);
+        System.out.printf(Locale.ROOT, "RESULT   floor: a do-nothing runJob on 2 cached partitions %.1f ms median, %.1f ms "
+                + "fastest (%d jobs, after %d warm-up jobs) against a single-machine iteration (pass and M step): %.1f ms median, %.1f ms "
+                + "fastest%n", floor[0] * 1e3, floor[1] * 1e3, FLOOR_JOBS, FLOOR_JOBS, one * 1e3,
+                java.util.Collections.min(allSingle) * 1e3);
         System.out.printf(Locale.ROOT, "RESULT   per round single/spark/mllib ms:%s; CPU time per iteration (all threads) "
                         + "single %.4f s, spark %.4f s: %.2fx; load average %s -> %s%n", perRound, median(cpuSingle),
                 median(cpuSpark), median(cpuSpark) / median(cpuSingle), load0, load1);
@@ -279,6 +284,61 @@ public final class SparkBench {
         }
         java.util.Arrays.sort(t);
         return t[t.length / 2];
+    }
+
+    /** Jobs timed (and run before, untimed) by {@link #runJobFloor}. */
+    private static final int FLOOR_JOBS = 100;
+
+    /** A task that does nothing: not even reading its partition. */
+    static final class Nothing extends scala.runtime.AbstractFunction2<org.apache.spark.TaskContext,
+            scala.collection.Iterator<Integer>, Integer> implements java.io.Serializable {
+        @Override
+        public Integer apply(org.apache.spark.TaskContext context, scala.collection.Iterator<Integer> it) {
+            return 0;
+        }
+    }
+
+    /** Discards a task's result on the driver. */
+    static final class Discard extends scala.runtime.AbstractFunction2<Object, Integer, scala.runtime.BoxedUnit> {
+        @Override
+        public scala.runtime.BoxedUnit apply(Object task, Integer result) {
+            return scala.runtime.BoxedUnit.UNIT;
+        }
+    }
+
+    /**
+     * The least a Spark job costs here, the floor under any one-job-per-iteration design: {@code SparkContext.runJob}
+     * (as emgmm-spark submits its passes: a named task function, no closure cleaning, one stage) of a task that does
+     * nothing on each of {@code parts} cached partitions, {@link #FLOOR_JOBS} untimed jobs and then {@link
+     * #FLOOR_JOBS} timed.
+     *
+     * @return the median and the fastest job, seconds
+     */
+    static double[] runJobFloor(SparkSession spark, int parts) {
+        org.apache.spark.SparkContext sc = spark.sparkContext();
+        List<Integer> seeds = new ArrayList<>();
+        List<Object> ids = new ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            seeds.add(i);
+            ids.add(i);
+        }
+        org.apache.spark.rdd.RDD<Integer> rdd = JavaSparkContext.fromSparkContext(sc).parallelize(seeds, parts)
+                .cache().rdd();
+        rdd.count();
+        scala.collection.immutable.Seq<Object> partitions = scala.jdk.javaapi.CollectionConverters.asScala(ids)
+                .toSeq();
+        double[] t = new double[FLOOR_JOBS];
+        for (int r = 0; r < 2 * FLOOR_JOBS; r++) {
+            long t0 = System.nanoTime();
+            sc.runJob(rdd, new Nothing(), partitions, new Discard(), scala.reflect.ClassTag$.MODULE$.apply(
+                    Integer.class));
+            if (r >= FLOOR_JOBS) {
+                t[r - FLOOR_JOBS] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        rdd.unpersist(false);
+        java.util.Arrays.sort(t);
+        return new double[] {t[t.length / 2], t[0]};
     }
 
     /** @return the n × d rows of x as a DataFrame of one vector column "features" in the given partitions */

@@ -5,7 +5,12 @@
 # ROUNDS rounds (default 3) so that all three meet the same load on a shared machine. Builds the core and spark/ first.
 #   bench/spark/compare.sh [--quick]      (--quick: 2e4 and 1e5 rows, a smoke run)
 #   (SIZES="200000:2:0" runs one size without MLlib: its high count 0)
-# Writes bench/results/spark-vs-mllib.txt.
+# Writes bench/results/spark-vs-mllib.txt (OUT=file: elsewhere). Each size also prints the floor under one Spark job per
+# iteration: a do-nothing SparkContext.runJob on 2 cached partitions, against the single-machine pass.
+# Where an iteration's fixed cost goes: after this script has built, run with its java line
+#   org.emgmm.spark.PassTimeline 200000 16 16 60           (nanoTime stamps of one iteration's job, the runJob floor,
+#                                                           the 4 packed partitions' passes without Spark)
+#   THREADS=1 org.emgmm.spark.PassTimeline 200000 16 16 60 (CPU per iteration of every JVM thread, from /proc)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -30,7 +35,7 @@ mvn -B -q install -DskipTests
 CP="$ROOT/spark/target/classes:$(cat spark/target/bench-classpath.txt)"
 BUILD=$ROOT/spark/target/bench
 mkdir -p "$BUILD"
-javac -d "$BUILD" -cp "$CP" bench/spark/SparkBench.java bench/spark/SparkProfile.java
+javac -d "$BUILD" -cp "$CP" bench/spark/SparkBench.java bench/spark/SparkProfile.java bench/spark/PassTimeline.java
 
 JVM="-Xmx12g --add-modules=jdk.incubator.vector -XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
