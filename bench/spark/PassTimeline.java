@@ -96,7 +96,10 @@ public final class PassTimeline {
         Messages.Stats[] res = task.statsOf(parts.iterator());
         org.apache.spark.serializer.SerializerInstance rser = org.apache.spark.SparkEnv.get().serializer()
                 .newInstance();
-        System.out.printf(Locale.ROOT, "TL sizes: task function %d B, params %d doubles, task result %d B%n",
+        System.out.printf(Locale.ROOT, "TL sizes: task binary (RDD and function, as the DAG scheduler serialises it) "
+                        + "%d B, task function %d B, params %d doubles, task result %d B%n",
+                ser.serialize(new scala.Tuple2<>(data.tasks.rdd(), task), ClassTag$.MODULE$.apply(Object.class))
+                        .remaining(),
                 ser.serialize(task, ClassTag$.MODULE$.apply(Object.class)).remaining(), message.size(),
                 rser.serialize(res, ClassTag$.MODULE$.apply(Object.class)).remaining());
 
