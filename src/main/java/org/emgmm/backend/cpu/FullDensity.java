@@ -80,16 +80,18 @@ final class FullDensity {
         candPos = new int[k];
     }
 
-    /** @return the (group, component) pairs pruned so far */
     /**
      * @return where x holds the last block's q-th sample after {@link #compute}: null when x is in the block's
-     *     order (not sorted, or sorted with x permuted: some component far from the reference), else the sort's
-     *     permutation (x not permuted), the row of the q-th sample at q
+     *     order (not sorted, or sorted with x permuted: in the double kernel, some component far from the
+     *     reference), else the sort's permutation (x not permuted; the float kernel's, always), the row of the q-th
+     *     sample at q
      */
     int[] order() {
-        return sorted && !anyFar ? perm : null;
+        return sorted && !anyFar ? perm : null; //#double-only
+        //#float-only return sorted ? perm : null; // the float kernel never permutes x: GatheredSums reads it through perm
     }
 
+    /** @return the (group, component) pairs pruned so far */
     long prunedGroups() {
         return prunedGroups;
     }
@@ -171,9 +173,9 @@ final class FullDensity {
             cand[q] = c;
         }
         for (int a = 0; a < d; a++) {
-            if (anyFar) { // x serves only the components far from the reference
-                permute(x, a * BLOCK, np);
-            }
+            if (anyFar) { // x serves only the components far from the reference (their own-mean sums) //#double-only
+                permute(x, a * BLOCK, np); //#double-only
+            } //#double-only
             permute(tg, a * BLOCK, np);
         }
         for (int j = 0; j < k; j++) {
