@@ -184,9 +184,12 @@ public final class CpuBackend implements Backend {
         return pool;
     }
 
-    /** @return a new kernel of this backend's kind and precision (for {@link CpuMultiPass}) */
-    Kernel kernel(Dataset data, int k) {
-        return newKernel(data, k);
+    /**
+     * @return a new kernel of this backend's kind and precision for parameters of {@code type}'s kind (for
+     *     {@link CpuMultiPass} and the warm-up)
+     */
+    Kernel kernel(Dataset data, int k, CovarianceType type) {
+        return newKernel(data, k, type);
     }
 
     @Override
@@ -196,10 +199,11 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    private Kernel newKernel(Dataset data, int k) {
+    /** The Vector API kernel of the type's kind, or the plain-Java kernel (one class serves every type). */
+    private Kernel newKernel(Dataset data, int k, CovarianceType type) {
         boolean f = precision == Precision.FLOAT;
         if (vector) {
-            return VectorHolder.create(data, k, f);
+            return VectorHolder.create(data, k, type, f);
         }
         return f ? new ScalarFloatKernel(data, k) : new ScalarDoubleKernel(data, k);
     }
@@ -213,8 +217,8 @@ public final class CpuBackend implements Backend {
                 CpuBackend.class.getClassLoader()).findFirst().orElseThrow(() ->
                 new IllegalStateException("the Vector API kernels are not part of this build"));
 
-        static Kernel create(Dataset data, int k, boolean f) {
-            return FACTORY.create(data, k, f);
+        static Kernel create(Dataset data, int k, CovarianceType type, boolean f) {
+            return FACTORY.create(data, k, type, f);
         }
 
         static ScoreKernel createScore(Dataset data, int k, boolean f) {
@@ -243,7 +247,7 @@ public final class CpuBackend implements Backend {
             chunkStart = chunkStarts(n);
             meanWeight = data.hasWeights() ? meanWeight(data) : 1.0;
             if (Warmup.worthIt(n, data.dims(), k, type)) {
-                Kernel kern = newKernel(data, k);
+                Kernel kern = newKernel(data, k, type);
                 Warmup.run(kern, vector, k, type, precision == Precision.FLOAT, meanWeight);
                 kernels.add(kern);
             }
@@ -300,7 +304,7 @@ public final class CpuBackend implements Backend {
             SufficientStatistics st = new SufficientStatistics(k, data.dims(), type);
             Kernel kern = kernels.poll();
             if (kern == null) {
-                kern = newKernel(data, k);
+                kern = newKernel(data, k, type);
             }
             try {
                 kern.run(p, chunkStart[c], chunkStart[c + 1], st);

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.emgmm.backend.Backends;
 import org.emgmm.backend.MultiPass;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.config.Precision;
 import org.emgmm.data.Dataset;
 import org.emgmm.em.Gaussians;
@@ -30,7 +31,10 @@ final class CpuMultiPass implements MultiPass {
     private final long[] chunkStart;
     /** The data's mean sample weight (1 without weights), for {@link Params#negligible}, as the single pass. */
     private final double meanWeight;
-    /** Idle kernels by K (a kernel serves any covariance type of its K). */
+    /**
+     * Idle kernels by K and kind ({@link #key}: a kernel serves the covariance types of its kind, full and tied or
+     * diag and spherical).
+     */
     private final Map<Integer, ConcurrentLinkedQueue<Kernel>> kernels = new ConcurrentHashMap<>();
 
     CpuMultiPass(CpuBackend backend, Dataset data) {
@@ -103,18 +107,23 @@ final class CpuMultiPass implements MultiPass {
     /** The JIT warm-up the single-model pass does when prepared, once per JVM and kind of kernel. */
     private void warmUp(Gaussians g) {
         if (Warmup.worthIt(data.rows(), data.dims(), g.k, g.type)) {
-            Kernel kern = take(g.k);
+            Kernel kern = take(g.k, g.type);
             try {
                 Warmup.run(kern, backend.vectorized(), g.k, g.type, single, meanWeight);
             } finally {
-                kernels.get(g.k).add(kern);
+                kernels.get(key(g.k, g.type)).add(kern);
             }
         }
     }
 
-    private Kernel take(int k) {
-        Kernel kern = kernels.computeIfAbsent(k, x -> new ConcurrentLinkedQueue<>()).poll();
-        return kern != null ? kern : backend.kernel(data, k);
+    private Kernel take(int k, CovarianceType type) {
+        Kernel kern = kernels.computeIfAbsent(key(k, type), x -> new ConcurrentLinkedQueue<>()).poll();
+        return kern != null ? kern : backend.kernel(data, k, type);
+    }
+
+    /** The idle kernels' key: K and whether the type is of the full kind. */
+    private static int key(int k, CovarianceType type) {
+        return 2 * k + (type.needsOuterProducts() ? 1 : 0);
     }
 
     /** Chunk c for every model: each block once from memory, then from cache for the other models. */
@@ -124,7 +133,7 @@ final class CpuMultiPass implements MultiPass {
         SufficientStatistics[] st = new SufficientStatistics[n];
         try {
             for (int i = 0; i < n; i++) {
-                ks[i] = take(models[i].k);
+                ks[i] = take(models[i].k, models[i].type);
                 st[i] = new SufficientStatistics(models[i].k, data.dims(), models[i].type);
                 ks[i].begin(p[i]);
             }
@@ -141,7 +150,7 @@ final class CpuMultiPass implements MultiPass {
         } finally {
             for (int i = 0; i < n; i++) {
                 if (ks[i] != null) {
-                    kernels.get(models[i].k).add(ks[i]);
+                    kernels.get(key(models[i].k, models[i].type)).add(ks[i]);
                 }
             }
         }

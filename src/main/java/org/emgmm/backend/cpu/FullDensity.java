@@ -49,7 +49,7 @@ final class FullDensity {
      */
     private final double[] ubScale;
     private final double[] ubShift;
-    /** Whether some component of the run is far from the reference ({@link VectorParams#refOk} false). */
+    /** Whether some component of the run is far from the reference ({@link FullParams#refOk} false). */
     private boolean anyFar;
     /** The block's candidate component per sample, in sorted order after {@link #sortBlock}. */
     private final int[] cand = new int[BLOCK];
@@ -80,22 +80,24 @@ final class FullDensity {
         candPos = new int[k];
     }
 
-    /** @return the (group, component) pairs pruned so far */
     /**
      * @return where x holds the last block's q-th sample after {@link #compute}: null when x is in the block's
-     *     order (not sorted, or sorted with x permuted: some component far from the reference), else the sort's
-     *     permutation (x not permuted), the row of the q-th sample at q
+     *     order (not sorted, or sorted with x permuted: in the double kernel, some component far from the
+     *     reference), else the sort's permutation (x not permuted; the float kernel's, always), the row of the q-th
+     *     sample at q
      */
     int[] order() {
-        return sorted && !anyFar ? perm : null;
+        return sorted && !anyFar ? perm : null; //#double-only
+        //#float-only return sorted ? perm : null; // the float kernel never permutes x: GatheredSums reads it through perm
     }
 
+    /** @return the (group, component) pairs pruned so far */
     long prunedGroups() {
         return prunedGroups;
     }
 
     /** Before a run: the starting values of the sums and the sort's bounds for the pass's parameters. */
-    void begin(Params p, VectorParams vp) {
+    void begin(Params p, FullParams vp) {
         anyFar = false;
         for (int j = 0; j < k; j++) {
             anyFar |= !vp.refOk[j];
@@ -113,7 +115,7 @@ final class FullDensity {
      * With K > 1 and D > {@link #PRUNE_COLS}, the near components' sums are pruned ({@link #prunedFull}): here
      * they get their first {@link #PRUNE_COLS} columns only; the far ones are always complete.
      */
-    void compute(Params p, VectorParams vp, int np) {
+    void compute(Params p, FullParams vp, int np) {
         boolean prune = k > 1 && d > PRUNE_COLS;
         for (int j = 0; j < k; j++) {
             if (vp.refOk[j]) {
@@ -171,9 +173,9 @@ final class FullDensity {
             cand[q] = c;
         }
         for (int a = 0; a < d; a++) {
-            if (anyFar) { // x serves only the components far from the reference
-                permute(x, a * BLOCK, np);
-            }
+            if (anyFar) { // x serves only the components far from the reference (their own-mean sums) //#double-only
+                permute(x, a * BLOCK, np); //#double-only
+            } //#double-only
             permute(tg, a * BLOCK, np);
         }
         for (int j = 0; j < k; j++) {
@@ -200,7 +202,7 @@ final class FullDensity {
      * columns are skipped; otherwise two more columns are added and the test repeated. The result is bit for bit
      * what the full sums give.
      */
-    private void prunedFull(Params p, VectorParams vp, int np) {
+    private void prunedFull(Params p, FullParams vp, int np) {
         int gl = G * L;
         int pruned = 0;
         for (int i = 0; i < np; i += gl) {
@@ -239,7 +241,7 @@ final class FullDensity {
     }
 
     /** Columns [c, d) of component j's sum for the group at i, then its log-density, then the group's max. */
-    private void complete(Params p, VectorParams vp, int j, int i, int c) {
+    private void complete(Params p, FullParams vp, int j, int i, int c) {
         mahalanobis(p, vp, j, tg, i, i + G * L, c, d, false, true);
         groupMax(j, i);
     }
@@ -289,7 +291,7 @@ final class FullDensity {
      * both columns. cFrom is even; cTo is even or D. With {@code toLd}, the complete sum m is stored as the
      * log-density logConstⱼ − ½m.
      */
-    private void mahalanobis(Params p, VectorParams vp, int j, double[] src, int from, int to, int cFrom, int cTo,
+    private void mahalanobis(Params p, FullParams vp, int j, double[] src, int from, int to, int cFrom, int cTo,
                              boolean fresh, boolean toLd) {
         double[] up = vp.uPacked;
         int u0 = j * vp.uPackedStride;

@@ -1,5 +1,6 @@
 package org.emgmm.backend.cpu;
 
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.Dataset;
 
 /**
@@ -13,10 +14,11 @@ interface KernelFactory {
     /**
      * @param data dataset
      * @param k components
+     * @param type covariance type: the kernel is of its kind (full and tied, or diag and spherical)
      * @param f float (true) or double arithmetic
-     * @return a new fit kernel
+     * @return a new fit kernel, for parameters of {@code type}'s kind
      */
-    Kernel create(Dataset data, int k, boolean f);
+    Kernel create(Dataset data, int k, CovarianceType type, boolean f);
 
     /**
      * @param data dataset

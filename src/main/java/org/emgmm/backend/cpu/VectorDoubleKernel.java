@@ -7,31 +7,32 @@ import org.emgmm.data.Dataset;
 import org.emgmm.em.SufficientStatistics;
 
 /**
- * The Vector API kernel in double: reads a block, computes its log-densities, responsibilities and weighted sums
- * through its parts. Lanes run over samples (the block is feature-major, {@link VectorBlock}), so log-densities,
- * log-sum-exp and responsibilities are all lane-wise with no horizontal reductions; each group of {@value #G}
- * vectors keeps independent accumulators in registers.
+ * The Vector API fit kernels in double, what the diag ({@link DiagDoubleKernel}) and the full
+ * ({@link FullDoubleKernel}) kernel share: reads a block, has the subclass compute its log-densities, then the
+ * responsibilities and the weighted sums. Lanes run over samples (the block is feature-major, {@link VectorBlock}),
+ * so log-densities, log-sum-exp and responsibilities are all lane-wise with no horizontal reductions.
  * <ul>
- *   <li>log-densities: diag, spherical (x − μ)·p as one fma x·p − μp per feature (here); full, tied
- *       {@link FullDensity} (with pruning);</li>
+ *   <li>log-densities: the subclass's {@link #densities} (diag, spherical: {@link DiagDoubleKernel}; full, tied:
+ *       {@link FullDoubleKernel} through {@link FullDensity}, with pruning);</li>
  *   <li>responsibilities: max, exp ({@link VectorMath#exp}), sum and scale, log of the sums
  *       ({@link VectorMath#log}), and per component the listed vectors (some responsibility above
  *       {@link VectorParams#negligible});</li>
  *   <li>weighted sums: {@link VectorSums} (the components near the reference ref = Σφμ through
- *       {@link SharedSums}, the far ones about their own means through {@link OwnMeanSums}); the float kernel
- *       generated from this source through {@link GatheredSums}.</li>
+ *       {@link SharedSums}, the far ones about their own means through {@link OwnMeanSums}); the float kernels
+ *       generated from these sources through {@link GatheredSums}.</li>
  * </ul>
- * The parts follow the package's JIT rules (package-info): no vector crosses a method call, hot methods stay
- * small.
+ * A kernel is made for one kind ({@link VectorKernels#create}) and refuses the other's parameters. The parts
+ * follow the package's JIT rules (package-info): no vector crosses a method call, hot methods stay small.
  */
-final class VectorDoubleKernel extends Kernel {
+abstract class VectorDoubleKernel extends Kernel {
     private static final VectorSpecies<Double> S = VectorBlock.S;
     private static final int L = VectorBlock.L;
     private static final int G = VectorBlock.G;
     private static final int VB = VectorBlock.VB;
     private static final int PAD = VectorBlock.PAD;
 
-    private final VectorBlock blk;
+    /** The block buffers the kernel and its parts share. */
+    final VectorBlock blk;
     private final double[] rows;
     private final double[] x;
     private final double[] w;
@@ -47,13 +48,19 @@ final class VectorDoubleKernel extends Kernel {
     //#float-only private final GatheredSums sums;
     //#float-only /** The block's weights in double (the weight total is theirs, not their float rounding's). */
     //#float-only private final double[] wd = new double[BLOCK];
-    /** The full log-densities, made on the first full run. */
-    private FullDensity fullDensity;
-    /** The pass's {@link VectorParams}, rebuilt when a run gets new Params. */
+    /** Whether this is the full/tied kernel (else diag/spherical): the kind of Params it accepts. */
+    private final boolean full;
+    /** The pass's {@link VectorParams}, rebuilt when a run gets new Params ({@link #params}). */
     private VectorParams vp;
 
-    VectorDoubleKernel(Dataset data, int k) {
+    /**
+     * @param data the samples
+     * @param k components
+     * @param full whether for full and tied covariances (else diag and spherical)
+     */
+    VectorDoubleKernel(Dataset data, int k, boolean full) {
         super(data, k);
+        this.full = full;
         blk = new VectorBlock(d, k);
         rows = blk.rows;
         x = blk.x;
@@ -69,34 +76,41 @@ final class VectorDoubleKernel extends Kernel {
         //#float-only sums = new GatheredSums(blk);
     }
 
-    /** @return the (group, component) pairs whose full log-density this kernel pruned so far (for the tests) */
-    long prunedGroups() {
-        return fullDensity == null ? 0 : fullDensity.prunedGroups();
-    }
-
     @Override
-    void begin(Params p) {
-        vp = VectorParams.of(p, vp, false); //#double-only
-        //#float-only vp = VectorParams.of(p, vp, true);
-        sums.begin(p);
-        if (p.full) {
-            if (fullDensity == null) {
-                fullDensity = new FullDensity(blk);
-            }
-            fullDensity.begin(p, vp);
+    final void begin(Params p) {
+        if (p.full != full) {
+            throw new IllegalArgumentException("a " + (full ? "full/tied" : "diag/spherical")
+                    + " kernel was given the other kind's parameters");
         }
+        vp = params(p);
+        sums.begin(p);
+    }
+
+    /**
+     * Before a run: the kind's pass constants for {@code p} (rebuilt only for new Params) and its own set-up.
+     *
+     * @return the pass constants
+     */
+    abstract VectorParams params(Params p);
+
+    /** The block's log-densities into lp, from x (and tg, centred on the reference where some component is near). */
+    abstract void densities(Params p, int np);
+
+    /** @return the order {@link GatheredSums} reads x in (null: the block's, see {@link FullDensity#order}) */
+    int[] order() {
+        return null;
     }
 
     @Override
-    void finish(Params p, SufficientStatistics st) {
+    final void finish(Params p, SufficientStatistics st) {
         sums.finish(p, vp, st);
     }
 
     @Override
-    void block(Params p, long start, int n, SufficientStatistics st) {
+    final void block(Params p, long start, int n, SufficientStatistics st) {
         int np = read(start, n);
         if (vp.anyRef) { //#double-only
-        //#float-only if (vp.anyRef && p.full) { // only FullDensityF reads tg (GatheredSums centres on each mean)
+        //#float-only if (vp.anyRef && full) { // only FullDensityF reads tg (GatheredSums centres on each mean)
             for (int a = 0; a < d; a++) {
                 DoubleVector rv = DoubleVector.broadcast(S, vp.ref[a]);
                 int o = a * BLOCK;
@@ -106,14 +120,10 @@ final class VectorDoubleKernel extends Kernel {
             }
         }
         cuts(n);
-        if (p.full) {
-            fullDensity.compute(p, vp, np);
-        } else {
-            logDensitiesDiag(p, vp, np);
-        }
+        densities(p, np);
         responsibilities(vp, np, st);
         sums.block(p, vp, np, st); //#double-only
-        //#float-only sums.block(p, vp, np, p.full ? fullDensity.order() : null);
+        //#float-only sums.block(p, vp, np, order());
     }
 
     /**
@@ -156,41 +166,6 @@ final class VectorDoubleKernel extends Kernel {
             // NaN-free: θⱼ = 0 gives −∞, wmax = 0 (nothing counts) the plain cut; always < 0, so the max stays
             cutJ[j] = wmax > 0 ? (double) Math.max(EXP_UNDERFLOW_D, Math.log(vp.negligible[j] / wmax))
                     : EXP_UNDERFLOW_D;
-        }
-    }
-
-    private void logDensitiesDiag(Params p, VectorParams vp, int np) {
-        double[] up = vp.diagPacked;
-        int two = 2 * blk.one; // 2, but not a constant to C2: the feature loop stays uncounted (see step)
-        for (int j = 0; j < k; j++) {
-            DoubleVector lc = DoubleVector.broadcast(S, p.logConst[j]);
-            int u0 = 2 * j * d;
-            int uEnd = u0 + 2 * d;
-            int o = j * BLOCK;
-            for (int i = 0; i < np; i += G * L) {
-                DoubleVector m0 = DoubleVector.zero(S);
-                DoubleVector m1 = m0;
-                DoubleVector m2 = m0;
-                DoubleVector m3 = m0;
-                // (x − μ)·p as one fma x·p − μp: error ε|μp|, sklearn's expanded form ε|x·p|; (p, −μp) packed
-                int xo = i;
-                for (int uo = u0; uo < uEnd; uo += two, xo += BLOCK) {
-                    DoubleVector pr = DoubleVector.broadcast(S, up[uo]);
-                    DoubleVector nmp = DoubleVector.broadcast(S, up[uo + 1]);
-                    DoubleVector u0v = DoubleVector.fromArray(S, x, xo).fma(pr, nmp);
-                    DoubleVector u1v = DoubleVector.fromArray(S, x, xo + L).fma(pr, nmp);
-                    DoubleVector u2v = DoubleVector.fromArray(S, x, xo + 2 * L).fma(pr, nmp);
-                    DoubleVector u3v = DoubleVector.fromArray(S, x, xo + 3 * L).fma(pr, nmp);
-                    m0 = u0v.fma(u0v, m0);
-                    m1 = u1v.fma(u1v, m1);
-                    m2 = u2v.fma(u2v, m2);
-                    m3 = u3v.fma(u3v, m3);
-                }
-                lc.sub(m0.mul(0.5)).intoArray(lp, o + i);
-                lc.sub(m1.mul(0.5)).intoArray(lp, o + i + L);
-                lc.sub(m2.mul(0.5)).intoArray(lp, o + i + 2 * L);
-                lc.sub(m3.mul(0.5)).intoArray(lp, o + i + 3 * L);
-            }
         }
     }
 

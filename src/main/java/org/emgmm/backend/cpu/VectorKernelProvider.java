@@ -1,5 +1,6 @@
 package org.emgmm.backend.cpu;
 
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.Dataset;
 
 /**
@@ -12,8 +13,8 @@ public final class VectorKernelProvider implements KernelFactory {
     }
 
     @Override
-    public Kernel create(Dataset data, int k, boolean f) {
-        return VectorKernels.create(data, k, f);
+    public Kernel create(Dataset data, int k, CovarianceType type, boolean f) {
+        return VectorKernels.create(data, k, type, f);
     }
 
     @Override

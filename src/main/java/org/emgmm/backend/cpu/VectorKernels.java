@@ -2,6 +2,7 @@ package org.emgmm.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import org.emgmm.config.CovarianceType;
 import org.emgmm.data.Dataset;
 
 /**
@@ -13,13 +14,20 @@ final class VectorKernels {
     }
 
     /**
+     * The fit kernel of the covariance type's kind: full and tied through Uⱼ ({@link FullDoubleKernel}), diag and
+     * spherical through per-feature factors ({@link DiagDoubleKernel}), or their generated float twins.
+     *
      * @param data dataset
      * @param k components
+     * @param type covariance type
      * @param f float (true) or double arithmetic
-     * @return a new kernel
+     * @return a new kernel, for parameters of {@code type}'s kind only
      */
-    static Kernel create(Dataset data, int k, boolean f) {
-        return f ? new VectorFloatKernel(data, k) : new VectorDoubleKernel(data, k);
+    static Kernel create(Dataset data, int k, CovarianceType type, boolean f) {
+        if (type.needsOuterProducts()) {
+            return f ? new FullFloatKernel(data, k) : new FullDoubleKernel(data, k);
+        }
+        return f ? new DiagFloatKernel(data, k) : new DiagDoubleKernel(data, k);
     }
 
     /**

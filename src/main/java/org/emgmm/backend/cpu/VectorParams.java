@@ -1,12 +1,13 @@
 package org.emgmm.backend.cpu;
 
 /**
- * What only the vector fit kernels read of a pass's constants, derived from {@link Params}: the shared reference
- * of their sums, the components near it, the packed factors of their inner loops and the negligible weights. A
- * kernel builds it from the pass's {@link Params} on the first run of the pass ({@link #of}); the values depend only
- * on the Params, so every worker's copy is the same.
+ * What the vector fit kernels of both kinds read of a pass's constants, derived from {@link Params}: the shared
+ * reference of their sums, the components near it and the negligible weights. Each kind adds its own packed
+ * factors: {@link DiagParams} (diag, spherical) and {@link FullParams} (full, tied). A kernel builds its kind from
+ * the pass's {@link Params} on the first run of the pass; the values depend only on the Params, so every worker's
+ * copy is the same.
  */
-final class VectorParams {
+class VectorParams {
     /** The Params these were derived from (a kernel rebuilds when a new pass hands it new ones). */
     final Params source;
     /**
@@ -14,8 +15,6 @@ final class VectorParams {
      * data).
      */
     final double[] ref;
-    /** full/tied: (μⱼ − ref)ᵀUⱼ, K×D, so that (x − μⱼ)ᵀUⱼ = (x − ref)ᵀUⱼ − (μⱼ − ref)ᵀUⱼ. */
-    final double[] refY;
     /**
      * Whether component j is near enough to {@link #ref} to be handled through it: its Mahalanobis distance
      * squared (‖(μⱼ − ref)ᵀUⱼ‖², or Σₐ ((μⱼₐ − refₐ) pⱼₐ)² for diag and spherical) is at most
@@ -26,15 +25,6 @@ final class VectorParams {
     /** Whether some {@link #refOk} is true. */
     final boolean anyRef;
     /**
-     * full/tied: each Uⱼ's upper triangle packed for the kernels' column-pair loops, {@link #uPackedStride} per
-     * component: per column pair (c, c+1) the rows r ≤ c as U_rc, U_r,c+1, then U_c+1,c+1; for odd D the last
-     * column's U_rc.
-     */
-    final double[] uPacked;
-    final int uPackedStride;
-    /** diag/spherical: per component and feature the pair (p, −μp), K×D×2, for the kernels' feature loops. */
-    final double[] diagPacked;
-    /**
      * Per component, θⱼ = 2⁻⁶⁰ φⱼ ω̄ (ω̄ the mean sample weight): the vector kernels leave a vector of samples
      * out of component j's weighted sums when all its responsibilities (times the sample weight) are below θⱼ,
      * and take e^(z − max) as 0 where it is below θⱼ / ω_max (then also below 2⁻⁶⁰ of the per-sample sum it
@@ -43,128 +33,69 @@ final class VectorParams {
      * sums themselves; a collapsing component (φⱼ → 0) gets θⱼ → 0, so nothing of it is left out.
      */
     final double[] negligible;
-
-    /** Float kernels: {@link #ref} as float (a float-representable reference), and these float copies. */
+    /** Float kernels: {@link #ref} as float (a float-representable reference); null for a double kernel. */
     final float[] refF;
-    final float[] refYF;
-    final float[] uPackedF;
-    /** (p, −μp) of the float-rounded values, in float. */
-    final float[] diagPackedF;
+    /** Float kernels: {@link #negligible} in float; null for a double kernel. */
     final float[] negligibleF;
 
     /**
      * @param p the pass's constants
-     * @param last the values a kernel holds (or null)
-     * @param forFloat whether for a float kernel (the reference rounded to float, and the float copies)
-     * @return {@code last} when it was derived from {@code p}, else the values for {@code p}
+     * @param ref {@link #reference}
+     * @param dist2 per component the squared Mahalanobis distance of its mean from {@code ref}
+     * @param forFloat whether for a float kernel (the float copies)
      */
-    static VectorParams of(Params p, VectorParams last, boolean forFloat) {
-        return last != null && last.source == p ? last : new VectorParams(p, forFloat);
-    }
-
-    private VectorParams(Params p, boolean forFloat) {
+    VectorParams(Params p, double[] ref, double[] dist2, boolean forFloat) {
         source = p;
+        this.ref = ref;
         int k = p.k;
-        int d = p.d;
-        double[] means = p.means;
-        double[] prec = p.prec;
-        boolean full = p.full;
-        ref = new double[d];
-        double wsum = 0;
-        for (int j = 0; j < k; j++) {
-            wsum += p.weights[j];
-        }
-        for (int a = 0; a < d; a++) {
-            double m = 0;
-            for (int j = 0; j < k; j++) {
-                m += p.weights[j] * means[j * d + a];
-            }
-            ref[a] = forFloat ? (float) (m / wsum) : m / wsum;
-        }
-        refY = full ? new double[k * d] : null;
         refOk = new boolean[k];
-        double[] e = new double[d];
         boolean any = false;
         for (int j = 0; j < k; j++) {
-            for (int a = 0; a < d; a++) {
-                e[a] = means[j * d + a] - ref[a];
-            }
-            double dist = 0;
-            for (int c = 0; c < d; c++) {
-                double y;
-                if (full) {
-                    y = 0;
-                    for (int r = 0; r <= c; r++) {
-                        y += e[r] * prec[j * d * d + r * d + c];
-                    }
-                    refY[j * d + c] = y;
-                } else {
-                    y = e[c] * prec[j * d + c];
-                }
-                dist += y * y;
-            }
-            refOk[j] = dist <= Kernel.MAX_REFERENCE_SPREAD;
+            refOk[j] = dist2[j] <= Kernel.MAX_REFERENCE_SPREAD;
             any |= refOk[j];
         }
         anyRef = any;
-        uPackedStride = full ? d * (d + 1) / 2 : 0;
-        uPacked = full ? packUpper(prec, k, d, uPackedStride) : null;
-        diagPacked = full ? null : packDiag(means, prec, k * d);
+        double wsum = weightSum(p);
         negligible = new double[k];
         for (int j = 0; j < k; j++) {
             negligible[j] = 0x1p-60 * (p.weights[j] / wsum) * p.meanWeight;
         }
         refF = forFloat ? toFloat(ref) : null;
-        refYF = forFloat && full ? toFloat(refY) : null;
-        uPackedF = forFloat && full ? toFloat(uPacked) : null;
         negligibleF = forFloat ? toFloat(negligible) : null;
-        if (forFloat && !full) {
-            diagPackedF = new float[2 * k * d];
-            for (int i = 0; i < k * d; i++) {
-                diagPackedF[2 * i] = p.precF[i];
-                diagPackedF[2 * i + 1] = -(p.meansF[i] * p.precF[i]);
-            }
-        } else {
-            diagPackedF = null;
-        }
     }
 
-    private static float[] toFloat(double[] v) {
+    /**
+     * @param p the pass's constants
+     * @param forFloat whether for a float kernel (then rounded to float)
+     * @return the reference Σ φⱼ μⱼ / Σ φⱼ
+     */
+    static double[] reference(Params p, boolean forFloat) {
+        int d = p.d;
+        double wsum = weightSum(p);
+        double[] ref = new double[d];
+        for (int a = 0; a < d; a++) {
+            double m = 0;
+            for (int j = 0; j < p.k; j++) {
+                m += p.weights[j] * p.means[j * d + a];
+            }
+            ref[a] = forFloat ? (float) (m / wsum) : m / wsum;
+        }
+        return ref;
+    }
+
+    private static double weightSum(Params p) {
+        double wsum = 0;
+        for (int j = 0; j < p.k; j++) {
+            wsum += p.weights[j];
+        }
+        return wsum;
+    }
+
+    static float[] toFloat(double[] v) {
         float[] f = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             f[i] = (float) v[i];
         }
         return f;
-    }
-
-    private static double[] packUpper(double[] prec, int k, int d, int stride) {
-        double[] up = new double[k * stride];
-        for (int j = 0; j < k; j++) {
-            int o = j * stride;
-            int u = j * d * d;
-            int c = 0;
-            for (; c + 1 < d; c += 2) {
-                for (int r = 0; r <= c; r++) {
-                    up[o++] = prec[u + r * d + c];
-                    up[o++] = prec[u + r * d + c + 1];
-                }
-                up[o++] = prec[u + (c + 1) * d + c + 1];
-            }
-            if (c < d) {
-                for (int r = 0; r <= c; r++) {
-                    up[o++] = prec[u + r * d + c];
-                }
-            }
-        }
-        return up;
-    }
-
-    private static double[] packDiag(double[] means, double[] prec, int n) {
-        double[] dp = new double[2 * n];
-        for (int i = 0; i < n; i++) {
-            dp[2 * i] = prec[i];
-            dp[2 * i + 1] = -(means[i] * prec[i]);
-        }
-        return dp;
     }
 }

@@ -220,7 +220,7 @@ public final class Warmup {
                                boolean kept, boolean helped) {
         boolean vector = CpuBackend.vectorAvailable() && !execution.plainJava();
         boolean f = execution.precision() == Precision.FLOAT;
-        Kernel kernel = new CpuBackend(1, execution.precision(), vector).kernel(data, k);
+        Kernel kernel = new CpuBackend(1, execution.precision(), vector).kernel(data, k, type);
         String kind = kind(kernel.getClass(), type);
         if (DONE.contains(kind)) {
             return Early.NONE;
@@ -256,8 +256,8 @@ public final class Warmup {
             x[i] = (i * 0.618034) % 1 + i % 3;
         }
         Dataset data = org.emgmm.data.ArrayDataset.of(x, d, null);
-        Kernel kernel = new CpuBackend(1, Precision.DOUBLE, true).kernel(data, k);
         for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.FULL}) {
+            Kernel kernel = new CpuBackend(1, Precision.DOUBLE, true).kernel(data, k, type);
             SufficientStatistics st = new SufficientStatistics(k, d, type);
             kernel.run(new Params(synthetic(data, k, type, 1), false, 1.0), 0, FIRST_ROWS, st);
         }
@@ -495,7 +495,7 @@ public final class Warmup {
                             int allRows) {
             Kernel own;
             try {
-                own = new CpuBackend(1, withFloat ? Precision.FLOAT : Precision.DOUBLE, true).kernel(like.data, k);
+                own = new CpuBackend(1, withFloat ? Precision.FLOAT : Precision.DOUBLE, true).kernel(like.data, k, type);
             } catch (RuntimeException | LinkageError e) {
                 return null;
             }

@@ -4,14 +4,21 @@
  * Vector API ({@code Vector*}, reached only by reflection through {@code VectorKernels}, so a JVM without the
  * incubator module never loads them).
  *
- * <h2>The double vector kernel, by job</h2>
+ * <h2>The double vector kernels, by job</h2>
  * <ul>
- *   <li>{@code VectorDoubleKernel}: reads a block, computes the diag log-densities and the responsibilities, and
- *       dispatches; {@code VectorBlock} holds the block buffers its parts share;</li>
- *   <li>{@code VectorParams}: what only the vector kernels read of a pass's constants (the reference, the packed
- *       factors, the negligible weights), built from {@code Params} once per pass per kernel;</li>
+ *   <li>{@code VectorKernels} (the {@code KernelFactory}): chooses the fit kernel by covariance type,
+ *       {@code FullDoubleKernel} for full and tied, {@code DiagDoubleKernel} for diag and spherical (or their
+ *       generated float twins); a kernel refuses the other kind's parameters;</li>
+ *   <li>{@code VectorDoubleKernel}: what both share: reads a block, has the subclass compute the log-densities,
+ *       computes the responsibilities and dispatches the sums; {@code VectorBlock} holds the block buffers its
+ *       parts share;</li>
+ *   <li>{@code VectorParams}: what both kinds read of a pass's constants (the reference, the components near it,
+ *       the negligible weights), built from {@code Params} once per pass per kernel; each kind's own in
+ *       {@code DiagParams} (the packed (p, −μp) pairs) and {@code FullParams} (the packed factors and the means'
+ *       offsets from the reference);</li>
  *   <li>{@code VectorMath}: exp and log from IEEE operations (also used by the scoring kernel);</li>
- *   <li>{@code FullDensity}: the full and tied log-densities and their pruning;</li>
+ *   <li>{@code DiagDoubleKernel}: the diag and spherical log-densities; {@code FullDoubleKernel} through
+ *       {@code FullDensity}: the full and tied log-densities and their pruning;</li>
  *   <li>{@code Tiles}: the register-tile micro-kernels (3×3, 1×8 and the one 2×4 outer product);</li>
  *   <li>{@code VectorSums}: which components' sums go where; {@code SharedSums}: the sums of the components near
  *       the shared reference; {@code OwnMeanSums}: those of the far ones, about their own means;</li>

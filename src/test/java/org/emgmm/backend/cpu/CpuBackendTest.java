@@ -520,7 +520,7 @@ class CpuBackendTest {
             }
             if (CpuBackend.vectorAvailable()) { // no Vector API: the vector kernel is never loaded
                 // the kernel itself, over the same rows: the pruned path is taken and gives the same sums
-                VectorDoubleKernel kernel = (VectorDoubleKernel) VectorKernels.create(data, k, false);
+                FullDoubleKernel kernel = (FullDoubleKernel) VectorKernels.create(data, k, type, false);
                 SufficientStatistics st = new SufficientStatistics(k, d, type);
                 kernel.run(new Params(g, false, meanWeight(data)), 0, n, st);
                 assertClose(ref, st, TOL_F64, type + " one vector kernel");

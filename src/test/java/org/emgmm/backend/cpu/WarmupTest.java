@@ -41,9 +41,9 @@ class WarmupTest {
         return a.stream();
     }
 
-    private static Kernel kernel(Dataset data, int k, boolean vector, boolean f) {
+    private static Kernel kernel(Dataset data, int k, CovarianceType type, boolean vector, boolean f) {
         if (vector) {
-            return VectorKernels.create(data, k, f);
+            return VectorKernels.create(data, k, type, f);
         }
         return f ? new ScalarFloatKernel(data, k) : new ScalarDoubleKernel(data, k);
     }
@@ -59,9 +59,9 @@ class WarmupTest {
         Params p = new Params(pr.params, f, meanWeight);
 
         SufficientStatistics fresh = new SufficientStatistics(k, d, type);
-        kernel(pr.data, k, vector, f).run(p, 0, n, fresh);
+        kernel(pr.data, k, type, vector, f).run(p, 0, n, fresh);
 
-        Kernel warmed = kernel(pr.data, k, vector, f);
+        Kernel warmed = kernel(pr.data, k, type, vector, f);
         long ns = Warmup.exercise(warmed, vector, k, type, f, meanWeight, 20_000_000L);
         assertTrue(ns > 0);
         SufficientStatistics after = new SufficientStatistics(k, d, type);
@@ -69,7 +69,7 @@ class WarmupTest {
         CpuBackendTest.assertBitwise(fresh, after, type + " after the warm-up");
 
         // the launcher's stopping rule (compilations in the calling thread): the same
-        Kernel warmedBlocking = kernel(pr.data, k, vector, f);
+        Kernel warmedBlocking = kernel(pr.data, k, type, vector, f);
         assertTrue(Warmup.exercise(warmedBlocking, vector, k, type, f, meanWeight, 20_000_000L, true) > 0);
         SufficientStatistics afterBlocking = new SufficientStatistics(k, d, type);
         warmedBlocking.run(p, 0, n, afterBlocking);
@@ -95,7 +95,8 @@ class WarmupTest {
         int[] ks = {1, 2, 3, 4, 5, 6, 7, 8};
         CpuBackendTest.Problem pr = CpuBackendTest.problem(9, n, d, 8, CovarianceType.DIAG, false);
         boolean vector = CpuBackend.vectorAvailable();
-        Kernel kernel = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, 8);
+        Kernel kernel = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, 8, CovarianceType.FULL);
+        Kernel diag = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, 8, CovarianceType.DIAG);
         List<CovarianceType> all = List.of(CovarianceType.FULL, CovarianceType.TIED, CovarianceType.DIAG,
                 CovarianceType.SPHERICAL);
         assertFalse(Warmup.worthIt(n, d, 8, CovarianceType.FULL), "no single candidate's pass is worth it");
@@ -106,7 +107,7 @@ class WarmupTest {
             Warmup.run(kernel, vector, 8, CovarianceType.FULL, false, 1.0); // waits for its kind's, cancels none
             early.forEach(Warmup.Early::await);
             assertTrue(Warmup.done(kernel, CovarianceType.TIED), "the outer-product kind ran to its end");
-            assertTrue(Warmup.done(kernel, CovarianceType.SPHERICAL), "the diagonal kind ran to its end");
+            assertTrue(Warmup.done(diag, CovarianceType.SPHERICAL), "the diagonal kind ran to its end");
 
             Warmup.forget();
             early = Warmup.startEarly(pr.data, ks, List.of(CovarianceType.FULL, CovarianceType.TIED),
@@ -132,7 +133,7 @@ class WarmupTest {
         int k = 64; // N·K·D = 5.1e7: worth a warm-up
         CpuBackendTest.Problem pr = CpuBackendTest.problem(5, n, d, k, CovarianceType.DIAG, false);
         boolean vector = CpuBackend.vectorAvailable();
-        Kernel diag = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, k);
+        Kernel diag = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, k, CovarianceType.DIAG);
         try {
             Warmup.forget();
             Warmup.Early early = Warmup.startEarly(pr.data, k, CovarianceType.DIAG, ExecutionSettings.DEFAULTS);
@@ -152,7 +153,8 @@ class WarmupTest {
 
             Warmup.forget();
             early = Warmup.startEarly(pr.data, k, CovarianceType.DIAG, ExecutionSettings.DEFAULTS);
-            Warmup.run(diag, vector, k, CovarianceType.FULL, false, 1.0); // another kind: cancels the diag one
+            Kernel full = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, k, CovarianceType.FULL);
+            Warmup.run(full, vector, k, CovarianceType.FULL, false, 1.0); // another kind: cancels the diag one
             early.await();
             assertFalse(Warmup.done(diag, CovarianceType.DIAG), "the other kind's pass cancelled it");
         } finally {
