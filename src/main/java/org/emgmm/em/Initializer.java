@@ -26,15 +26,20 @@ import org.emgmm.data.Dataset;
  * is the same bits at any thread count, and the same as the plain single-threaded loops.
  *
  * <p>An initializer is immutable once drawn, and may serve several fits at once. Fits of one dataset and seed
- * (the candidates of a model selection) can share one through {@link Shared}: one sample for all of them, and
- * Lloyd's iterations run once for every k-means++ seeding that several fits draw (the same K from the same
+ * (the candidates of a model selection) can share one through {@link Shared}: one sample for all of them, each
+ * k-means++ seeding computed once for the fits whose generators draw the same values ({@link KMeansPlusPlus.Memo}),
+ * and Lloyd's iterations run once for every k-means++ seeding that several fits draw (the same K from the same
  * generator state gives the same seeds, whatever the covariance type): the same starts, bit for bit, as fits
  * that each draw their own.
  */
 public final class Initializer {
     /** Rows used for initialisation at most. */
     public static final int MAX_SAMPLE = 50_000;
+    /** Up to this many rows of data, the sample's rows are drawn into a bit set (at most 16 MiB), else a hash set. */
+    private static final long MARKED_ROWS = 1L << 27;
     private static final int LLOYD_MAX_ITER = 100;
+    /** Lloyd's tolerance relative to the mean feature variance (scikit-learn's KMeans {@code tol}). */
+    private static final double LLOYD_TOL = 1e-4;
     /** Rows per parallel task of the distance loops (their scratch, two arrays of this length, stays in L1). */
     static final int ROWS_PER_TASK = 1024;
     /** Below this many distance terms (m·K·D) the distance loops run on the calling thread alone. */
@@ -46,11 +51,15 @@ public final class Initializer {
     private final double[] w;
     /** The sample feature-major: feature a of row i at {@code xt[a * m + i]}. */
     private final double[] xt;
+    /** Lloyd's tolerance on the centres' squared move ({@link #lloydTolerance()}). */
+    private final double lloydTol;
     /**
      * Lloyd's result by K and seeds, when this initializer is shared ({@link Shared}); else null (no fit repeats
      * another's seeds).
      */
     private final ConcurrentHashMap<Seeds, CompletableFuture<Clustering>> lloyd;
+    /** The k-means++ seedings made, by K, when this initializer is shared ({@link Shared}); else null. */
+    private final ConcurrentHashMap<Integer, KMeansPlusPlus.Memo> seedings;
 
     /**
      * Draws the initialisation sample (seeded, so the same seed gives the same sample).
@@ -64,6 +73,7 @@ public final class Initializer {
 
     private Initializer(Dataset data, long seed, boolean shared) {
         this.lloyd = shared ? new ConcurrentHashMap<>() : null;
+        this.seedings = shared ? new ConcurrentHashMap<>() : null;
         this.d = data.dims();
         long n = data.rows();
         this.m = (int) Math.min(n, MAX_SAMPLE);
@@ -74,9 +84,14 @@ public final class Initializer {
             data.readWeights(0, m, w, 0);
         } else {
             long[] rows = sampleRows(n, m, seed);
-            for (int i = 0; i < m; i++) {
-                data.read(rows[i], 1, x, i * d);
-                data.readWeights(rows[i], 1, w, i);
+            for (int i = 0; i < m; ) {
+                int run = 1; // consecutive rows are read together
+                while (i + run < m && rows[i + run] == rows[i] + run) {
+                    run++;
+                }
+                data.read(rows[i], run, x, i * d);
+                data.readWeights(rows[i], run, w, i);
+                i += run;
             }
         }
         this.xt = new double[m * d];
@@ -85,6 +100,37 @@ public final class Initializer {
                 xt[a * m + i] = x[i * d + a];
             }
         }
+        this.lloydTol = LLOYD_TOL * meanVariance();
+    }
+
+    /**
+     * @return the mean over the features of the sample's variance (unweighted, over m, each feature's sums in row
+     *     order), as scikit-learn's KMeans scales its tolerance ({@code np.mean(np.var(X, axis=0))})
+     */
+    private double meanVariance() {
+        double sum = 0;
+        for (int a = 0; a < d; a++) {
+            double mean = 0;
+            for (int i = 0; i < m; i++) {
+                mean += xt[a * m + i];
+            }
+            mean /= m;
+            double v = 0;
+            for (int i = 0; i < m; i++) {
+                double t = xt[a * m + i] - mean;
+                v += t * t;
+            }
+            sum += v / m;
+        }
+        return sum / d;
+    }
+
+    /**
+     * @return Lloyd's iterations stop once the centres move by a total squared distance of at most this:
+     *     {@value #LLOYD_TOL} times the sample's mean feature variance (scikit-learn's KMeans criterion and default)
+     */
+    double lloydTolerance() {
+        return lloydTol;
     }
 
     /**
@@ -98,6 +144,28 @@ public final class Initializer {
      */
     static long[] sampleRows(long n, int m, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        if (n <= MARKED_ROWS) {
+            // rows marked in a bit set, then collected in order: the same set, sorted, with no sort
+            long[] marks = new long[(int) ((n + 63) >>> 6)];
+            int got = 0;
+            while (got < m) {
+                long r = rnd.nextLong(0, n);
+                long bit = 1L << r;
+                int word = (int) (r >>> 6);
+                if ((marks[word] & bit) == 0) {
+                    marks[word] |= bit;
+                    got++;
+                }
+            }
+            long[] rows = new long[m];
+            int i = 0;
+            for (int word = 0; word < marks.length; word++) {
+                for (long bits = marks[word]; bits != 0; bits &= bits - 1) {
+                    rows[i++] = ((long) word << 6) + Long.numberOfTrailingZeros(bits);
+                }
+            }
+            return rows;
+        }
         long[] rows = new long[m];
         LongSet seen = new LongSet(m);
         int got = 0;
@@ -368,7 +436,8 @@ public final class Initializer {
      * the nearest centre of every sample row.
      */
     private Clustering kmeans(int k, SplittableRandom rnd) {
-        double[] c = KMeansPlusPlus.seeds(this, k, rnd);
+        double[] c = seedings == null ? KMeansPlusPlus.seeds(this, k, rnd)
+                : seedings.computeIfAbsent(k, kk -> new KMeansPlusPlus.Memo()).seeds(this, k, rnd);
         if (lloyd == null) {
             return lloyd(c, k);
         }
@@ -388,6 +457,11 @@ public final class Initializer {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /** @return how many k-means++ seedings this initializer computed for fits that share it (0 when not shared) */
+    int sharedSeedings() {
+        return seedings == null ? 0 : seedings.values().stream().mapToInt(KMeansPlusPlus.Memo::computed).sum();
     }
 
     /** @return how many k-means results this initializer holds (0 when not shared) */
@@ -420,7 +494,11 @@ public final class Initializer {
             int o = type.needsOuterProducts() ? 1 : 0;
             if (hard[o] == null) {
                 SufficientStatistics st = new SufficientStatistics(centres.length / in.d, in.d, type);
-                in.accumulateHard(labels, centres, st);
+                if (o == 0 && hard[1] != null) {
+                    hard[1].diagonalInto(st);
+                } else {
+                    in.accumulateHard(labels, centres, st);
+                }
                 hard[o] = new Hard(st);
             }
             return hard[o];
@@ -433,6 +511,23 @@ public final class Initializer {
             System.arraycopy(st.s0, 0, to.s0, 0, st.s0.length);
             System.arraycopy(st.s1, 0, to.s1, 0, st.s1.length);
             System.arraycopy(st.s2, 0, to.s2, 0, st.s2.length);
+            to.weightSum = st.weightSum;
+        }
+
+        /**
+         * Copies these statistics, with outer products, into {@code to}, which has squares only (diag, spherical):
+         * each square is the diagonal term of the outer product, the same product summed over the same rows in the
+         * same order, so the same bits as accumulating them anew.
+         */
+        void diagonalInto(SufficientStatistics to) {
+            int d = to.d;
+            System.arraycopy(st.s0, 0, to.s0, 0, st.s0.length);
+            System.arraycopy(st.s1, 0, to.s1, 0, st.s1.length);
+            for (int j = 0; j < to.k; j++) {
+                for (int a = 0; a < d; a++) {
+                    to.s2[j * d + a] = st.s2[j * d * d + a * d + a];
+                }
+            }
             to.weightSum = st.weightSum;
         }
     }
@@ -500,7 +595,10 @@ public final class Initializer {
             if (of != data) {
                 return new Initializer(of, seed);
             }
-            return bySeed.computeIfAbsent(seed, s -> new Initializer(data, s, true));
+            return bySeed.computeIfAbsent(seed, s -> {
+                Initializer i = new Initializer(data, s, true);
+                return i;
+            });
         }
     }
 

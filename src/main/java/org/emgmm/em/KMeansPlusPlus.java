@@ -1,5 +1,7 @@
 package org.emgmm.em;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -13,6 +15,12 @@ import java.util.SplittableRandom;
  * updates run over the sample's row blocks ({@link Initializer#forRowBlocks}, in parallel when worth it); each row's
  * distance depends only on that row, and the draws and potentials run in row order, so the seeds are the same bits
  * at any thread count.
+ *
+ * <p>The seeds are a function of the sample, K and the values drawn from the generator. Fits that share a sample
+ * (a model selection's candidates of one K, whatever their covariance type) share their seedings through a
+ * {@link Memo}: a fit draws its own values, one by one, as the seeding would, and while they match the values a
+ * seeding already made, it takes that seeding's seeds instead of computing them (the same bits, and its generator
+ * advanced exactly as by its own seeding); on the first value that differs it computes its own.
  */
 final class KMeansPlusPlus {
     private KMeansPlusPlus() {
@@ -25,6 +33,11 @@ final class KMeansPlusPlus {
      * @return the K seeds, K×D, each a copy of a sample row
      */
     static double[] seeds(Initializer in, int k, SplittableRandom rnd) {
+        return seeds(in, k, new Source(rnd, List.of(), null));
+    }
+
+    /** {@link #seeds(Initializer, int, SplittableRandom)} with the values drawn from {@code rnd}. */
+    private static double[] seeds(Initializer in, int k, Source rnd) {
         int d = in.dims();
         int m = in.sampleRows();
         double[] x = in.rowMajor();
@@ -96,7 +109,7 @@ final class KMeansPlusPlus {
     }
 
     /** Index drawn with probability proportional to p (uniform when p is all zero). */
-    private static int pickWeighted(double[] p, SplittableRandom rnd) {
+    private static int pickWeighted(double[] p, Source rnd) {
         double total = 0;
         for (double v : p) {
             total += v;
@@ -118,5 +131,103 @@ final class KMeansPlusPlus {
             }
         }
         return p.length - 1;
+    }
+
+    /** One value drawn by a seeding: {@code nextDouble()} (bound 0, the value's bits) or {@code nextInt(bound)}. */
+    private record Draw(int bound, long value) {
+    }
+
+    /**
+     * The values a seeding draws: first those of {@code replay} (drawn already, in order, from {@code rnd}), then new
+     * ones from {@code rnd}; every value served is appended to {@code record} when not null.
+     */
+    private static final class Source {
+        private final SplittableRandom rnd;
+        private final List<Draw> replay;
+        private final List<Draw> record;
+        private int next;
+
+        Source(SplittableRandom rnd, List<Draw> replay, List<Draw> record) {
+            this.rnd = rnd;
+            this.replay = replay;
+            this.record = record;
+        }
+
+        double nextDouble() {
+            Draw v = next < replay.size() ? replayed(0) : new Draw(0, Double.doubleToRawLongBits(rnd.nextDouble()));
+            keep(v);
+            return Double.longBitsToDouble(v.value);
+        }
+
+        int nextInt(int bound) {
+            Draw v = next < replay.size() ? replayed(bound) : new Draw(bound, rnd.nextInt(bound));
+            keep(v);
+            return (int) v.value;
+        }
+
+        private Draw replayed(int bound) {
+            Draw v = replay.get(next++);
+            if (v.bound != bound) {
+                throw new IllegalStateException("k-means++ replay out of step: drawn with bound " + v.bound
+                        + ", asked with " + bound);
+            }
+            return v;
+        }
+
+        private void keep(Draw v) {
+            if (record != null) {
+                record.add(v);
+            }
+        }
+    }
+
+    /** A seeding made: the values it drew, in order, and its seeds. */
+    private record Seeding(List<Draw> draws, double[] seeds) {
+    }
+
+    /**
+     * The k-means++ seedings of one sample and one K made so far, for fits that share the sample: a fit whose
+     * generator draws the values of a seeding made already gets its seeds without computing them. The seeds are
+     * a function of the sample, K and the values drawn, and which value a seeding draws next (a double, or an int
+     * below which bound) is a function of those drawn before it; so a fit that draws, from its own generator and
+     * one by one, the values a seeding drew, gets that seeding's seeds and leaves its generator where its own
+     * seeding would have. Fits of one K take their turn (one draws or computes at a time); those of other Ks do
+     * not wait for them.
+     */
+    static final class Memo {
+        private final List<Seeding> made = new ArrayList<>();
+
+        /**
+         * @param in the sample (the same for every call)
+         * @param k centres (the same for every call)
+         * @param rnd the fit's generator, advanced as by {@link KMeansPlusPlus#seeds(Initializer, int, SplittableRandom)}
+         * @return the seeds (a copy of their own), the same bits as that method gives
+         */
+        synchronized double[] seeds(Initializer in, int k, SplittableRandom rnd) {
+            List<Draw> drawn = new ArrayList<>();
+            List<Seeding> alive = new ArrayList<>(made);
+            while (!alive.isEmpty()) {
+                int i = drawn.size();
+                for (Seeding s : alive) {
+                    if (s.draws.size() == i) {
+                        return s.seeds.clone(); // every value it drew, drawn again
+                    }
+                }
+                int bound = alive.get(0).draws.get(i).bound;
+                Draw v = bound == 0 ? new Draw(0, Double.doubleToRawLongBits(rnd.nextDouble()))
+                        : new Draw(bound, rnd.nextInt(bound));
+                drawn.add(v);
+                alive.removeIf(s -> !s.draws.get(i).equals(v));
+            }
+            List<Draw> record = new ArrayList<>();
+            double[] c = KMeansPlusPlus.seeds(in, k, new Source(rnd, drawn, record));
+            made.add(new Seeding(List.copyOf(record), c.clone()));
+            return c;
+        }
+
+        /** @return how many seedings were computed (not replayed) */
+        synchronized int computed() {
+            return made.size();
+        }
     }
 }

@@ -41,12 +41,15 @@ final class Lloyd {
     }
 
     /**
-     * Lloyd's iterations from the given centres until no label changes, or {@code maxIter} centre updates.
+     * Lloyd's iterations from the given centres until no label changes, the centres move by a total squared distance
+     * of at most {@link Initializer#lloydTolerance()} (scikit-learn's KMeans: {@code tol} = 1e-4 times the mean
+     * variance of the features), or {@code maxIter} centre updates.
      *
      * @param c the centres, K×D, updated in place
      * @param maxIter iteration limit
      */
     void run(double[] c, int maxIter) {
+        double tol = sample.lloydTolerance();
         int[] labels = new int[m];
         assignAll(c, labels);
         double[] sums = new double[k * d];
@@ -58,6 +61,9 @@ final class Lloyd {
         for (int it = 0; it < maxIter; it++) {
             System.arraycopy(c, 0, old, 0, c.length);
             updateCentres(labels, c, sums, counts);
+            if (shift(c, old) <= tol) {
+                break; // the centres have settled, as scikit-learn's KMeans decides (its tol, 1e-4)
+            }
             int[] next = new int[m];
             if (prune) {
                 for (int j = 0; j < k; j++) {
@@ -227,6 +233,16 @@ final class Lloyd {
         next[i] = label;
         upper[i] = Math.sqrt(best);
         lower[i] = Math.sqrt(second);
+    }
+
+    /** @return the centres' total squared move, {@code Σ_j ‖c_j − old_j‖²}, summed in centre and feature order */
+    private double shift(double[] c, double[] old) {
+        double s = 0;
+        for (int i = 0; i < c.length; i++) {
+            double t = c[i] - old[i];
+            s += t * t;
+        }
+        return s;
     }
 
     /** {@code half[j]} = half the distance from centre j to its nearest other centre. */

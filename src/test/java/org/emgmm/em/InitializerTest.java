@@ -151,11 +151,15 @@ class InitializerTest {
                     final int kk = k;
                     final long gen = g;
                     fits.add(() -> {
+                        SplittableRandom own = new SplittableRandom(gen);
+                        SplittableRandom sharing = new SplittableRandom(gen);
                         Gaussians want = new Initializer(data, 5).initialize(kk, t, InitMethod.KMEANS_PLUSPLUS, REG,
-                                null, null, null, new SplittableRandom(gen));
+                                null, null, null, own);
                         Gaussians got = one.initialize(kk, t, InitMethod.KMEANS_PLUSPLUS, REG, null, null, null,
-                                new SplittableRandom(gen));
+                                sharing);
                         assertSame(want, got, t + " k=" + kk + " generator " + gen);
+                        assertEquals(own.nextLong(), sharing.nextLong(), "the generator afterwards, " + t + " k=" + kk
+                                + " generator " + gen);
                         return null;
                     });
                 }
@@ -169,8 +173,10 @@ class InitializerTest {
         } finally {
             pool.shutdown();
         }
-        // the types of one K and generator drew the same seeds: Lloyd ran once for each K and generator
+        // the types of one K and generator drew the same seeds: k-means++ was computed, and Lloyd ran, once for each
+        // K and generator (the others replayed the draws)
         assertEquals(6 * 2, one.sharedClusterings());
+        assertEquals(6 * 2, one.sharedSeedings());
     }
 
     @Test

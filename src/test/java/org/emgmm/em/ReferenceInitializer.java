@@ -8,7 +8,8 @@ import org.emgmm.data.Dataset;
 
 /**
  * The single-threaded, row-major Initializer as of commit c8cb081, kept verbatim as the reference of
- * InitializerTest. Starting parameters for EM, computed on the host from a sample of the data (all rows up to {@link #MAX_SAMPLE},
+ * InitializerTest, but for the greedy k-means++ draws (9d5d02c) and Lloyd's stop on the centres' move (issue 16,
+ * scikit-learn's KMeans tol), each added here in the same plain loops. Starting parameters for EM, computed on the host from a sample of the data (all rows up to {@link #MAX_SAMPLE},
  * else a seeded random subset), as scikit-learn's {@code _initialize_parameters}: responsibilities from the
  * chosen method, then one M step (with regCovar) turns them into weights, means and covariances. User-given
  * parts of a start replace the estimated ones.
@@ -239,12 +240,21 @@ final class ReferenceInitializer {
                     sums[j * d + a] += w[i] * x[i * d + a];
                 }
             }
+            double[] old = c.clone();
             for (int j = 0; j < k; j++) {
                 if (counts[j] > 0) {
                     for (int a = 0; a < d; a++) {
                         c[j * d + a] = sums[j * d + a] / counts[j];
                     }
                 }
+            }
+            // issue 16: scikit-learn's KMeans stop, the centres' total squared move <= 1e-4 x mean feature variance
+            double shift = 0;
+            for (int i = 0; i < c.length; i++) {
+                shift += (c[i] - old[i]) * (c[i] - old[i]);
+            }
+            if (shift <= lloydTolerance()) {
+                break;
             }
             int[] next = nearest(c, k);
             if (Arrays.equals(next, labels)) {
@@ -253,6 +263,24 @@ final class ReferenceInitializer {
             labels = next;
         }
         return c;
+    }
+
+    /** 1e-4 x the mean over features of the sample's unweighted variance (np.mean(np.var(X, axis=0)) * 1e-4). */
+    private double lloydTolerance() {
+        double sum = 0;
+        for (int a = 0; a < d; a++) {
+            double mean = 0;
+            for (int i = 0; i < m; i++) {
+                mean += x[i * d + a];
+            }
+            mean /= m;
+            double v = 0;
+            for (int i = 0; i < m; i++) {
+                v += (x[i * d + a] - mean) * (x[i * d + a] - mean);
+            }
+            sum += v / m;
+        }
+        return 1e-4 * sum / d;
     }
 
     /** Index drawn with probability proportional to p (uniform when p is all zero). */
