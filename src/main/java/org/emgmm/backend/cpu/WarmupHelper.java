@@ -91,7 +91,9 @@ final class WarmupHelper implements Runnable {
     public void run() {
         try {
             for (int round = 0; !stopped; round++) {
-                WarmupRounds.once(kernels.forRound(round), sets, WarmupRounds.roundRows(round, allRows), st);
+                Kernel kern = kernels.forRound(round);
+                WarmupRounds.once(kern, sets, WarmupRounds.roundRows(round, allRows), st);
+                WarmupRounds.shortRuns(kern, sets, round, st);
             }
         } catch (RuntimeException e) {
             // a warm-up only: the real pass meets and reports any failure itself

@@ -24,6 +24,13 @@ final class WarmupRounds {
      */
     private static final double SPEED_UP_VECTOR = 40;
     private static final double SPEED_UP_PLAIN = 4;
+    /**
+     * Short runs ({@value #FIRST_ROWS} rows each) after each round but the small ones: the methods a kernel runs
+     * once per run rather than per block ({@link Kernel#run}, the kernels' {@code begin} and {@code finish}, the
+     * parameters' packing) then reach C2's thresholds during the warm-up (the launcher compiles them in the
+     * background), not in the first real pass, where their compilation would take a core from the workers. Untimed.
+     */
+    static final int SHORT_RUNS = 16;
     /** Without the launcher's options: the JIT's threads have used no CPU for this long. */
     private static final long QUIET_NANOS = 150_000_000L;
 
@@ -80,6 +87,20 @@ final class WarmupRounds {
         for (Params p : sets) {
             st.clear();
             kernel.run(p, 0, rows, st);
+        }
+    }
+
+    /**
+     * The untimed {@link #SHORT_RUNS} after round {@code round} (none after the first {@value #SMALL_ROUNDS}, which
+     * run interpreted or under C1).
+     */
+    static void shortRuns(Kernel kernel, Params[] sets, int round, SufficientStatistics st) {
+        if (round < SMALL_ROUNDS) {
+            return;
+        }
+        for (int i = 0; i < SHORT_RUNS; i++) {
+            st.clear();
+            kernel.run(sets[i % sets.length], 0, Math.min(FIRST_ROWS, kernel.data.rows()), st);
         }
     }
 
@@ -142,6 +163,7 @@ final class WarmupRounds {
                 long r1 = System.nanoTime();
                 rounds.add((r1 - r0) * allRows / rows);
                 log.roundEnd(r1 - r0);
+                shortRuns(kern, sets, rounds.count() - 1, st);
                 if (blocking ? rounds.count() >= Warmup.MIN_ROUNDS_BLOCKING && rounds.level()
                         : rounds.level() && jit.quietFor(QUIET_NANOS)) {
                     why = blocking ? "level (compiled in this thread)" : "level and JIT quiet";
