@@ -64,6 +64,11 @@ public final class Warmup {
      * early would only move the wait into the first pass (and slow its other worker threads meanwhile).
      */
     static final long MAX_NANOS_BLOCKING = 20_000_000_000L;
+    /**
+     * {@link #preload}'s merges and M steps per covariance kind: past C1's thresholds (100 calls with loops, 200
+     * without), not C2's.
+     */
+    static final int PRELOAD_EM_STEPS = 120;
     /** System property: a cap in milliseconds other than the default (for measurements). */
     static final String MAX_MILLIS_PROPERTY = "emgmm.warmup.maxMillis";
 
@@ -214,12 +219,12 @@ public final class Warmup {
      * Vector API's classes and the method handles its operations link on first use, by one small block of synthetic
      * rows through the double kernel, diagonal and full (the command line calls it on a thread of its own at
      * start-up, while it reads its options). A tenth of a second or so of class loading and interpretation that the
-     * first warm-up round would otherwise spend; no results, no state beyond the JVM's own.
+     * first warm-up round would otherwise spend. Then the EM loop's own steps between passes (merging the chunks'
+     * statistics, the M step with its Cholesky factorisations) {@value #PRELOAD_EM_STEPS} times on those statistics,
+     * so that the JIT has compiled them (C1) before the first iteration, which otherwise runs them interpreted. No
+     * results, no state beyond the JVM's own.
      */
     public static void preload() {
-        if (!CpuBackend.vectorAvailable()) {
-            return;
-        }
         int d = 8;
         int k = 4;
         double[] x = new double[WarmupRounds.FIRST_ROWS * d];
@@ -227,11 +232,20 @@ public final class Warmup {
             x[i] = (i * 0.618034) % 1 + i % 3;
         }
         Dataset data = org.emgmm.data.ArrayDataset.of(x, d, null);
-        Kernel kernel = new CpuBackend(1, Precision.DOUBLE, true).kernel(data, k);
+        Kernel kernel = new CpuBackend(1, Precision.DOUBLE, CpuBackend.vectorAvailable()).kernel(data, k);
         for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.FULL}) {
             SufficientStatistics st = new SufficientStatistics(k, d, type);
-            kernel.run(new Params(synthetic(data, k, type, 1), false, 1.0), 0,
-                    WarmupRounds.FIRST_ROWS, st);
+            Gaussians g = synthetic(data, k, type, 1);
+            kernel.run(new Params(g, false, 1.0), 0, WarmupRounds.FIRST_ROWS, st);
+            SufficientStatistics sum = new SufficientStatistics(k, d, type);
+            try {
+                for (int i = 0; i < PRELOAD_EM_STEPS; i++) {
+                    sum.merge(st);
+                    org.emgmm.em.MStep.apply(st, g.means, 1e-6, 1);
+                }
+            } catch (RuntimeException e) {
+                // a warm-up only (the synthetic statistics gave a singular covariance): the fit meets its own
+            }
         }
     }
 
