@@ -1,11 +1,5 @@
 package org.emgmm.backend.cpu;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,15 +17,15 @@ import org.emgmm.em.SufficientStatistics;
  * Vector API kernels run interpreted or under C1, where every vector operation is a call and an allocation: a
  * first pass over 10⁶ rows then takes seconds instead of tens of milliseconds.
  *
- * <p>How: the kernel runs over the first {@value #ROWS} rows of the real dataset (so the profile sees the real
- * {@link Dataset} class and row layout), round after round, with three synthetic parameter sets built from those
- * rows: broad components (every sample shares every component: the dense sums; pairs of equal ones, so that some
- * component is no sample's best candidate), tight ones (a few components per
- * sample: the sparse sums and, for full, the pruning) and very tight ones (components far from the reference, summed
- * about their own means). Covering every branch keeps C2 from compiling a path away and deoptimising when the real
- * data takes it. The rounds stop once their time has fallen well below the first round's and stays level (the
- * compiled code is in use) and the JIT compiler threads have been idle for a moment, or after {@value #MAX_NANOS} ns
- * (on a busy machine the compiler may get too little CPU to finish; the real pass then runs while it does).
+ * <p>How ({@link WarmupRounds}): the kernel runs over the first {@value #ROWS} rows of the real dataset (so the
+ * profile sees the real {@link Dataset} class and row layout), round after round, with three synthetic parameter
+ * sets built from those rows ({@link WarmupSets}), every other round on a new kernel of the same kind (as the real
+ * pass's per-thread kernels are new), and, with the launcher's options, on a second thread too
+ * ({@link WarmupHelper}). Covering every branch the real data takes keeps C2 from compiling a path away and
+ * deoptimising when the real pass takes it. The rounds stop once their time has fallen well below the first round's
+ * and stays level ({@link WarmupLevel}: the compiled code is in use) and the JIT compiler threads have been idle for a
+ * moment ({@link JitActivity}), or after {@value #MAX_NANOS} ns (on a busy machine the compiler may get too little
+ * CPU to finish; the real pass then runs while it does).
  *
  * <p>Determinism: the warm-up's results are thrown away, and a kernel's results do not depend on whether its code
  * runs interpreted or compiled (its exp uses basic IEEE operations only and its sums have a fixed order), so the
@@ -70,31 +64,13 @@ public final class Warmup {
      * early would only move the wait into the first pass (and slow its other worker threads meanwhile).
      */
     static final long MAX_NANOS_BLOCKING = 20_000_000_000L;
-    /** System property: "false" keeps the warm-up on one thread (see {@link Helper}; for measurements). */
-    static final String HELPER_PROPERTY = "emgmm.warmup.helper";
+    /**
+     * {@link #preload}'s merges and M steps per covariance kind: past C1's thresholds (100 calls with loops, 200
+     * without), not C2's.
+     */
+    static final int PRELOAD_EM_STEPS = 120;
     /** System property: a cap in milliseconds other than the default (for measurements). */
     static final String MAX_MILLIS_PROPERTY = "emgmm.warmup.maxMillis";
-    /**
-     * The rounds stop when the median of the last {@value} is within {@link #LEVEL} of the fastest so far (a median,
-     * so that a round slowed by another process on the machine does not count) ...
-     */
-    private static final int LEVEL_ROUNDS = 9;
-    private static final double LEVEL = 1.3;
-    /**
-     * ... the fastest round is this many times faster than the first (interpreted) one: the Vector API kernels run
-     * some hundred times faster compiled by C2 than interpreted, and only some ten times faster under C1, so this
-     * tells C2's code from C1's; the plain-Java kernels gain less ...
-     */
-    private static final double SPEED_UP_VECTOR = 40;
-    private static final double SPEED_UP_PLAIN = 4;
-    /** ... and, where the JIT's threads can be watched, they have used no CPU for this long. */
-    private static final long QUIET_NANOS = 150_000_000L;
-    /** Rows of each of the first rounds (a few vectors' worth: the kernels pad a block to whole groups of vectors). */
-    static final int FIRST_ROWS = 16;
-    /** Rounds of {@link #FIRST_ROWS} rows. */
-    static final int SMALL_ROUNDS = 4;
-    /** Covariance scales of the three parameter sets, relative to the rows' own variances. */
-    private static final double[] SCALES = {1, 1e-2, 1e-5};
 
     /** The kinds of kernel this JVM has warmed up already. */
     private static final Set<String> DONE = ConcurrentHashMap.newKeySet();
@@ -243,23 +219,33 @@ public final class Warmup {
      * Vector API's classes and the method handles its operations link on first use, by one small block of synthetic
      * rows through the double kernel, diagonal and full (the command line calls it on a thread of its own at
      * start-up, while it reads its options). A tenth of a second or so of class loading and interpretation that the
-     * first warm-up round would otherwise spend; no results, no state beyond the JVM's own.
+     * first warm-up round would otherwise spend. Then the EM loop's own steps between passes (merging the chunks'
+     * statistics, the M step with its Cholesky factorisations) {@value #PRELOAD_EM_STEPS} times on those statistics,
+     * so that the JIT has compiled them (C1) before the first iteration, which otherwise runs them interpreted. No
+     * results, no state beyond the JVM's own.
      */
     public static void preload() {
-        if (!CpuBackend.vectorAvailable()) {
-            return;
-        }
         int d = 8;
         int k = 4;
-        double[] x = new double[FIRST_ROWS * d];
+        double[] x = new double[WarmupRounds.FIRST_ROWS * d];
         for (int i = 0; i < x.length; i++) {
             x[i] = (i * 0.618034) % 1 + i % 3;
         }
         Dataset data = org.emgmm.data.ArrayDataset.of(x, d, null);
         for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.FULL}) {
-            Kernel kernel = new CpuBackend(1, Precision.DOUBLE, true).kernel(data, k, type);
+            Kernel kernel = new CpuBackend(1, Precision.DOUBLE, CpuBackend.vectorAvailable()).kernel(data, k, type);
             SufficientStatistics st = new SufficientStatistics(k, d, type);
-            kernel.run(new Params(synthetic(data, k, type, 1), false, 1.0), 0, FIRST_ROWS, st);
+            Gaussians g = synthetic(data, k, type, 1);
+            kernel.run(new Params(g, false, 1.0), 0, WarmupRounds.FIRST_ROWS, st);
+            SufficientStatistics sum = new SufficientStatistics(k, d, type);
+            try {
+                for (int i = 0; i < PRELOAD_EM_STEPS; i++) {
+                    sum.merge(st);
+                    org.emgmm.em.MStep.apply(st, g.means, 1e-6, 1);
+                }
+            } catch (RuntimeException e) {
+                // a warm-up only (the synthetic statistics gave a singular covariance): the fit meets its own
+            }
         }
     }
 
@@ -376,352 +362,30 @@ public final class Warmup {
     }
 
     /**
-     * The warm-up rounds themselves, every time it is called.
+     * The warm-up rounds themselves, every time it is called ({@link WarmupRounds#exercise}).
      *
      * @param maxNanos the most time to spend
      * @param blocking whether the JVM compiles this package's methods in the calling thread (see
-     *     {@link #BLOCKING_PROPERTY}): the rounds then stop once they are fast and level, after at least
-     *     {@link #MIN_ROUNDS_BLOCKING}, without waiting for the compiler threads to fall idle
+     *     {@link #BLOCKING_PROPERTY})
      * @param stop asked after every round: true stops the rounds
-     * @param helped whether a {@link Helper} may run the rounds too (not when other warm-ups run beside this one)
+     * @param helped whether a {@link WarmupHelper} may run the rounds too (not when other warm-ups run beside this one)
      * @return the nanoseconds spent
      */
     static long exercise(Kernel kernel, boolean vector, int k, CovarianceType type, boolean withFloat,
                          double meanWeight, long maxNanos, boolean blocking, BooleanSupplier stop, boolean helped) {
-        long t0 = System.nanoTime();
-        boolean log = Boolean.getBoolean(LOG_PROPERTY);
-        long cpu0 = log ? processCpu() : 0;
-        long jit0 = log ? JitActivity.compilerTicks() : 0;
-        Params[] sets = new Params[SCALES.length];
-        for (int i = 0; i < SCALES.length; i++) {
-            sets[i] = new Params(synthetic(kernel.data, k, type, SCALES[i]), withFloat, meanWeight);
-        }
-        SufficientStatistics st = new SufficientStatistics(k, kernel.d, type);
-        int allRows = (int) Math.min(ROWS, kernel.data.rows());
-        Rounds rounds = new Rounds(vector ? SPEED_UP_VECTOR : SPEED_UP_PLAIN);
-        JitActivity jit = new JitActivity();
-        String why = "time cap";
-        StringBuilder times = new StringBuilder();
-        Helper helper = helped && blocking && vector && helpers() ? Helper.start(kernel, k, type, withFloat, sets, allRows) : null;
-        try {
-        while (System.nanoTime() - t0 < maxNanos) {
-            if (stop.getAsBoolean()) {
-                why = "cancelled";
-                break;
-            }
-            int rows = roundRows(rounds.count, allRows);
-            long c0 = log ? threadCpu() : 0;
-            long r0 = System.nanoTime();
-            for (Params p : sets) {
-                st.clear();
-                kernel.run(p, 0, rows, st);
-            }
-            rounds.add((System.nanoTime() - r0) * allRows / rows);
-            if (log) {
-                times.append(String.format(" %.1f/%.1f", (System.nanoTime() - r0) / 1e6,
-                        (threadCpu() - c0) / 1e6));
-            }
-            if (blocking ? rounds.count >= MIN_ROUNDS_BLOCKING && rounds.level()
-                    : rounds.level() && jit.quietFor(QUIET_NANOS)) {
-                why = blocking ? "level (compiled in this thread)" : "level and JIT quiet";
-                break;
-            }
-        }
-        } finally {
-            if (helper != null) {
-                helper.stop();
-            }
-        }
-        long ns = System.nanoTime() - t0;
-        if (log) {
-            System.err.printf("warm-up %s%s: %.1f ms, process CPU %.0f ms, JIT threads %d ticks, %d rounds (first "
-                    + "%.2f ms, best %.3f ms, last %.3f ms), stopped: %s%n", kernel.getClass().getSimpleName(),
-                    type.needsOuterProducts() ? " outer" : "", ns / 1e6, (processCpu() - cpu0) / 1e6,
-                    JitActivity.compilerTicks() - jit0, rounds.count, rounds.first / 1e6, rounds.best / 1e6,
-                    rounds.lastNanos / 1e6, why);
-            System.err.println("warm-up rounds (wall/thread CPU ms):" + times);
-        }
-        return ns;
+        return WarmupRounds.exercise(kernel, vector, k, type, withFloat, meanWeight, maxNanos, blocking, stop, helped);
     }
 
     /**
-     * @return whether a second thread drives the rounds too: more than one processor, not switched off, and a
-     *     machine that is not overloaded (the 1-minute load average, where the system tells it, at most the
-     *     processors: on a busy machine the two threads' compilations cannot run in parallel, and the helper's own
-     *     rounds only add CPU time). Only the warm-up's time depends on it, never a result.
-     */
-    private static boolean helpers() {
-        int cpus = Runtime.getRuntime().availableProcessors();
-        return cpus > 1 && !"false".equals(System.getProperty(HELPER_PROPERTY)) && loadAverage() <= cpus;
-    }
-
-    /** @return the 1-minute load average from /proc/loadavg, or 0 where it cannot be read */
-    static double loadAverage() {
-        try {
-            String s = new String(Files.readAllBytes(Paths.get("/proc/loadavg")), StandardCharsets.US_ASCII);
-            return Double.parseDouble(s.substring(0, s.indexOf(' ')));
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-    }
-
-    /**
-     * A second thread running the same rounds on a kernel of its own, over the parameter sets in the reverse order:
-     * with the kernels compiled in the calling thread, one warm-up thread waits for one compilation at a time, and the
-     * JIT's compiler threads compile the kernels' methods one after another; a second thread that reaches another
-     * method's threshold meanwhile (a method already queued does not block it) has it compiled in parallel, on a
-     * second C2 thread (the launcher's {@code -XX:CICompilerCount=3} on a machine that has fewer by default). Its
-     * results are thrown away; it stops (and is waited for) when the warm-up's own rounds stop.
-     */
-    private static final class Helper implements Runnable {
-        private final Kernel kernel;
-        private final Params[] sets;
-        private final SufficientStatistics st;
-        private final int allRows;
-        private final Thread thread;
-        private volatile boolean stopped;
-
-        private Helper(Kernel kernel, Params[] sets, SufficientStatistics st, int allRows) {
-            this.kernel = kernel;
-            this.sets = sets;
-            this.st = st;
-            this.allRows = allRows;
-            thread = new Thread(this, "emgmm-warmup-helper");
-            thread.setDaemon(true);
-        }
-
-        /** Starts a helper for the rounds of {@code like}, or returns null when no kernel of its kind can be made. */
-        static Helper start(Kernel like, int k, CovarianceType type, boolean withFloat, Params[] sets,
-                            int allRows) {
-            Kernel own;
-            try {
-                own = new CpuBackend(1, withFloat ? Precision.FLOAT : Precision.DOUBLE, true).kernel(like.data, k, type);
-            } catch (RuntimeException | LinkageError e) {
-                return null;
-            }
-            if (own.getClass() != like.getClass()) {
-                return null;
-            }
-            Params[] reversed = new Params[sets.length];
-            for (int i = 0; i < sets.length; i++) {
-                reversed[i] = sets[sets.length - 1 - i];
-            }
-            Helper h = new Helper(own, reversed, new SufficientStatistics(k, like.d, type), allRows);
-            h.thread.start();
-            return h;
-        }
-
-        @Override
-        public void run() {
-            try {
-                for (int round = 0; !stopped; round++) {
-                    int rows = roundRows(round, allRows);
-                    for (Params p : sets) {
-                        st.clear();
-                        kernel.run(p, 0, rows, st);
-                    }
-                }
-            } catch (RuntimeException e) {
-                // a warm-up only: the real pass meets and reports any failure itself
-            }
-        }
-
-        /** Stops the helper after its current round and waits for it. */
-        void stop() {
-            stopped = true;
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * The rows of round {@code round}: {@value #FIRST_ROWS} in the first {@value #SMALL_ROUNDS} rounds, which run
-     * interpreted or under C1 (the counts that trigger a method's compilation are calls and loop iterations, not
-     * rows, so these rounds cost little and trigger as much), then twice as many each round up to the whole block,
-     * so the profile C2 compiles from has seen whole blocks.
+     * Parameters for the warm-up ({@link WarmupSets#synthetic}).
      *
-     * @param round the round, from 0
-     * @param all rows of a whole round
-     * @return rows of this round
-     */
-    static int roundRows(int round, int all) {
-        int shift = Math.max(0, round - SMALL_ROUNDS + 1);
-        return shift >= 31 ? all : (int) Math.min(all, (long) FIRST_ROWS << shift);
-    }
-
-    /** @return this thread's CPU time in ns (for the log only) */
-    private static long threadCpu() {
-        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-    }
-
-    /** @return this process's CPU time in ns, or 0 when unknown (for the log only) */
-    private static long processCpu() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean
-                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
-    }
-
-    /** The times of the warm-up rounds. */
-    private static final class Rounds {
-        private final double speedUp;
-        private final long[] last = new long[LEVEL_ROUNDS];
-        private int count;
-        private long first;
-        private long best = Long.MAX_VALUE;
-
-        Rounds(double speedUp) {
-            this.speedUp = speedUp;
-        }
-
-        long lastNanos;
-
-        void add(long nanos) {
-            lastNanos = nanos;
-            if (count == 0) {
-                first = nanos;
-            }
-            best = Math.min(best, nanos);
-            last[count++ % LEVEL_ROUNDS] = nanos;
-        }
-
-        /** Whether the rounds have become fast and stay level. */
-        boolean level() {
-            if (count < LEVEL_ROUNDS || first < speedUp * best) {
-                return false;
-            }
-            long[] sorted = last.clone();
-            Arrays.sort(sorted);
-            return sorted[LEVEL_ROUNDS / 2] <= LEVEL * best;
-        }
-    }
-
-    /**
-     * The CPU time of the JIT compiler threads, read on Linux from {@code /proc/self/task/TID/stat} of the threads
-     * named "C1 CompilerThre…" and "C2 CompilerThre…" (in clock ticks). Elsewhere it is never known, and
-     * {@link #quietFor} is always true.
-     */
-    static final class JitActivity {
-        private static final Path TASKS = Paths.get("/proc/self/task");
-        private long lastTicks = -1;
-        private long lastChange;
-        private long lastPoll;
-        /** At most one look at /proc per this many nanoseconds. */
-        private static final long POLL_NANOS = 10_000_000L;
-
-        /**
-         * @param nanos a span of wall time
-         * @return whether the compiler threads have used no CPU time for at least that long (or cannot be watched)
-         */
-        boolean quietFor(long nanos) {
-            long now = System.nanoTime();
-            if (lastTicks >= 0 && now - lastPoll < POLL_NANOS) {
-                return false;
-            }
-            lastPoll = now;
-            long ticks = compilerTicks();
-            if (ticks < 0) {
-                return true;
-            }
-            if (ticks != lastTicks) {
-                lastTicks = ticks;
-                lastChange = now;
-                return false;
-            }
-            return now - lastChange >= nanos;
-        }
-
-        /** @return the compiler threads' CPU time in clock ticks, or -1 when it cannot be read */
-        static long compilerTicks() {
-            if (!Files.isDirectory(TASKS)) {
-                return -1;
-            }
-            long sum = 0;
-            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
-                for (Path t : tasks) {
-                    sum += ticksIfCompiler(t);
-                }
-            } catch (IOException | RuntimeException e) {
-                return -1;
-            }
-            return sum;
-        }
-
-        private static long ticksIfCompiler(Path task) {
-            try {
-                String name = new String(Files.readAllBytes(task.resolve("comm")), StandardCharsets.US_ASCII);
-                if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
-                    return 0;
-                }
-                String stat = new String(Files.readAllBytes(task.resolve("stat")), StandardCharsets.US_ASCII);
-                // fields after the command name in parentheses: state is field 3, utime 14, stime 15
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-            } catch (IOException | RuntimeException e) {
-                return 0; // the thread ended (a compiler thread the JVM stopped): its time no longer changes
-            }
-        }
-    }
-
-    /**
-     * Parameters for the warm-up: equal weights, the means spread over the first rows, and covariances the rows'
-     * per-feature variances (diagonal) times {@code scale}.
+     * @param data the dataset
+     * @param k components
+     * @param type covariance type
+     * @param scale covariance scale relative to the first rows' variances
+     * @return the parameters
      */
     static Gaussians synthetic(Dataset data, int k, CovarianceType type, double scale) {
-        int d = data.dims();
-        int n = (int) Math.min(ROWS, data.rows());
-        double[] x = new double[n * d];
-        data.read(0, n, x, 0);
-        double[] var = new double[d];
-        for (int a = 0; a < d; a++) {
-            double m = 0;
-            for (int i = 0; i < n; i++) {
-                m += x[i * d + a];
-            }
-            m /= n;
-            double v = 0;
-            for (int i = 0; i < n; i++) {
-                double e = x[i * d + a] - m;
-                v += e * e;
-            }
-            v /= n;
-            var[a] = (v > 0 && Double.isFinite(v) ? v : 1) * scale + 1e-6;
-        }
-        double[] weights = new double[k];
-        double[] means = new double[k * d];
-        for (int j = 0; j < k; j++) {
-            weights[j] = 1.0 / k;
-            // broad set: odd components repeat the even one before them, so that some component is no sample's
-            // best (a path of the pruned full sums the real data takes and the other sets never do)
-            int row = scale == SCALES[0] && j % 2 == 1 ? j - 1 : j;
-            System.arraycopy(x, (int) ((long) row * n / k) * d, means, j * d, d);
-        }
-        double[] cov = new double[Gaussians.covarianceLength(type, k, d)];
-        int blocks = type == CovarianceType.TIED ? 1 : k;
-        for (int j = 0; j < blocks; j++) {
-            for (int a = 0; a < d; a++) {
-                switch (type) {
-                    case FULL:
-                    case TIED:
-                        cov[j * d * d + a * d + a] = var[a];
-                        break;
-                    case DIAG:
-                        cov[j * d + a] = var[a];
-                        break;
-                    default:
-                        cov[j] += var[a] / d;
-                }
-            }
-        }
-        return Gaussians.of(type, weights, means, cov, 0);
+        return WarmupSets.synthetic(data, k, type, scale);
     }
 }
