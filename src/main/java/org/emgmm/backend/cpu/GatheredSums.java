@@ -200,7 +200,7 @@ final class GatheredSums {
         s0(j, len);
         if (p.full) {
             weighted(j, len);
-            Tiles.outer(rt, t, j * d * CAP, CAP, len, d, acc2, j * d * d * L, step);
+            Tiles.outer4(rt, t, j * d * CAP, CAP, len, d, acc2, j * d * d * L, step);
         } else {
             diagSums(j, len);
         }
