@@ -11,7 +11,7 @@ import org.emgmm.em.SufficientStatistics;
  * (a scan of the component's listed float vectors, lane by lane) are gathered into the component's buffer in
  * double: r and t = x − μⱼ (one rounding in double; for full and tied also rt = r·t, one more). When a buffer is
  * full, and at the end of the run, its sums go into lane accumulators over the run ({@link #flush}: full and tied
- * through the 2×4 outer-product tile {@link Tiles#outer}), which are reduced in lane order once per run
+ * through the outer-product tiles {@link Tiles#outer4}), which are reduced in lane order once per run
  * ({@link #finish}).
  *
  * <p>Why gathered samples and not the widened float block: a float vector holds twice the samples of a double
@@ -187,7 +187,7 @@ final class GatheredSums {
     /**
      * Component j's buffer into the run's lane sums, zeros from the last sample to the end of its vector (r and t
      * = x − μⱼ, {@link #centre}); then emptied. diag and spherical in one pass over t ({@link #diagSums}); full
-     * and tied store rt = r·t (one more rounding) for the 2×4 outer-product tile {@link Tiles#outer}.
+     * and tied store rt = r·t (one more rounding) for the outer-product tiles {@link Tiles#outer4}.
      */
     private void flush(Params p, int j) {
         int n = fill[j];
@@ -200,7 +200,7 @@ final class GatheredSums {
         s0(j, len);
         if (p.full) {
             weighted(j, len);
-            Tiles.outer(rt, t, j * d * CAP, CAP, len, d, acc2, j * d * d * L, step);
+            Tiles.outer4(rt, t, j * d * CAP, CAP, len, d, acc2, j * d * d * L, step);
         } else {
             diagSums(j, len);
         }
@@ -277,7 +277,7 @@ final class GatheredSums {
                     for (int b = a; b < d; b++) {
                         st.s2[so + a * d + b] += VectorMath.laneSum(acc2, row + b * L);
                     }
-                    // cleared: what Tiles.outer adds to in row a, the columns from a rounded down to a multiple
+                    // cleared: what Tiles.outer4 adds to in row a, the columns from a rounded down to a multiple
                     // of four (a third less than the whole D×D, and in the lines just read)
                     java.util.Arrays.fill(acc2, row + (a & ~3) * L, row + d * L, 0);
                 } else {

@@ -20,6 +20,94 @@ final class Tiles {
     }
 
     /**
+     * As {@link #outer}, the same elements with the same bits (each still one fma chain in sample order), in tiles
+     * of four rows by four columns where d is a multiple of four: per vector four rt and four t loads for sixteen
+     * fma, against six loads for eight in the 2×4 tile. Sixteen accumulators and eight loads need more than AVX2's
+     * 16 vector registers, so only for 512-bit vectors (AVX-512 has 32); otherwise, and for other d, it is
+     * {@link #outer}. Used by the float kernel's gathered sums ({@link GatheredSums#flush}), whose outer products
+     * run over buffers of up to 64 samples; the double kernel keeps {@link #outer}.
+     */
+    static void outer4(double[] rt, double[] t, int off, int stride, int len, int d, double[] acc, int accOff,
+                       int stp) {
+        if (L < 8 || (d & 3) != 0) {
+            outer(rt, t, off, stride, len, d, acc, accOff, stp);
+            return;
+        }
+        for (int a = 0; a < d; a += 4) {
+            for (int b = a; b < d; b += 4) {
+                tile44(rt, t, off + a * stride, off + b * stride, stride, len, acc, accOff + (a * d + b) * L, d * L,
+                        stp);
+            }
+        }
+    }
+
+    /** One 4×4 tile of {@link #outer4}: rows from {@code ao} (rt) by columns from {@code bo} (t). */
+    private static void tile44(double[] rt, double[] t, int ao, int bo, int stride, int len, double[] acc, int x0,
+                               int rowStep, int stp) {
+        DoubleVector e0 = DoubleVector.zero(S);
+        DoubleVector e1 = e0;
+        DoubleVector e2 = e0;
+        DoubleVector e3 = e0;
+        DoubleVector f0 = e0;
+        DoubleVector f1 = e0;
+        DoubleVector f2 = e0;
+        DoubleVector f3 = e0;
+        DoubleVector g0 = e0;
+        DoubleVector g1 = e0;
+        DoubleVector g2 = e0;
+        DoubleVector g3 = e0;
+        DoubleVector h0 = e0;
+        DoubleVector h1 = e0;
+        DoubleVector h2 = e0;
+        DoubleVector h3 = e0;
+        for (int q = 0; q < len; q += stp) {
+            DoubleVector t0 = DoubleVector.fromArray(S, t, bo + q);
+            DoubleVector t1 = DoubleVector.fromArray(S, t, bo + stride + q);
+            DoubleVector t2 = DoubleVector.fromArray(S, t, bo + 2 * stride + q);
+            DoubleVector t3 = DoubleVector.fromArray(S, t, bo + 3 * stride + q);
+            DoubleVector ra = DoubleVector.fromArray(S, rt, ao + q);
+            e0 = ra.fma(t0, e0);
+            e1 = ra.fma(t1, e1);
+            e2 = ra.fma(t2, e2);
+            e3 = ra.fma(t3, e3);
+            DoubleVector rb = DoubleVector.fromArray(S, rt, ao + stride + q);
+            f0 = rb.fma(t0, f0);
+            f1 = rb.fma(t1, f1);
+            f2 = rb.fma(t2, f2);
+            f3 = rb.fma(t3, f3);
+            DoubleVector rc = DoubleVector.fromArray(S, rt, ao + 2 * stride + q);
+            g0 = rc.fma(t0, g0);
+            g1 = rc.fma(t1, g1);
+            g2 = rc.fma(t2, g2);
+            g3 = rc.fma(t3, g3);
+            DoubleVector rd = DoubleVector.fromArray(S, rt, ao + 3 * stride + q);
+            h0 = rd.fma(t0, h0);
+            h1 = rd.fma(t1, h1);
+            h2 = rd.fma(t2, h2);
+            h3 = rd.fma(t3, h3);
+        }
+        int x1 = x0 + rowStep;
+        int x2 = x1 + rowStep;
+        int x3 = x2 + rowStep;
+        DoubleVector.fromArray(S, acc, x0).add(e0).intoArray(acc, x0);
+        DoubleVector.fromArray(S, acc, x0 + L).add(e1).intoArray(acc, x0 + L);
+        DoubleVector.fromArray(S, acc, x0 + 2 * L).add(e2).intoArray(acc, x0 + 2 * L);
+        DoubleVector.fromArray(S, acc, x0 + 3 * L).add(e3).intoArray(acc, x0 + 3 * L);
+        DoubleVector.fromArray(S, acc, x1).add(f0).intoArray(acc, x1);
+        DoubleVector.fromArray(S, acc, x1 + L).add(f1).intoArray(acc, x1 + L);
+        DoubleVector.fromArray(S, acc, x1 + 2 * L).add(f2).intoArray(acc, x1 + 2 * L);
+        DoubleVector.fromArray(S, acc, x1 + 3 * L).add(f3).intoArray(acc, x1 + 3 * L);
+        DoubleVector.fromArray(S, acc, x2).add(g0).intoArray(acc, x2);
+        DoubleVector.fromArray(S, acc, x2 + L).add(g1).intoArray(acc, x2 + L);
+        DoubleVector.fromArray(S, acc, x2 + 2 * L).add(g2).intoArray(acc, x2 + 2 * L);
+        DoubleVector.fromArray(S, acc, x2 + 3 * L).add(g3).intoArray(acc, x2 + 3 * L);
+        DoubleVector.fromArray(S, acc, x3).add(h0).intoArray(acc, x3);
+        DoubleVector.fromArray(S, acc, x3 + L).add(h1).intoArray(acc, x3 + L);
+        DoubleVector.fromArray(S, acc, x3 + 2 * L).add(h2).intoArray(acc, x3 + 2 * L);
+        DoubleVector.fromArray(S, acc, x3 + 3 * L).add(h3).intoArray(acc, x3 + 3 * L);
+    }
+
+    /**
      * Adds the upper triangle (and a few elements below it, never read) of Σ rt_a t_b over the first {@code len}
      * samples of the D rows rt and t (row a from {@code off + a·stride}) into {@code acc}, element (a, b) at {@code accOff + (a·d + b)·L} as L lane
      * sums: tiles of two rows (a, a+1) by four columns, per vector two rt loads and four t loads for eight fma; the

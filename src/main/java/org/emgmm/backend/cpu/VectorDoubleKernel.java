@@ -137,11 +137,17 @@ abstract class VectorDoubleKernel extends Kernel {
         data.readWeights(start, n, w, 0); //#double-only
         //#float-only Widen.weights(data, start, n, wd, w);
         int np = padded(n, G * L);
-        for (int i = 0; i < n; i++) {
-            for (int a = 0; a < d; a++) {
-                x[a * BLOCK + i] = rows[i * d + a];
-            }
-        }
+        for (int i = 0; i < n; i++) { //#double-only
+            for (int a = 0; a < d; a++) { //#double-only
+                x[a * BLOCK + i] = rows[i * d + a]; //#double-only
+            } //#double-only
+        } //#double-only
+        //#float-only for (int a = 0; a < d; a++) { // feature-major: the stores contiguous
+        //#float-only     int xo = a * BLOCK;
+        //#float-only     for (int i = 0, ro = a; i < n; i++, ro += d) {
+        //#float-only         x[xo + i] = rows[ro];
+        //#float-only     }
+        //#float-only }
         for (int i = n; i < np; i++) {
             for (int a = 0; a < d; a++) {
                 x[a * BLOCK + i] = x[a * BLOCK];

@@ -19,7 +19,8 @@
  *   <li>{@code VectorMath}: exp and log from IEEE operations (also used by the scoring kernel);</li>
  *   <li>{@code DiagDoubleKernel}: the diag and spherical log-densities; {@code FullDoubleKernel} through
  *       {@code FullDensity}: the full and tied log-densities and their pruning;</li>
- *   <li>{@code Tiles}: the register-tile micro-kernels (3×3, 1×8 and the one 2×4 outer product);</li>
+ *   <li>{@code Tiles}: the register-tile micro-kernels (3×3, 1×8 and the one 2×4 outer product; for the float
+ *       kernel's gathered sums on 512-bit vectors a 4×4 outer product with the same bits);</li>
  *   <li>{@code VectorSums}: which components' sums go where; {@code SharedSums}: the sums of the components near
  *       the shared reference; {@code OwnMeanSums}: those of the far ones, about their own means;</li>
  *   <li>the generated float kernel's sums: {@code GatheredSums}, in double about each component's mean, over the
@@ -43,7 +44,8 @@
  *       {@code one}) read into a local, so C2 cannot prove the step constant and does not unroll them: unrolled,
  *       they spill accumulators to the stack (the 3×3 tile: 2.3 G fma/s unrolled, 3.5 uncounted).</li>
  *   <li><b>Tiles no larger than the registers.</b> Nine accumulators (3×3) or eight (2×4, 1×8) plus their loads
- *       fit the 16 vector registers of AVX2; larger tiles spill.</li>
+ *       fit the 16 vector registers of AVX2; larger tiles spill. The one exception, {@code Tiles.outer4} (16
+ *       accumulators, 8 loads), runs only with 512-bit vectors, where AVX-512 has 32 registers.</li>
  *   <li><b>Fixed order, no intrinsics.</b> exp and log are built from IEEE basic operations and lane sums are
  *       taken in lane order ({@code VectorMath.laneSum}), never by a reduction or an intrinsic, so the same inputs
  *       give the same bits interpreted or compiled, at any thread count.</li>
