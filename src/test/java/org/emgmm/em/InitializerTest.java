@@ -184,6 +184,6 @@ class InitializerTest {
         long n = 1_000_003;
         int m = 40_000;
         long[] want = new SplittableRandom(21 ^ 0x5DEECE66DL).longs(0, n).distinct().limit(m).sorted().toArray();
-        assertArrayEquals(want, Initializer.sampleRows(n, m, 21));
+        assertArrayEquals(want, SampleRows.draw(n, m, 21));
     }
 }
