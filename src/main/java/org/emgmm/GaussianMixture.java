@@ -387,8 +387,11 @@ public final class GaussianMixture {
         }
     }
 
-    /** The initialisation with the highest final lower bound wins; the first one when none has a lower bound. */
+    /**
+     * The initialisation with the highest final lower bound wins; the earlier one on a tie within rounding
+     * ({@link EmLoop.Result#beats}), and the first one when none has a lower bound.
+     */
     private static boolean isBetter(EmLoop.Result res, EmLoop.Result best) {
-        return best == null || res.lowerBound() > best.lowerBound();
+        return res.beats(best);
     }
 }

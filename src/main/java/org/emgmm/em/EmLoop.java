@@ -21,6 +21,8 @@ public final class EmLoop {
      * continue it (with the generator replayed, see {@link #reseedDraws}).
      */
     public static final class Result {
+        /** Relative difference of final lower bounds within which two initialisations tie ({@link #beats}). */
+        public static final double TIE = 1e-10;
         /** Final parameters. */
         public final Gaussians params;
         /** Lower bound per iteration. */
@@ -73,6 +75,24 @@ public final class EmLoop {
          */
         public static Result start(Gaussians start) {
             return new Result(start, new double[0], false, false, List.of(), 0, false);
+        }
+
+        /**
+         * Whether this initialisation's result replaces {@code best} as the fit's answer: its final lower bound is
+         * higher by more than {@value #TIE} relative (at least {@value #TIE} absolute). Initialisations that end
+         * within that of each other are a tie, and the earlier one stays: two restarts that reach the same optimum
+         * (often with the components in another order) differ only by rounding, which changes with the order of the
+         * sums (threads, partitions, devices), so a plain {@code >} would let that rounding choose the answer.
+         *
+         * @param best the best result so far, or null
+         * @return whether this one is better
+         */
+        public boolean beats(Result best) {
+            if (best == null) {
+                return true;
+            }
+            double bestLb = best.lowerBound();
+            return lowerBound() > bestLb + TIE * Math.max(1.0, Math.abs(bestLb)); // false with NaN, as before
         }
 
         /** @return the last lower bound, or NaN when no iteration ran */

@@ -40,7 +40,7 @@ final class SparkEm {
                         start == null ? null : start.weights(), start == null ? null : start.means(),
                         start == null ? null : start.covariances(), rnd);
                 EmLoop.Result res = EmLoop.run(pass, g0, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd, listener);
-                if (best == null || res.lowerBound() > best.lowerBound()) {
+                if (res.beats(best)) { // the core's rule, ties within rounding included
                     best = res;
                 }
                 if (res.stopped) {
