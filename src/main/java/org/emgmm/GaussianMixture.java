@@ -248,7 +248,7 @@ public final class GaussianMixture {
                 try {
                     res = EmLoop.run(pass, at, s.tol(), s.regCovar(), s.maxIter(), r, init, rnd, listener,
                             state -> {
-                                boolean better = state.done && isBetter(state, bestBefore);
+                                boolean better = state.done && state.beats(bestBefore);
                                 listener.checkpoint(FitState.of(state, restart, better ? state : bestBefore,
                                         better ? restart : bestBeforeIndex, s, settingsKey, backend.name(), device,
                                         fingerprint));
@@ -256,7 +256,7 @@ public final class GaussianMixture {
                 } catch (NotPositiveDefiniteException e) {
                     throw backend.precision() == Precision.FLOAT ? e.inFloat() : e;
                 }
-                if (isBetter(res, best)) {
+                if (res.beats(best)) {
                     best = res;
                     bestIndex = r;
                 }
@@ -331,7 +331,7 @@ public final class GaussianMixture {
                     failure = backend.precision() == Precision.FLOAT ? run.failure.inFloat() : run.failure;
                     ended = true;
                 } else {
-                    if (isBetter(run.result, best)) {
+                    if (run.result.beats(best)) {
                         best = run.result;
                     }
                     ended = run.result.stopped;
@@ -385,13 +385,5 @@ public final class GaussianMixture {
         } catch (NoSuchMethodException e) {
             return true;
         }
-    }
-
-    /**
-     * The initialisation with the highest final lower bound wins; the earlier one on a tie within rounding
-     * ({@link EmLoop.Result#beats}), and the first one when none has a lower bound.
-     */
-    private static boolean isBetter(EmLoop.Result res, EmLoop.Result best) {
-        return res.beats(best);
     }
 }
