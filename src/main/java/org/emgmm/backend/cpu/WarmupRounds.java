@@ -30,7 +30,7 @@ final class WarmupRounds {
      * parameters' packing) then reach C2's thresholds during the warm-up (the launcher compiles them in the
      * background), not in the first real pass, where their compilation would take a core from the workers. Untimed.
      */
-    static final int SHORT_RUNS = 16;
+    static final int SHORT_RUNS = Integer.getInteger("emgmm.tmp.shortRuns", 16);
     /** Without the launcher's options: the JIT's threads have used no CPU for this long. */
     private static final long QUIET_NANOS = 150_000_000L;
 
@@ -72,7 +72,7 @@ final class WarmupRounds {
         Kernel fresh() {
             if (!noNew) {
                 try {
-                    Kernel made = new CpuBackend(1, precision, vector).kernel(own.data, k, type);
+                    Kernel made = Warmup.newKernel(own.data, k, type, precision, vector);
                     if (made.getClass() == own.getClass()) {
                         return made;
                     }
@@ -152,6 +152,7 @@ final class WarmupRounds {
         String why = "time cap";
         WarmupHelper helper = helped && blocking && vector && WarmupHelper.wanted()
                 ? WarmupHelper.start(kernel, k, type, withFloat, sets, allRows) : null;
+        log.setUp(System.nanoTime() - t0);
         try {
             while (System.nanoTime() - t0 < maxNanos) {
                 if (stop.getAsBoolean()) {
@@ -167,7 +168,8 @@ final class WarmupRounds {
                 rounds.add((r1 - r0) * allRows / rows);
                 log.roundEnd(r1 - r0);
                 shortRuns(kern, sets, rounds.count() - 1, st);
-                if (blocking ? rounds.count() >= Warmup.MIN_ROUNDS_BLOCKING && rounds.level()
+                log.shortRuns(System.nanoTime() - r1);
+                if (blocking ? rounds.count() >= Integer.getInteger("emgmm.tmp.minRounds", Warmup.MIN_ROUNDS_BLOCKING) && rounds.level()
                         : rounds.level() && jit.quietFor(QUIET_NANOS)) {
                     why = blocking ? "level (compiled in this thread)" : "level and JIT quiet";
                     break;
@@ -175,7 +177,9 @@ final class WarmupRounds {
             }
         } finally {
             if (helper != null) {
+                long s0 = System.nanoTime();
                 helper.stop();
+                log.helperStop(System.nanoTime() - s0);
             }
         }
         long ns = System.nanoTime() - t0;
