@@ -11,6 +11,7 @@ import org.emgmm.config.BackendKind;
 import org.emgmm.config.CovarianceType;
 import org.emgmm.config.ExecutionSettings;
 import org.emgmm.config.Precision;
+import org.emgmm.data.DataSources;
 import org.emgmm.data.Dataset;
 
 /**
@@ -166,7 +167,7 @@ final class Preload {
                 kk = k;
                 tt = type == null ? CovarianceType.FULL : type;
             }
-            Dataset data = new InputArgs().open(input).data();
+            Dataset data = DataSources.openNpyUnchecked(input); // the fit checks it (all of it) itself
             Warmup.startEarly(data, kk, tt, ExecutionSettings.builder().precision(precision).build());
         }
 

@@ -30,7 +30,7 @@ final class WarmupRounds {
      * parameters' packing) then reach C2's thresholds during the warm-up (the launcher compiles them in the
      * background), not in the first real pass, where their compilation would take a core from the workers. Untimed.
      */
-    static final int SHORT_RUNS = Integer.getInteger("emgmm.tmp.shortRuns", 16);
+    static final int SHORT_RUNS = 16;
     /** Without the launcher's options: the JIT's threads have used no CPU for this long. */
     private static final long QUIET_NANOS = 150_000_000L;
 
@@ -169,7 +169,7 @@ final class WarmupRounds {
                 log.roundEnd(r1 - r0);
                 shortRuns(kern, sets, rounds.count() - 1, st);
                 log.shortRuns(System.nanoTime() - r1);
-                if (blocking ? rounds.count() >= Integer.getInteger("emgmm.tmp.minRounds", Warmup.MIN_ROUNDS_BLOCKING) && rounds.level()
+                if (blocking ? rounds.count() >= Warmup.MIN_ROUNDS_BLOCKING && rounds.level()
                         : rounds.level() && jit.quietFor(QUIET_NANOS)) {
                     why = blocking ? "level (compiled in this thread)" : "level and JIT quiet";
                     break;
