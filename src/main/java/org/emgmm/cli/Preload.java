@@ -18,7 +18,8 @@ import org.emgmm.data.Dataset;
  * Start-up work done on a daemon thread of its own while picocli builds the command line and reads the options: the
  * classes a fit, predict, score or select run needs soon after are loaded and initialised then, on the other core,
  * instead of one after the other on the main thread (Jackson, by writing and reading a one-component model; the
- * Vector API kernels' classes and linkage, {@link Warmup#preload}). For a plain {@code fit} of an {@code .npy} file
+ * Vector API kernels' classes and linkage, {@link Warmup#preload}; when it writes a file, the secure random generator
+ * that names the temporary file). For a plain {@code fit} of an {@code .npy} file
  * ({@link FitGuess}), it also starts the fit's kernel warm-up ({@link Warmup#startEarly}) from what the command line
  * says, before picocli has read it: the fit's own call then finds that warm-up running and waits for it. It computes
  * nothing the command uses, so the command's results and messages do not depend on whether or how far it ran (a
@@ -28,6 +29,8 @@ import org.emgmm.data.Dataset;
 final class Preload {
     /** The commands that read a model file or fit, i.e. use Jackson and the CPU kernels. */
     private static final Set<String> COMMANDS = Set.of("fit", "predict", "score", "select");
+    /** The options that name a file the command writes. */
+    private static final Set<String> OUTPUTS = Set.of("-o", "--output", "--checkpoint", "--plot");
 
     private Preload() {
     }
@@ -60,9 +63,25 @@ final class Preload {
             MixtureModel.fromJson(MixtureModel.of(CovarianceType.DIAG, new double[] {1}, new double[] {0},
                     new double[] {1}).toJson());
             Warmup.preload();
+            if (writesFile(args)) {
+                // the security providers and the seeded generator that the first temporary file's name takes
+                // (Files.createTempFile, in AtomicFiles): ~35 ms, otherwise spent on the main thread after the fit
+                new java.security.SecureRandom().nextLong();
+            }
         } catch (RuntimeException | LinkageError e) {
             // the command itself meets and reports whatever failed here
         }
+    }
+
+    /** @return whether the command line names a file to write (written atomically, through a temporary file) */
+    static boolean writesFile(String[] args) {
+        for (String a : args) {
+            String name = a.startsWith("--") && a.indexOf('=') > 0 ? a.substring(0, a.indexOf('=')) : a;
+            if (OUTPUTS.contains(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

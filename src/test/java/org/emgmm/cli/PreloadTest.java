@@ -65,6 +65,15 @@ class PreloadTest {
     }
 
     @Test
+    void knowsWhenTheCommandWritesAFile() {
+        org.junit.jupiter.api.Assertions.assertTrue(Preload.writesFile("fit --input x.npy --k 2 -o m.json".split(" ")));
+        org.junit.jupiter.api.Assertions.assertTrue(Preload.writesFile("fit --k 2 --output=m.json".split(" ")));
+        org.junit.jupiter.api.Assertions.assertTrue(Preload.writesFile("fit --k 2 --checkpoint c.json".split(" ")));
+        org.junit.jupiter.api.Assertions.assertTrue(Preload.writesFile("fit --plot p.png".split(" ")));
+        org.junit.jupiter.api.Assertions.assertFalse(Preload.writesFile("fit --input x.npy --k 2 --quiet".split(" ")));
+    }
+
+    @Test
     void theStartModelsKindComesFromItsFirstFields(@TempDir Path dir) throws Exception {
         Path m = dir.resolve("start.json");
         MixtureModel.of(CovarianceType.TIED, new double[] {0.5, 0.5}, new double[] {0, 0, 1, 1},
