@@ -206,6 +206,11 @@ public final class Warmup {
         if (running != null) {
             return running; // started before (the command line's early guess, cli/Preload): this handle closes it
         }
+        if (DONE.contains(kind)) { // one of this kind ended between the check above and the put
+            EARLY.remove(kind, early);
+            early.over.countDown(); // a pass that saw it meanwhile does not wait
+            return Early.NONE;
+        }
         Thread t = new Thread(() -> early.runIn(() -> {
             double meanWeight = data.hasWeights() ? CpuBackend.meanWeight(data) : 1.0;
             exercise(kernel, vector, k, type, f, meanWeight, capNanos(), blocking(), early::cancelled, helped);
