@@ -140,7 +140,8 @@ public final class Warmup {
      * @param type covariance type
      * @param execution the fit's execution settings (precision; plain Java or the Vector API)
      * @return a handle: close it when the fit is over or will not run on the CPU backend (it cancels the warm-up
-     *     if it is still running and no pass waits for it)
+     *     if it is still running and no pass waits for it); when a warm-up of this kind was started before and still
+     *     runs (the command line's guess, cli/Preload), that one's handle
      */
     public static Early startEarly(Dataset data, int k, CovarianceType type, ExecutionSettings execution) {
         if (!worthIt(data.rows(), data.dims(), k, type)) {
