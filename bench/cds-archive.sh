@@ -14,6 +14,11 @@
 set -euo pipefail
 JAR="${1:?usage: cds-archive.sh JAR [ARCHIVE]}"
 JSA="${2:-${JAR%.jar}.jsa}"
+# the archive records the class path as given, and the JVM checks it from the working directory it runs in: the
+# jar's absolute path (the launcher's -jar path) lets the archive serve from any directory, not only the one the
+# build ran in (with mvn's relative target/emgmm.jar, a fit started elsewhere ran without it: "Required classpath
+# entry does not exist" under -Xlog:cds)
+JAR="$(cd "$(dirname "$JAR")" && pwd)/$(basename "$JAR")"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 LAUNCHER="$HERE/../src/main/dist/emgmm"
 rm -f "$JSA" "$JSA.tmp"

@@ -199,6 +199,23 @@ public final class DataSources {
         return new Table(ds, reader.featureNames());
     }
 
+    /**
+     * Maps an {@code .npy} file's samples (every column a feature) without checking their values, which
+     * {@link #open} reads all of: for a warm-up that reads only the first rows, and runs before the command opens
+     * and checks the file itself (cli/Preload).
+     *
+     * @param path the file
+     * @return the dataset, unchecked
+     * @throws IOException when the file cannot be read
+     * @throws IllegalArgumentException for a bad header or a short file
+     */
+    public static Dataset openNpyUnchecked(Path path) throws IOException {
+        String name = path.getFileName().toString();
+        NpyHeader h = NpyHeader.read(path, name);
+        return MappedDataset.open(path, h.dataOffset(), h.rows(), h.columns(), h.float32(), h.order(), null, -1, name,
+                MappedDataset.MAX_REGION_BYTES, false);
+    }
+
     private static Dataset openNpy(Path path, String name, InputOptions o) throws IOException {
         NpyHeader h = NpyHeader.read(path, name);
         return mapColumns(path, name, o, h.dataOffset(), h.rows(), h.columns(), h.float32(), h.order());

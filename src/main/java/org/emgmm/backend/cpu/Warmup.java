@@ -140,7 +140,8 @@ public final class Warmup {
      * @param type covariance type
      * @param execution the fit's execution settings (precision; plain Java or the Vector API)
      * @return a handle: close it when the fit is over or will not run on the CPU backend (it cancels the warm-up
-     *     if it is still running and no pass waits for it)
+     *     if it is still running and no pass waits for it); when a warm-up of this kind was started before and still
+     *     runs (the command line's guess, cli/Preload), that one's handle
      */
     public static Early startEarly(Dataset data, int k, CovarianceType type, ExecutionSettings execution) {
         if (!worthIt(data.rows(), data.dims(), k, type)) {
@@ -196,13 +197,19 @@ public final class Warmup {
                                boolean kept, boolean helped) {
         boolean vector = CpuBackend.vectorAvailable() && !execution.plainJava();
         boolean f = execution.precision() == Precision.FLOAT;
-        Kernel kernel = new CpuBackend(1, execution.precision(), vector).kernel(data, k, type);
+        Kernel kernel = newKernel(data, k, type, execution.precision(), vector);
         String kind = kind(kernel.getClass(), type);
         if (DONE.contains(kind)) {
             return Early.NONE;
         }
         Early early = new Early(kind, kept);
-        if (EARLY.putIfAbsent(kind, early) != null) {
+        Early running = EARLY.putIfAbsent(kind, early);
+        if (running != null) {
+            return running; // started before (the command line's early guess, cli/Preload): this handle closes it
+        }
+        if (DONE.contains(kind)) { // one of this kind ended between the check above and the put
+            EARLY.remove(kind, early);
+            early.over.countDown(); // a pass that saw it meanwhile does not wait
             return Early.NONE;
         }
         Thread t = new Thread(() -> early.runIn(() -> {
@@ -222,9 +229,12 @@ public final class Warmup {
      * first warm-up round would otherwise spend. Then the EM loop's own steps between passes (merging the chunks'
      * statistics, the M step with its Cholesky factorisations) {@value #PRELOAD_EM_STEPS} times on those statistics,
      * so that the JIT has compiled them (C1) before the first iteration, which otherwise runs them interpreted. No
-     * results, no state beyond the JVM's own.
+     * results, no state beyond the JVM's own. While a warm-up {@linkplain #startEarly started early} runs (a fit whose
+     * kernel the command line told), that warm-up loads and links the Vector API itself, on the real kernel: the
+     * statistics for the EM steps then come from the plain-Java kernel, so as not to take CPU from it.
      */
     public static void preload() {
+        boolean vector = CpuBackend.vectorAvailable() && EARLY.isEmpty();
         int d = 8;
         int k = 4;
         double[] x = new double[WarmupRounds.FIRST_ROWS * d];
@@ -233,7 +243,7 @@ public final class Warmup {
         }
         Dataset data = org.emgmm.data.ArrayDataset.of(x, d, null);
         for (CovarianceType type : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.FULL}) {
-            Kernel kernel = new CpuBackend(1, Precision.DOUBLE, CpuBackend.vectorAvailable()).kernel(data, k, type);
+            Kernel kernel = newKernel(data, k, type, Precision.DOUBLE, vector);
             SufficientStatistics st = new SufficientStatistics(k, d, type);
             Gaussians g = synthetic(data, k, type, 1);
             kernel.run(new Params(g, false, 1.0), 0, WarmupRounds.FIRST_ROWS, st);
@@ -247,6 +257,21 @@ public final class Warmup {
                 // a warm-up only (the synthetic statistics gave a singular covariance): the fit meets its own
             }
         }
+    }
+
+    /**
+     * A new kernel of the kind a one-thread CPU backend runs: the warm-up's own kernels (its first, the new ones of
+     * its rounds ({@link WarmupRounds.Kernels}), the helper's, {@link #preload}'s).
+     *
+     * @param data the dataset it reads
+     * @param k components
+     * @param type covariance type
+     * @param precision the kernel's precision
+     * @param vector whether a Vector API kernel (when available)
+     * @return the kernel
+     */
+    static Kernel newKernel(Dataset data, int k, CovarianceType type, Precision precision, boolean vector) {
+        return new CpuBackend(1, precision, vector).kernel(data, k, type);
     }
 
     /** A warm-up started ahead of its pass ({@link #startEarly}). */

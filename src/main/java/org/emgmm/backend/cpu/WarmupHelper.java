@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import org.emgmm.config.CovarianceType;
+import org.emgmm.config.Precision;
 import org.emgmm.em.SufficientStatistics;
 
 /**
@@ -73,8 +74,13 @@ final class WarmupHelper implements Runnable {
      */
     static WarmupHelper start(Kernel like, int k, CovarianceType type, boolean withFloat, Params[] sets,
                               int allRows) {
-        Kernel own = new WarmupRounds.Kernels(like, k, type, withFloat, true).fresh();
-        if (own == like) {
+        Kernel own;
+        try {
+            own = Warmup.newKernel(like.data, k, type, withFloat ? Precision.FLOAT : Precision.DOUBLE, true);
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+        if (own.getClass() != like.getClass()) {
             return null;
         }
         WarmupRounds.Kernels kernels = new WarmupRounds.Kernels(own, k, type, withFloat, true);

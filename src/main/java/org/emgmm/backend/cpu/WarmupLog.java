@@ -14,7 +14,11 @@ final class WarmupLog {
     private final long cpu0;
     private final long jit0;
     private final StringBuilder times = new StringBuilder();
+    private final long wall0 = System.nanoTime();
     private long roundCpu;
+    private long setUpNanos;
+    private long shortNanos;
+    private long stopNanos;
 
     private WarmupLog(boolean on) {
         this.on = on;
@@ -39,6 +43,21 @@ final class WarmupLog {
         }
     }
 
+    /** @param nanos the time from the start to the first round (parameter sets, kernels, the helper's start) */
+    void setUp(long nanos) {
+        setUpNanos = nanos;
+    }
+
+    /** @param nanos the time of one round's short runs */
+    void shortRuns(long nanos) {
+        shortNanos += nanos;
+    }
+
+    /** @param nanos the time stopping the helper took (waiting for its round, and any compilation in it) */
+    void helperStop(long nanos) {
+        stopNanos = nanos;
+    }
+
     void end(Kernel kernel, CovarianceType type, long ns, WarmupLevel rounds, String why) {
         if (!on) {
             return;
@@ -48,6 +67,9 @@ final class WarmupLog {
                 type.needsOuterProducts() ? " outer" : "", ns / 1e6, (processCpu() - cpu0) / 1e6,
                 JitActivity.compilerTicks() - jit0, rounds.describe(), why,
                 ManagementFactory.getRuntimeMXBean().getUptime());
+        System.err.printf("warm-up phases: set-up %.1f ms, short runs %.1f ms, helper stop %.1f ms, started at uptime "
+                        + "%d ms%n", setUpNanos / 1e6, shortNanos / 1e6, stopNanos / 1e6,
+                ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - wall0) / 1_000_000);
         System.err.println("warm-up rounds (wall/thread CPU ms):" + times);
     }
 

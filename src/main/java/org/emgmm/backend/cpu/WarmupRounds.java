@@ -72,7 +72,7 @@ final class WarmupRounds {
         Kernel fresh() {
             if (!noNew) {
                 try {
-                    Kernel made = new CpuBackend(1, precision, vector).kernel(own.data, k, type);
+                    Kernel made = Warmup.newKernel(own.data, k, type, precision, vector);
                     if (made.getClass() == own.getClass()) {
                         return made;
                     }
@@ -152,6 +152,7 @@ final class WarmupRounds {
         String why = "time cap";
         WarmupHelper helper = helped && blocking && vector && WarmupHelper.wanted()
                 ? WarmupHelper.start(kernel, k, type, withFloat, sets, allRows) : null;
+        log.setUp(System.nanoTime() - t0);
         try {
             while (System.nanoTime() - t0 < maxNanos) {
                 if (stop.getAsBoolean()) {
@@ -167,6 +168,7 @@ final class WarmupRounds {
                 rounds.add((r1 - r0) * allRows / rows);
                 log.roundEnd(r1 - r0);
                 shortRuns(kern, sets, rounds.count() - 1, st);
+                log.shortRuns(System.nanoTime() - r1);
                 if (blocking ? rounds.count() >= Warmup.MIN_ROUNDS_BLOCKING && rounds.level()
                         : rounds.level() && jit.quietFor(QUIET_NANOS)) {
                     why = blocking ? "level (compiled in this thread)" : "level and JIT quiet";
@@ -175,7 +177,9 @@ final class WarmupRounds {
             }
         } finally {
             if (helper != null) {
+                long s0 = System.nanoTime();
                 helper.stop();
+                log.helperStop(System.nanoTime() - s0);
             }
         }
         long ns = System.nanoTime() - t0;

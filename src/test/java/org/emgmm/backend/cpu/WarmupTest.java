@@ -151,6 +151,16 @@ class WarmupTest {
             assertTrue(Warmup.run(diag, vector, k, CovarianceType.DIAG, false, 1.0) > 0, "the pass warms up itself");
             assertTrue(Warmup.done(diag, CovarianceType.DIAG));
 
+            // started twice (the command line's guess, cli/Preload, then the fit itself): the second call gets the
+            // running warm-up's handle, and closing it cancels that warm-up
+            Warmup.forget();
+            early = Warmup.startEarly(pr.data, k, CovarianceType.DIAG, ExecutionSettings.DEFAULTS);
+            Warmup.Early again = Warmup.startEarly(pr.data, k, CovarianceType.DIAG, ExecutionSettings.DEFAULTS);
+            assertSame(early, again, "the running warm-up's handle");
+            again.close();
+            early.await();
+            assertFalse(Warmup.done(diag, CovarianceType.DIAG), "closing the second handle cancelled it");
+
             Warmup.forget();
             early = Warmup.startEarly(pr.data, k, CovarianceType.DIAG, ExecutionSettings.DEFAULTS);
             Kernel full = new CpuBackend(1, Precision.DOUBLE, vector).kernel(pr.data, k, CovarianceType.FULL);
