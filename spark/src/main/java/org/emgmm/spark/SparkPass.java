@@ -213,13 +213,16 @@ final class SparkPass implements Pass {
             return statsOf(CollectionConverters.asJava(it));
         }
 
-        /** @param it a task's packed partitions @return their statistics, in the iterator's order */
+        /**
+         * @param it a task's packed partitions
+         * @return their statistics in partition order, or (with {@code foldPrefix}, for partitions 0..m-1) their sum
+         */
         Messages.Stats[] statsOf(Iterator<PackedPartition> it) {
             Messages.Params ps = params != null ? params : broadcast.value();
             List<PackedPartition> parts = new ArrayList<>();
             it.forEachRemaining(parts::add);
             parts.sort(Comparator.comparingInt(p -> p.index));
-            Backend b = TaskBackends.taskBackend(backend, precision, threads);
+            Backend b = parts.isEmpty() ? null : TaskBackends.taskBackend(backend, precision, threads);
             List<Messages.Stats> out = new ArrayList<>();
             if (b instanceof CpuBackend cpu) {
                 out.addAll(grouped(parts, ps, cpu));
