@@ -29,11 +29,14 @@ import scala.runtime.BoxedUnit;
 /**
  * Where the fixed cost of one emgmm-spark iteration goes, measured with {@code System.nanoTime} stamps (local mode:
  * driver and executor share one JVM and one clock). Same session as SparkBench (local[2], no UI), 4 input partitions,
- * full covariance, emgmm-spark's automatic layout. Per repetition, alternating:
+ * full covariance, emgmm-spark's automatic layout. Per repetition, alternating (THREADS=1: 30 passes of each of
+ * spark, single, split and taskfn, twice, with each JVM thread's CPU per pass):
  * <ul>
  *   <li>{@code single}: the single-machine pass (CpuBackend, 2 threads) over all rows;</li>
  *   <li>{@code split}: the same backend's passes over the 4 packed partitions one after the other, merged in order
- *   (what a task does), without Spark;</li>
+ *   (what a task did before the grouped pass), without Spark;</li>
+ *   <li>{@code taskFn}: the task function itself (the grouped pass over the 4 packed partitions, chunked on the
+ *   whole data's grid, and the task's fold), called directly, without Spark;</li>
  *   <li>{@code spark}: {@link SparkPass#accumulate} (one Spark job);</li>
  *   <li>{@code stamped}: the same job as SparkPass runs, with stamps: submit, task function entered, task function
  *   returned, result handler called, runJob returned;</li>
@@ -92,7 +95,7 @@ public final class PassTimeline {
         org.apache.spark.serializer.SerializerInstance ser = org.apache.spark.SparkEnv.get().closureSerializer()
                 .newInstance();
         SparkPass.TaskPass task = new SparkPass.TaskPass(message, null, "x", k, d, CovarianceType.FULL,
-                BackendKind.CPU, Precision.DOUBLE, data.taskThreads, true);
+                BackendKind.CPU, Precision.DOUBLE, data.taskThreads, true, rows(data));
         Messages.Stats[] res = task.statsOf(parts.iterator());
         org.apache.spark.serializer.SerializerInstance rser = org.apache.spark.SparkEnv.get().serializer()
                 .newInstance();
@@ -108,12 +111,15 @@ public final class PassTimeline {
                 pass.accumulate(g);
                 single.accumulate(g);
             }
-            for (String mode : new String[] {"spark", "single", "split", "par", "spark", "single", "split", "par"}) {
+            for (String mode : new String[] {"spark", "single", "split", "taskfn", "spark", "single", "split",
+                "taskfn"}) {
                 java.util.Map<String, Long> before = threadTicks();
                 long w0 = System.nanoTime();
                 for (int r = 0; r < 30; r++) {
                     if (mode.equals("spark")) {
                         pass.accumulate(g);
+                    } else if (mode.equals("taskfn")) {
+                        task.statsOf(parts.iterator());
                     } else if (mode.equals("split")) {
                         SufficientStatistics tot = null;
                         for (Pass p : split) {
@@ -161,7 +167,7 @@ public final class PassTimeline {
         }
         double[][] t = new double[12][reps];
         String[] names = {"single", "split", "spark", "stamped", "empty1", "empty2", "submit->taskIn",
-            "taskRun", "taskOut->handler", "handler->return", "unused", "splitParallel"};
+            "taskRun", "taskOut->handler", "handler->return", "taskFn (no Spark)", "splitParallel"};
         for (int r = 0; r < reps; r++) {
             long a = System.nanoTime();
             single.accumulate(g);
@@ -179,7 +185,7 @@ public final class PassTimeline {
             pass.accumulate(g);
             long e = System.nanoTime();
             Stamps st = stamped(sc, data, new SparkPass.TaskPass(new Messages.Params(g), null, "x", k, d,
-                    CovarianceType.FULL, BackendKind.CPU, Precision.DOUBLE, data.taskThreads, true));
+                    CovarianceType.FULL, BackendKind.CPU, Precision.DOUBLE, data.taskThreads, true, rows(data)));
             long f = System.nanoTime();
             emptyJob(sc, data.tasks.rdd());
             long h = System.nanoTime();
@@ -210,12 +216,14 @@ public final class PassTimeline {
             t[7][r] = (st.taskOut - st.taskIn) / 1e6;
             t[8][r] = (st.handler - st.taskOut) / 1e6;
             t[9][r] = (st.done - st.handler) / 1e6;
-            t[10][r] = st.bytes;
+            long j0 = System.nanoTime();
+            task.statsOf(parts.iterator());
+            t[10][r] = (System.nanoTime() - j0) / 1e6;
         }
         int from = reps / 3; // the first third: warm-up
         StringBuilder sb = new StringBuilder("TL medians (ms) of reps " + from + ".." + (reps - 1) + ":");
         for (int j = 0; j < 12; j++) {
-            if (j == 10) continue; {
+            {
             double[] x = Arrays.copyOfRange(t[j], from, reps);
             Arrays.sort(x);
             sb.append(String.format(Locale.ROOT, "%n  %-18s median %.2f  min %.2f", names[j], x[x.length / 2], x[0]));
@@ -224,6 +232,11 @@ public final class PassTimeline {
         System.out.println(sb);
         pass.close();
         spark.stop();
+    }
+
+    /** @return where the packed partitions lie, inline, for a task function made here */
+    static SparkPass.Rows rows(PackedData data) {
+        return new SparkPass.Rows(data.rows, data.meanWeight(), data.offsets(), null);
     }
 
     /** @return the n × d rows of x as a DataFrame of one vector column "features" (as SparkBench.frame) */

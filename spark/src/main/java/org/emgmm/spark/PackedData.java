@@ -249,6 +249,19 @@ final class PackedData implements AutoCloseable {
         return Math.max(1, sc.defaultParallelism() / cpus);
     }
 
+    /** @return each packed partition's first row's global index (a copy) */
+    long[] offsets() {
+        return offsets.clone();
+    }
+
+    /**
+     * @return the mean sample weight Σω / N (1 without weights), as the CPU backend's single-machine pass takes it
+     *     (the same sum in row order with one partition)
+     */
+    double meanWeight() {
+        return weighted ? weightSum / rows : 1.0;
+    }
+
     /** @return the number of Spark partitions */
     int partitions() {
         return offsets.length;
@@ -263,7 +276,7 @@ final class PackedData implements AutoCloseable {
      * @return the initialiser
      */
     Initializer initializer(long seed) {
-        SampleRows.Recorder rec = new SampleRows.Recorder(rows, dims, weighted);
+        FetchedRows.Recorder rec = new FetchedRows.Recorder(rows, dims, weighted);
         new Initializer(rec, seed);
         long[] wanted = rec.wanted();
         Broadcast<long[]> b = JavaSparkContext.fromSparkContext(rdd.context()).broadcast(wanted);
@@ -275,7 +288,7 @@ final class PackedData implements AutoCloseable {
         for (PackedPartition.SampledRow r : got) {
             byRow.put(r.row, r);
         }
-        return new Initializer(new SampleRows.Served(rows, dims, weighted, byRow), seed);
+        return new Initializer(new FetchedRows.Served(rows, dims, weighted, byRow), seed);
     }
 
     @Override

@@ -13,7 +13,9 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.emgmm.backend.Backend;
 import org.emgmm.backend.Pass;
+import org.emgmm.backend.cpu.CpuBackend;
 import org.emgmm.config.BackendKind;
 import org.emgmm.config.CovarianceType;
 import org.emgmm.config.Precision;
@@ -56,6 +58,8 @@ final class SparkPass implements Pass {
     private final String fitId = UUID.randomUUID().toString();
     private final TreeSet<String> backends = new TreeSet<>();
     private final int fanIn;
+    /** The partitions' first global rows, broadcast once per fit when there are more than {@link #fanIn}. */
+    private Broadcast<long[]> offsets;
 
     /**
      * @param data packed, cached data
@@ -81,8 +85,12 @@ final class SparkPass implements Pass {
                 : JavaSparkContext.fromSparkContext(data.rdd.context()).broadcast(message);
         try {
             boolean direct = data.partitions() <= fanIn;
+            if (!direct && offsets == null) {
+                offsets = JavaSparkContext.fromSparkContext(data.rdd.context()).broadcast(data.offsets());
+            }
             TaskPass task = new TaskPass(b == null ? message : null, b, fitId, k, data.dims, type, backend, precision,
-                    data.taskThreads, direct);
+                    data.taskThreads, direct, new Rows(data.rows, data.meanWeight(), direct ? data.offsets() : null,
+                            offsets));
             Messages.Stats total = direct ? runInOrder(task)
                     : sumInOrder(data.tasks.mapPartitions(it -> Arrays.asList(task.statsOf(it)).iterator(), true),
                             data.partitions(), fanIn);
@@ -131,8 +139,35 @@ final class SparkPass implements Pass {
     }
 
     /**
-     * What a task runs: emgmm's prepared pass over each of its packed partitions, one {@link Messages.Stats} per
-     * packed partition. The parameters travel inside it (in the job's task binary) or in a broadcast.
+     * Where the packed partitions lie in the whole data, for {@link TaskChunks}: N, the mean sample weight (the CPU
+     * backend's Σω / N) and each partition's first global row, inline (up to {@link #FAN_IN} partitions) or in a
+     * broadcast made once per fit. Read by a task only when it prepares its pass (the first iteration).
+     */
+    static final class Rows implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final long total;
+        final double meanWeight;
+        private final long[] offsets;
+        private final Broadcast<long[]> broadcast;
+
+        Rows(long total, double meanWeight, long[] offsets, Broadcast<long[]> broadcast) {
+            this.total = total;
+            this.meanWeight = meanWeight;
+            this.offsets = offsets;
+            this.broadcast = broadcast;
+        }
+
+        /** @param partition a packed partition's index @return its first row's global index */
+        long offset(int partition) {
+            return (offsets != null ? offsets : broadcast.value())[partition];
+        }
+    }
+
+    /**
+     * What a task runs: emgmm's prepared pass over its packed partitions, one {@link Messages.Stats} per packed
+     * partition. The parameters travel inside it (in the job's task binary) or in a broadcast. On the CPU backend
+     * the task's partitions are one grouped pass of the backend's threads, chunked on the whole data's chunk grid
+     * ({@link TaskChunks}); other backends pass over each partition in turn.
      *
      * <p>With {@code foldPrefix} (only where the driver itself adds all the task results in partition order, {@link
      * #runInOrder}) a task that holds packed partitions 0, 1, ..., m-1 adds them itself, in that order, and returns
@@ -155,9 +190,11 @@ final class SparkPass implements Pass {
         private final Precision precision;
         private final int threads;
         private final boolean foldPrefix;
+        private final Rows rows;
 
         TaskPass(Messages.Params params, Broadcast<Messages.Params> broadcast, String fitId, int k, int d,
-                 CovarianceType type, BackendKind backend, Precision precision, int threads, boolean foldPrefix) {
+                 CovarianceType type, BackendKind backend, Precision precision, int threads, boolean foldPrefix,
+                 Rows rows) {
             this.params = params;
             this.broadcast = broadcast;
             this.fitId = fitId;
@@ -168,6 +205,7 @@ final class SparkPass implements Pass {
             this.precision = precision;
             this.threads = threads;
             this.foldPrefix = foldPrefix;
+            this.rows = rows;
         }
 
         @Override
@@ -175,20 +213,72 @@ final class SparkPass implements Pass {
             return statsOf(CollectionConverters.asJava(it));
         }
 
-        /** @param it a task's packed partitions @return their statistics, in the iterator's order */
+        /**
+         * @param it a task's packed partitions
+         * @return their statistics in partition order, or (with {@code foldPrefix}, for partitions 0..m-1) their sum
+         */
         Messages.Stats[] statsOf(Iterator<PackedPartition> it) {
             Messages.Params ps = params != null ? params : broadcast.value();
+            List<PackedPartition> parts = new ArrayList<>();
+            it.forEachRemaining(parts::add);
+            parts.sort(Comparator.comparingInt(p -> p.index));
+            Backend b = parts.isEmpty() ? null : TaskBackends.taskBackend(backend, precision, threads);
             List<Messages.Stats> out = new ArrayList<>();
-            while (it.hasNext()) {
-                out.add(partition(it.next(), ps, fitId, k, d, type, backend, precision, threads));
+            if (b instanceof CpuBackend cpu) {
+                out.addAll(grouped(parts, ps, cpu));
+            } else {
+                for (PackedPartition p : parts) {
+                    out.add(partition(p, ps, fitId, k, d, type, b));
+                }
             }
             if (foldPrefix) {
-                out.sort(Comparator.comparingInt(s -> s.index));
                 if (prefix(out)) {
                     return new Messages.Stats[] {mergeSorted(out)};
                 }
             }
             return out.toArray(new Messages.Stats[0]);
+        }
+
+        /**
+         * One grouped pass of the CPU backend over the task's partitions that hold rows of positive weight.
+         *
+         * @param parts the task's partitions, by index
+         * @return their statistics, in the same order
+         */
+        private List<Messages.Stats> grouped(List<PackedPartition> parts, Messages.Params ps, CpuBackend cpu) {
+            List<PackedPartition> used = new ArrayList<>();
+            StringBuilder key = new StringBuilder();
+            for (PackedPartition p : parts) {
+                if (p.contributes()) {
+                    used.add(p);
+                    key.append(p.index).append(',');
+                }
+            }
+            SufficientStatistics[] st = new SufficientStatistics[0];
+            String description = TaskBackends.describe(cpu);
+            if (!used.isEmpty()) {
+                CpuBackend.GroupedPass pass = TaskBackends.grouped(fitId, key.toString(), cpu, c -> {
+                    long[] from = new long[used.size()];
+                    int[] n = new int[used.size()];
+                    List<org.emgmm.data.Dataset> sets = new ArrayList<>();
+                    for (int i = 0; i < used.size(); i++) {
+                        from[i] = rows.offset(used.get(i).index);
+                        n[i] = used.get(i).rows;
+                        sets.add(used.get(i).dataset());
+                    }
+                    TaskChunks chunks = TaskChunks.of(rows.total, from, n);
+                    return c.prepareGrouped(new TaskChunks.Concatenated(sets), k, type, chunks.chunkStart,
+                            chunks.groupStart, rows.meanWeight);
+                });
+                st = pass.accumulateGroups(ps.gaussians());
+            }
+            List<Messages.Stats> out = new ArrayList<>();
+            int u = 0;
+            for (PackedPartition p : parts) {
+                out.add(p.contributes() ? new Messages.Stats(p.index, st[u++], description)
+                        : new Messages.Stats(p.index, new SufficientStatistics(k, d, type), null));
+            }
+            return out;
         }
     }
 
@@ -227,13 +317,11 @@ final class SparkPass implements Pass {
     }
 
     private static Messages.Stats partition(PackedPartition p, Messages.Params params, String fitId, int k, int d,
-                                            CovarianceType type, BackendKind backend, Precision precision,
-                                            int threads) {
+                                            CovarianceType type, Backend backend) {
         if (!p.contributes()) {
             return new Messages.Stats(p.index, new SufficientStatistics(k, d, type), null);
         }
-        TaskBackends.Prepared prepared = TaskBackends.pass(fitId, p.index, p.dataset(), k, type, backend, precision,
-                threads);
+        TaskBackends.Prepared prepared = TaskBackends.pass(fitId, p.index, p.dataset(), k, type, backend);
         SufficientStatistics st = prepared.accumulate(params.gaussians());
         return new Messages.Stats(p.index, st, prepared.description);
     }
@@ -275,5 +363,8 @@ final class SparkPass implements Pass {
     public void close() {
         String id = fitId;
         data.tasks.foreachPartition(it -> TaskBackends.release(id));
+        if (offsets != null) {
+            offsets.destroy();
+        }
     }
 }

@@ -36,7 +36,8 @@ final class TaskBackends {
     static final int MAX_PASSES = 256;
 
     private static final Map<String, Backend> BACKENDS = new ConcurrentHashMap<>();
-    private static final Map<String, Pass> PASSES = new LinkedHashMap<>(16, 0.75f, true);
+    /** Prepared passes: a core {@link Pass} per partition, or a {@link CpuBackend.GroupedPass} per task's partitions. */
+    private static final Map<String, AutoCloseable> PASSES = new LinkedHashMap<>(16, 0.75f, true);
 
     private TaskBackends() {
     }
@@ -140,18 +141,60 @@ final class TaskBackends {
      */
     static Prepared pass(String fitId, int index, Dataset data, int k, CovarianceType type, BackendKind requested,
                          Precision precision, int threads) {
+        return pass(fitId, index, data, k, type, taskBackend(requested, precision, threads));
+    }
+
+    /**
+     * @param requested backend param
+     * @param precision precision param
+     * @param threads CPU backend threads, or 0 for the task's cores ({@code spark.task.cpus})
+     * @return the running task's backend (executor-wide, opened on first use)
+     */
+    static Backend taskBackend(BackendKind requested, Precision precision, int threads) {
+        return backend(choose(requested, taskGpus(), TaskBackends::openClGpus), precision, threads);
+    }
+
+    /** {@link #pass(String, int, Dataset, int, CovarianceType, BackendKind, Precision, int)} on a chosen backend. */
+    static Prepared pass(String fitId, int index, Dataset data, int k, CovarianceType type, Backend backend) {
         String key = fitId + "/" + index;
-        Choice choice = choose(requested, taskGpus(), TaskBackends::openClGpus);
-        Backend backend = backend(choice, precision, threads);
-        String description = backend.name() + " (" + backend.device() + ")";
+        String description = describe(backend);
         synchronized (PASSES) {
-            Pass p = PASSES.get(key);
+            Pass p = (Pass) PASSES.get(key);
             if (p == null) {
                 p = backend.prepare(data, k, type);
                 PASSES.put(key, p);
                 trim();
             }
             return new Prepared(p, description, backend instanceof CpuBackend ? null : backend);
+        }
+    }
+
+    /** @return the backend in words, as the model's device line shows it */
+    static String describe(Backend backend) {
+        return backend.name() + " (" + backend.device() + ")";
+    }
+
+    /**
+     * The CPU backend's grouped pass over one task's packed partitions, opened on first use and kept for the fit's
+     * iterations: one pass of the backend's threads over all of them, chunked by {@link TaskChunks}.
+     *
+     * @param fitId the fit
+     * @param key the task's partitions (their indices, in order)
+     * @param cpu the task's CPU backend
+     * @param make builds the pass on first use
+     * @return the pass
+     */
+    static CpuBackend.GroupedPass grouped(String fitId, String key, CpuBackend cpu,
+                                          java.util.function.Function<CpuBackend, CpuBackend.GroupedPass> make) {
+        String full = fitId + "/" + key + "/" + cpu.threads();
+        synchronized (PASSES) {
+            CpuBackend.GroupedPass p = (CpuBackend.GroupedPass) PASSES.get(full);
+            if (p == null) {
+                p = make.apply(cpu);
+                PASSES.put(full, p);
+                trim();
+            }
+            return p;
         }
     }
 
@@ -186,7 +229,7 @@ final class TaskBackends {
         synchronized (PASSES) {
             PASSES.entrySet().removeIf(e -> {
                 if (e.getKey().startsWith(fitId + "/")) {
-                    e.getValue().close();
+                    close(e.getValue());
                     return true;
                 }
                 return false;
@@ -197,8 +240,16 @@ final class TaskBackends {
     private static void trim() {
         var it = PASSES.entrySet().iterator();
         while (PASSES.size() > MAX_PASSES && it.hasNext()) {
-            it.next().getValue().close();
+            close(it.next().getValue());
             it.remove();
+        }
+    }
+
+    private static void close(AutoCloseable pass) {
+        if (pass instanceof Pass p) {
+            p.close();
+        } else if (pass instanceof CpuBackend.GroupedPass g) {
+            g.close();
         }
     }
 

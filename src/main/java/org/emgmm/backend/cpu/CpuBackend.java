@@ -47,7 +47,7 @@ public final class CpuBackend implements Backend {
      * @param n rows
      * @return the chunk boundaries: chunk c is rows [start[c], start[c + 1])
      */
-    static long[] chunkStarts(long n) {
+    public static long[] chunkStarts(long n) {
         long blocks = (n + Kernel.BLOCK - 1) / Kernel.BLOCK;
         int chunks = (int) Math.max(1, Math.min(MAX_CHUNKS, blocks));
         long[] start = new long[chunks + 1];
@@ -143,6 +143,66 @@ public final class CpuBackend implements Backend {
     }
 
     /**
+     * A pass over chunks the caller chooses, giving the statistics of consecutive groups of chunks: for callers that
+     * add the statistics of parts of their data in an order of their own (emgmm-spark: a task's packed partitions,
+     * chunked on the whole data's {@link #chunkStarts} grid, so the bits depend neither on how partitions are
+     * grouped into tasks nor on the thread count). One call runs every chunk of every group on this backend's
+     * threads at once; group g's statistics are its chunks' merged in chunk order. One group of {@code
+     * chunkStarts(data.rows())} chunks with the data's mean weight is {@link #prepare}'s pass, bit for bit.
+     *
+     * @param data the rows
+     * @param k number of components
+     * @param type covariance type
+     * @param chunkStart chunk c is rows {@code [chunkStart[c], chunkStart[c + 1])}: strictly increasing, from 0 to
+     *     {@code data.rows()}
+     * @param groupStart group g is chunks {@code [groupStart[g], groupStart[g + 1])}: strictly increasing, from 0 to
+     *     the number of chunks
+     * @param meanWeight the mean sample weight the pass assumes (1 without weights; it scales the responsibility
+     *     below which a component's share of a sample is dropped)
+     * @return the pass
+     */
+    public GroupedPass prepareGrouped(Dataset data, int k, CovarianceType type, long[] chunkStart, int[] groupStart,
+                                      double meanWeight) {
+        if (data == null || type == null || chunkStart == null || groupStart == null) {
+            throw new IllegalArgumentException("data, covariance type, chunks and groups must not be null");
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        checkBounds(chunkStart, data.rows(), "chunk starts");
+        checkBounds(java.util.Arrays.stream(groupStart).asLongStream().toArray(), chunkStart.length - 1,
+                "group starts");
+        if (!(meanWeight > 0) || Double.isInfinite(meanWeight)) {
+            throw new IllegalArgumentException("mean weight must be finite and positive, got " + meanWeight);
+        }
+        return new CpuPass(data, k, type, chunkStart.clone(), groupStart.clone(), meanWeight);
+    }
+
+    private static void checkBounds(long[] starts, long end, String what) {
+        boolean ok = starts.length >= 2 && starts[0] == 0 && starts[starts.length - 1] == end;
+        for (int i = 1; ok && i < starts.length; i++) {
+            ok = starts[i] > starts[i - 1];
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(what + " must increase strictly from 0 to " + end + ", got "
+                    + java.util.Arrays.toString(starts));
+        }
+    }
+
+    /** {@link #prepareGrouped}'s pass: one E step over every chunk, the statistics of each group of chunks. */
+    public interface GroupedPass extends AutoCloseable {
+        /**
+         * @param params current parameters; their means are the shifts of the returned statistics
+         * @return each group's statistics, in group order
+         */
+        SufficientStatistics[] accumulateGroups(Gaussians params);
+
+        /** Releases the pass's kernels. */
+        @Override
+        void close();
+    }
+
+    /**
      * The scoring pass on this backend's threads and kernels (Vector API or plain Java, in its precision).
      *
      * @param data the samples
@@ -230,22 +290,29 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    private final class CpuPass implements Pass {
+    private final class CpuPass implements Pass, GroupedPass {
         private final Dataset data;
         private final int k;
         private final CovarianceType type;
         private final long[] chunkStart;
+        /** Group g is chunks [groupStart[g], groupStart[g + 1]) ({@link #prepare}: one group of every chunk). */
+        private final int[] groupStart;
         /** The data's mean sample weight (1 without weights), for {@link Params#meanWeight}. */
         private final double meanWeight;
         private final ConcurrentLinkedQueue<Kernel> kernels = new ConcurrentLinkedQueue<>();
 
         CpuPass(Dataset data, int k, CovarianceType type) {
+            this(data, k, type, chunkStarts(data.rows()), null, data.hasWeights() ? meanWeight(data) : 1.0);
+        }
+
+        CpuPass(Dataset data, int k, CovarianceType type, long[] chunkStart, int[] groupStart, double meanWeight) {
             this.data = data;
             this.k = k;
             this.type = type;
             long n = data.rows();
-            chunkStart = chunkStarts(n);
-            meanWeight = data.hasWeights() ? meanWeight(data) : 1.0;
+            this.chunkStart = chunkStart;
+            this.groupStart = groupStart != null ? groupStart : new int[] {0, chunkStart.length - 1};
+            this.meanWeight = meanWeight;
             if (Warmup.worthIt(n, data.dims(), k, type)) {
                 Kernel kern = newKernel(data, k, type);
                 Warmup.run(kern, vector, k, type, precision == Precision.FLOAT, meanWeight);
@@ -255,6 +322,11 @@ public final class CpuBackend implements Backend {
 
         @Override
         public SufficientStatistics accumulate(Gaussians params) {
+            return accumulateGroups(params)[0];
+        }
+
+        @Override
+        public SufficientStatistics[] accumulateGroups(Gaussians params) {
             if (params.k != k || params.d != data.dims() || params.type != type) {
                 throw new IllegalArgumentException("parameters of shape k=" + params.k + ", d=" + params.d + ", "
                         + params.type + " do not match the prepared pass (k=" + k + ", d=" + data.dims() + ", "
@@ -262,12 +334,17 @@ public final class CpuBackend implements Backend {
             }
             Params p = new Params(params, precision == Precision.FLOAT, meanWeight);
             int chunks = chunkStart.length - 1;
+            int groups = groupStart.length - 1;
+            SufficientStatistics[] out = new SufficientStatistics[groups];
             if (pool == null || chunks == 1) {
-                SufficientStatistics total = chunk(p, 0);
-                for (int c = 1; c < chunks; c++) {
-                    total.merge(chunk(p, c));
+                for (int g = 0; g < groups; g++) {
+                    SufficientStatistics total = chunk(p, groupStart[g]);
+                    for (int c = groupStart[g] + 1; c < groupStart[g + 1]; c++) {
+                        total.merge(chunk(p, c));
+                    }
+                    out[g] = total;
                 }
-                return total;
+                return out;
             }
             List<Future<SufficientStatistics>> fs = new ArrayList<>(chunks);
             for (int c = 0; c < chunks; c++) {
@@ -276,12 +353,16 @@ public final class CpuBackend implements Backend {
             }
             try {
                 // merged in chunk order as they complete, so only a few chunks' statistics are alive at once
-                SufficientStatistics total = fs.get(0).get();
-                for (int c = 1; c < chunks; c++) {
-                    total.merge(fs.get(c).get());
-                    fs.set(c, null);
+                for (int g = 0; g < groups; g++) {
+                    SufficientStatistics total = fs.get(groupStart[g]).get();
+                    fs.set(groupStart[g], null);
+                    for (int c = groupStart[g] + 1; c < groupStart[g + 1]; c++) {
+                        total.merge(fs.get(c).get());
+                        fs.set(c, null);
+                    }
+                    out[g] = total;
                 }
-                return total;
+                return out;
             } catch (InterruptedException e) {
                 fs.forEach(f -> {
                     if (f != null) {

@@ -11,8 +11,8 @@ import org.emgmm.data.Dataset;
  * choose them), the driver fetches those rows from the partitions, and {@link Served} hands them to a second
  * initialiser with the same seed, which asks for the same rows.
  */
-final class SampleRows {
-    private SampleRows() {
+final class FetchedRows {
+    private FetchedRows() {
     }
 
     /** Answers every read with zeros and records the rows asked for. */
