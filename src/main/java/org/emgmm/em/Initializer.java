@@ -337,25 +337,45 @@ public final class Initializer {
         }
     }
 
-    /** The nearest centre of every sample row (the first on ties; 0 when every distance is NaN). */
-    private int[] nearest(double[] c, int k) {
+    /**
+     * The nearest centre of every sample row (the first on ties; 0 when every distance is NaN); also Lloyd's
+     * search at each iteration when it does not prune ({@link Lloyd#PRUNE_FROM}).
+     */
+    int[] nearest(double[] c, int k) {
         int[] labels = new int[m];
-        forRowBlocks((long) m * k * d, (lo, hi) -> {
-            int len = hi - lo;
-            double[] best = new double[len];
-            double[] dist = new double[len];
-            Arrays.fill(best, Double.POSITIVE_INFINITY);
-            for (int j = 0; j < k; j++) {
-                distances(c, j, lo, hi, dist);
+        double[] best = new double[m];
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        forRowBlocks((long) m * k * d, (lo, hi) -> closer(c, k, lo, hi, best, labels, new double[hi - lo]));
+        return labels;
+    }
+
+    /**
+     * Rows {@code [lo, hi)} against the centres {@code 0..k-1} of {@code c} (K×D), in order: where a row's
+     * distance to centre j ({@link #distances}) is below {@code best[row]}, it becomes {@code best[row]} and
+     * {@code labels[row] = j} (the first centre of least distance, as a plain loop); with {@code labels} null,
+     * {@code best[row] = Math.min(best[row], distance)} (k-means++'s update, NaN kept as {@code Math.min} keeps
+     * it). One method for the nearest-centre search and k-means++'s distance updates: the JIT compiles the
+     * distance loop once for both (a first 1e5 × 8 select compiled it into two lambdas, ≈ 0.1 s of C2 each).
+     *
+     * @param dist scratch of at least {@code hi - lo}
+     */
+    void closer(double[] c, int k, int lo, int hi, double[] best, int[] labels, double[] dist) {
+        int len = hi - lo;
+        for (int j = 0; j < k; j++) {
+            distances(c, j, lo, hi, dist);
+            if (labels == null) {
                 for (int i = 0; i < len; i++) {
-                    if (dist[i] < best[i]) {
-                        best[i] = dist[i];
+                    best[lo + i] = Math.min(best[lo + i], dist[i]);
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    if (dist[i] < best[lo + i]) {
+                        best[lo + i] = dist[i];
                         labels[lo + i] = j;
                     }
                 }
             }
-        });
-        return labels;
+        }
     }
 
     /**

@@ -79,11 +79,9 @@ final class KMeansPlusPlus {
 
     /** {@code dmin[i] = ‖x_i − c_0‖²}: every sample row's distance to the first centre. */
     private static void firstDistances(Initializer in, double[] c, double[] dmin) {
-        in.forRowBlocks((long) in.sampleRows() * in.dims(), (lo, hi) -> {
-            double[] dist = new double[hi - lo];
-            in.distances(c, 0, lo, hi, dist);
-            System.arraycopy(dist, 0, dmin, lo, hi - lo);
-        });
+        java.util.Arrays.fill(dmin, Double.POSITIVE_INFINITY); // min(∞, distance) = distance, NaN included
+        in.forRowBlocks((long) in.sampleRows() * in.dims(), (lo, hi) -> in.closer(c, 1, lo, hi, dmin, null,
+                new double[hi - lo]));
     }
 
     /**
@@ -93,13 +91,9 @@ final class KMeansPlusPlus {
     private static double minDistancesWith(Initializer in, int pick, double[] dmin, double[] out) {
         int d = in.dims();
         double[] centre = java.util.Arrays.copyOfRange(in.rowMajor(), pick * d, (pick + 1) * d);
-        in.forRowBlocks((long) in.sampleRows() * d, (lo, hi) -> {
-            double[] dist = new double[hi - lo];
-            in.distances(centre, 0, lo, hi, dist);
-            for (int i = 0; i < hi - lo; i++) {
-                out[lo + i] = Math.min(dmin[lo + i], dist[i]);
-            }
-        });
+        System.arraycopy(dmin, 0, out, 0, out.length);
+        in.forRowBlocks((long) in.sampleRows() * d, (lo, hi) -> in.closer(centre, 1, lo, hi, out, null,
+                new double[hi - lo]));
         double[] w = in.weights();
         double potential = 0;
         for (int i = 0; i < out.length; i++) {
@@ -133,8 +127,22 @@ final class KMeansPlusPlus {
         return p.length - 1;
     }
 
-    /** One value drawn by a seeding: {@code nextDouble()} (bound 0, the value's bits) or {@code nextInt(bound)}. */
+    /**
+     * One value drawn by a seeding: {@code nextDouble()} (bound 0, the value's bits) or {@code nextInt(bound)}.
+     * {@code equals} and {@code hashCode} are written out: a record's own are bootstrapped through method handles
+     * ({@code ObjectMethods}), whose first few hundred calls here spun LambdaForm classes, enough for C2 to compile
+     * the JDK's ASM ({@code Frame.execute}, ≈ 0.2 s of a first 1e5 × 8 select's compile time).
+     */
     private record Draw(int bound, long value) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Draw v && v.bound == bound && v.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * bound + Long.hashCode(value);
+        }
     }
 
     /**

@@ -76,6 +76,25 @@ class InitializerTest {
     }
 
     /**
+     * From K·D = {@link Lloyd#PRUNE_FROM} on, Lloyd's iterations skip rows with Hamerly's bounds (below it they search
+     * every row): the labels, hence the start, are still those of the plain loops, bit for bit.
+     */
+    @Test
+    void prunedLloydEqualsTheSingleThreadedImplementationBitForBit() throws Exception {
+        Dataset data = data(20_000, 16, false, 4);
+        Initializer in = new Initializer(data, 7);
+        ReferenceInitializer ref = new ReferenceInitializer(data, 7);
+        for (int k : new int[] {Lloyd.PRUNE_FROM / 16 - 1, Lloyd.PRUNE_FROM / 16, 12}) {
+            Gaussians want = ref.initialize(k, CovarianceType.FULL, InitMethod.KMEANS_PLUSPLUS, REG, null, null, null,
+                    new SplittableRandom(k));
+            for (int threads : new int[] {1, 3}) {
+                assertSame(want, fast(in, k, CovarianceType.FULL, InitMethod.KMEANS_PLUSPLUS, k, threads),
+                        "k=" + k + " threads=" + threads);
+            }
+        }
+    }
+
+    /**
      * Greedy k-means++ seeds one centre in each of 5 well-separated blobs (make_blobs' shape: centres uniform in
      * [-10, 10]^16, unit spread, 4,000 rows each) for every one of 40 seeds, so no start merges two blobs (a weight
      * near 0.4) while splitting another, a local optimum EM and Lloyd cannot leave. Plain k-means++ (one draw per
