@@ -549,20 +549,30 @@ public final class Initializer {
         }
     }
 
+    /**
+     * Hard-assignment statistics: every sample row added to its label's sums, in row order. The loop only calls
+     * {@link #addHard} per row: a method called m times per K is compiled (C1, then C2) within the first K, where
+     * a row loop in this method, called once per K, ran interpreted and then as C1's on-stack replacement (a first
+     * 1e5 × 8 select spent ≈ 0.17 CPU-s here, for ≈ 30 M multiply-adds).
+     */
     private void accumulateHard(int[] labels, double[] c, SufficientStatistics st) {
         boolean outer = st.type.needsOuterProducts();
         double[] t = new double[d];
         for (int i = 0; i < m; i++) {
-            int j = labels[i];
-            double wi = w[i];
-            st.s0[j] += wi;
-            st.weightSum += wi;
-            for (int a = 0; a < d; a++) {
-                t[a] = x[i * d + a] - c[j * d + a];
-                st.s1[j * d + a] += wi * t[a];
-            }
-            addSecond(st, j, wi, t, outer);
+            addHard(i, labels[i], c, st, t, outer);
         }
+    }
+
+    /** Row i's weight, centred features and their second moments added to label j's sums ({@code t}: scratch). */
+    private void addHard(int i, int j, double[] c, SufficientStatistics st, double[] t, boolean outer) {
+        double wi = w[i];
+        st.s0[j] += wi;
+        st.weightSum += wi;
+        for (int a = 0; a < d; a++) {
+            t[a] = x[i * d + a] - c[j * d + a];
+            st.s1[j * d + a] += wi * t[a];
+        }
+        addSecond(st, j, wi, t, outer);
     }
 
     private void accumulateRandom(int k, SplittableRandom rnd, SufficientStatistics st) {
