@@ -343,6 +343,9 @@ public final class Initializer {
      */
     int[] nearest(double[] c, int k) {
         int[] labels = new int[m];
+        if (k == 1) {
+            return labels; // every row's label is 0, whatever its distance (the search's answer, without it)
+        }
         double[] best = new double[m];
         Arrays.fill(best, Double.POSITIVE_INFINITY);
         forRowBlocks((long) m * k * d, (lo, hi) -> closer(c, k, lo, hi, best, labels, new double[hi - lo]));

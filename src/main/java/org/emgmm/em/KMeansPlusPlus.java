@@ -44,7 +44,7 @@ final class KMeansPlusPlus {
         double[] w = in.weights();
         double[] c = new double[k * d];
         double[] dmin = new double[m];
-        int first = pickWeighted(w, rnd);
+        int first = pickWeighted(w, sum(w), rnd);
         System.arraycopy(x, first * d, c, 0, d);
         firstDistances(in, c, dmin);
         double[] p = new double[m];
@@ -54,11 +54,12 @@ final class KMeansPlusPlus {
             for (int i = 0; i < m; i++) {
                 p[i] = w[i] * dmin[i];
             }
+            double total = sum(p); // the same for every trial of this centre
             int best = -1;
             int bestPick = 0;
             double bestPotential = Double.POSITIVE_INFINITY;
             for (int t = 0; t < trials; t++) {
-                int pick = pickWeighted(p, rnd);
+                int pick = pickWeighted(p, total, rnd);
                 double potential = minDistancesWith(in, pick, dmin, tried[t]);
                 if (best < 0 || potential < bestPotential) {
                     best = t;
@@ -102,12 +103,17 @@ final class KMeansPlusPlus {
         return potential;
     }
 
-    /** Index drawn with probability proportional to p (uniform when p is all zero). */
-    private static int pickWeighted(double[] p, Source rnd) {
+    /** @return the sum of p, in order */
+    private static double sum(double[] p) {
         double total = 0;
         for (double v : p) {
             total += v;
         }
+        return total;
+    }
+
+    /** Index drawn with probability proportional to p, whose sum is {@code total} (uniform when p is all zero). */
+    private static int pickWeighted(double[] p, double total, Source rnd) {
         if (!(total > 0)) {
             return rnd.nextInt(p.length);
         }
