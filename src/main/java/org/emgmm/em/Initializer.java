@@ -56,7 +56,10 @@ public final class Initializer {
      * another's seeds).
      */
     private final ConcurrentHashMap<Seeds, CompletableFuture<Clustering>> lloyd;
-    /** The k-means++ seedings made, by K, when this initializer is shared ({@link Shared}); else null. */
+    /**
+     * The k-means++ seedings made, by trials per centre ({@link KMeansPlusPlus#localTrials}: a seeding of fewer
+     * centres is the start of a longer one), when this initializer is shared ({@link Shared}); else null.
+     */
     private final ConcurrentHashMap<Integer, KMeansPlusPlus.Memo> seedings;
 
     /**
@@ -387,7 +390,8 @@ public final class Initializer {
      */
     private Clustering kmeans(int k, SplittableRandom rnd) {
         double[] c = seedings == null ? KMeansPlusPlus.seeds(this, k, rnd)
-                : seedings.computeIfAbsent(k, kk -> new KMeansPlusPlus.Memo()).seeds(this, k, rnd);
+                : seedings.computeIfAbsent(KMeansPlusPlus.localTrials(k), t -> new KMeansPlusPlus.Memo())
+                        .seeds(this, k, rnd);
         if (lloyd == null) {
             return lloyd(c, k);
         }
@@ -409,9 +413,12 @@ public final class Initializer {
         }
     }
 
-    /** @return how many k-means++ seedings this initializer computed for fits that share it (0 when not shared) */
-    int sharedSeedings() {
-        return seedings == null ? 0 : seedings.values().stream().mapToInt(KMeansPlusPlus.Memo::computed).sum();
+    /**
+     * @return how many k-means++ centres this initializer's seedings computed for fits that share it (0 when not
+     *     shared): per generator and number of trials per centre, the largest K asked
+     */
+    int sharedSeedCentres() {
+        return seedings == null ? 0 : seedings.values().stream().mapToInt(KMeansPlusPlus.Memo::computedCentres).sum();
     }
 
     /** @return how many k-means results this initializer holds (0 when not shared) */

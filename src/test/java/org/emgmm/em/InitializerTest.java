@@ -192,10 +192,37 @@ class InitializerTest {
         } finally {
             pool.shutdown();
         }
-        // the types of one K and generator drew the same seeds: k-means++ was computed, and Lloyd ran, once for each
-        // K and generator (the others replayed the draws)
+        // the types of one K and generator drew the same seeds: Lloyd ran once for each K and generator, and
+        // k-means++ computed, per generator, each centre once for the Ks of the same trials per centre (K = 1, 2:
+        // 2 centres; K = 3..6: 6), whatever order the fits came in (the others replayed the draws, took the first K
+        // centres of a longer seeding, or continued a shorter one)
         assertEquals(6 * 2, one.sharedClusterings());
-        assertEquals(6 * 2, one.sharedSeedings());
+        assertEquals((2 + 6) * 2, one.sharedSeedCentres());
+    }
+
+    /**
+     * A memo's seedings of K = 3..7 (3 trials per centre each), asked in any order from two generators: each equals
+     * the seeding made alone, bit for bit, leaves the generator where that one does, and every centre is computed
+     * once per generator (a shorter seeding is the start of a longer one, and a longer one continues a shorter).
+     */
+    @Test
+    void kmeansPlusPlusSeedingsOfOneTrialCountShareTheirCentres() {
+        Dataset data = data(20_000, 5, true, 17);
+        Initializer in = new Initializer(data, 3);
+        for (int[] order : new int[][] {{3, 4, 5, 6, 7}, {7, 6, 5, 4, 3}, {5, 3, 7, 4, 6}}) {
+            KMeansPlusPlus.Memo memo = new KMeansPlusPlus.Memo();
+            for (int k : order) {
+                assertEquals(3, KMeansPlusPlus.localTrials(k));
+                for (long g = 0; g < 2; g++) {
+                    SplittableRandom own = new SplittableRandom(g);
+                    SplittableRandom sharing = new SplittableRandom(g);
+                    String what = java.util.Arrays.toString(order) + " k=" + k + " generator " + g;
+                    assertArrayEquals(KMeansPlusPlus.seeds(in, k, own), memo.seeds(in, k, sharing), 0.0, what);
+                    assertEquals(own.nextLong(), sharing.nextLong(), "the generator afterwards, " + what);
+                }
+            }
+            assertEquals(7 * 2, memo.computedCentres(), java.util.Arrays.toString(order));
+        }
     }
 
     @Test
