@@ -61,6 +61,11 @@ public final class Initializer {
      * centres is the start of a longer one), when this initializer is shared ({@link Shared}); else null.
      */
     private final ConcurrentHashMap<Integer, KMeansPlusPlus.Memo> seedings;
+    /**
+     * Whether the hard-assignment statistics of a k-means result are made with outer products even when a diag or
+     * spherical fit asks first (its squares then their diagonal): fits with outer products share this initializer.
+     */
+    private final boolean outerFirst;
 
     /**
      * Draws the initialisation sample (seeded, so the same seed gives the same sample).
@@ -69,10 +74,11 @@ public final class Initializer {
      * @param seed random seed
      */
     public Initializer(Dataset data, long seed) {
-        this(data, seed, false);
+        this(data, seed, false, false);
     }
 
-    private Initializer(Dataset data, long seed, boolean shared) {
+    private Initializer(Dataset data, long seed, boolean shared, boolean outerFirst) {
+        this.outerFirst = outerFirst;
         this.lloyd = shared ? new ConcurrentHashMap<>() : null;
         this.seedings = shared ? new ConcurrentHashMap<>() : null;
         this.d = data.dims();
@@ -451,6 +457,13 @@ public final class Initializer {
             int o = type.needsOuterProducts() ? 1 : 0;
             if (hard[o] == null) {
                 SufficientStatistics st = new SufficientStatistics(centres.length / in.d, in.d, type);
+                if (o == 0 && hard[1] == null && in.outerFirst) {
+                    // a full or tied fit will ask too: its statistics once, and the diagonal of them now
+                    SufficientStatistics outer = new SufficientStatistics(centres.length / in.d, in.d,
+                            CovarianceType.FULL);
+                    in.accumulateHard(labels, centres, outer);
+                    hard[1] = new Hard(outer);
+                }
                 if (o == 0 && hard[1] != null) {
                     hard[1].diagonalInto(st);
                 } else {
@@ -532,14 +545,26 @@ public final class Initializer {
      */
     public static final class Shared {
         private final Dataset data;
+        private final boolean outerProducts;
         private final ConcurrentHashMap<Long, Initializer> bySeed = new ConcurrentHashMap<>();
 
         /** @param data the dataset the fits share */
         public Shared(Dataset data) {
+            this(data, false);
+        }
+
+        /**
+         * @param data the dataset the fits share
+         * @param outerProducts whether some of the fits are full or tied: then each k-means result's hard-assignment
+         *     statistics are made once, with outer products, and diag and spherical fits take their diagonal (the
+         *     same bits as their own squares), also when they ask first
+         */
+        public Shared(Dataset data, boolean outerProducts) {
             if (data == null) {
                 throw new IllegalArgumentException("data must not be null");
             }
             this.data = data;
+            this.outerProducts = outerProducts;
         }
 
         /**
@@ -553,7 +578,7 @@ public final class Initializer {
                 return new Initializer(of, seed);
             }
             return bySeed.computeIfAbsent(seed, s -> {
-                Initializer i = new Initializer(data, s, true);
+                Initializer i = new Initializer(data, s, true, outerProducts);
                 return i;
             });
         }

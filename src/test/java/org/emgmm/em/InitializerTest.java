@@ -152,10 +152,11 @@ class InitializerTest {
         }
     }
 
-    @Test
-    void sharedInitializersGiveEveryFitItsOwnStartBitForBit() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void sharedInitializersGiveEveryFitItsOwnStartBitForBit(boolean outerProducts) throws Exception {
         Dataset data = data(Initializer.MAX_SAMPLE + 10_000, 4, true, 13);
-        Initializer.Shared shared = new Initializer.Shared(data);
+        Initializer.Shared shared = new Initializer.Shared(data, outerProducts);
         Initializer one = shared.of(data, 5);
         org.junit.jupiter.api.Assertions.assertSame(one, shared.of(data, 5), "one sample per seed");
         assertNotSame(one, shared.of(data, 6));
