@@ -339,7 +339,8 @@ public final class ModelSelection {
             throw new IllegalArgumentException("data, backend and listener must not be null");
         }
         List<Slot> plan = plan();
-        Initializer.Shared inits = shared ? new Initializer.Shared(data) : null;
+        Initializer.Shared inits = shared
+                ? new Initializer.Shared(data, types.stream().anyMatch(CovarianceType::needsOuterProducts)) : null;
         // the backends with a multi-model pass that reads the data once for all candidates (OpenClMultiPass: opencl)
         if (shared && plan.size() > 1 && (backend instanceof CpuBackend || "opencl".equals(backend.name()))) {
             return fitTogether(data, backend, listener, plan, inits);

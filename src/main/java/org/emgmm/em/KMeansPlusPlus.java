@@ -33,32 +33,48 @@ final class KMeansPlusPlus {
      * @return the K seeds, K×D, each a copy of a sample row
      */
     static double[] seeds(Initializer in, int k, SplittableRandom rnd) {
-        return seeds(in, k, new Source(rnd, List.of(), null));
+        return seeding(in, k, localTrials(k), new Source(rnd, List.of(), null), null).seeds;
     }
 
-    /** {@link #seeds(Initializer, int, SplittableRandom)} with the values drawn from {@code rnd}. */
-    private static double[] seeds(Initializer in, int k, Source rnd) {
+    /**
+     * The seeding of {@code k} centres with {@code trials} draws per centre after the first, the values drawn from
+     * {@code rnd}; continued from {@code from} (a seeding of fewer centres with the same trials, whose draws
+     * {@code rnd} replays first) when not null: a seeding's first j centres, and the distances to them, depend only
+     * on the sample and the values drawn for them, so continuing one gives the same bits as starting anew.
+     */
+    private static Seeding seeding(Initializer in, int k, int trials, Source rnd, Seeding from) {
         int d = in.dims();
         int m = in.sampleRows();
         double[] x = in.rowMajor();
         double[] w = in.weights();
         double[] c = new double[k * d];
         double[] dmin = new double[m];
-        int first = pickWeighted(w, rnd);
-        System.arraycopy(x, first * d, c, 0, d);
-        firstDistances(in, c, dmin);
+        int j0;
+        if (from == null) {
+            int first = pickWeighted(w, sum(w), rnd);
+            System.arraycopy(x, first * d, c, 0, d);
+            firstDistances(in, c, dmin);
+            j0 = 1;
+        } else {
+            System.arraycopy(from.seeds, 0, c, 0, from.seeds.length);
+            System.arraycopy(from.dmin, 0, dmin, 0, m);
+            j0 = from.seeds.length / d;
+        }
         double[] p = new double[m];
-        int trials = localTrials(k);
-        double[][] tried = new double[trials][m];
-        for (int j = 1; j < k; j++) {
+        double[][] tried = new double[trials][];
+        for (int j = j0; j < k; j++) {
             for (int i = 0; i < m; i++) {
                 p[i] = w[i] * dmin[i];
             }
+            double total = sum(p); // the same for every trial of this centre
             int best = -1;
             int bestPick = 0;
             double bestPotential = Double.POSITIVE_INFINITY;
             for (int t = 0; t < trials; t++) {
-                int pick = pickWeighted(p, rnd);
+                if (tried[t] == null) {
+                    tried[t] = new double[m];
+                }
+                int pick = pickWeighted(p, total, rnd);
                 double potential = minDistancesWith(in, pick, dmin, tried[t]);
                 if (best < 0 || potential < bestPotential) {
                     best = t;
@@ -69,7 +85,7 @@ final class KMeansPlusPlus {
             System.arraycopy(x, bestPick * d, c, j * d, d);
             System.arraycopy(tried[best], 0, dmin, 0, m);
         }
-        return c;
+        return new Seeding(rnd.record == null ? List.of() : List.copyOf(rnd.record), c, dmin);
     }
 
     /** How many candidates each centre after the first draws: {@code 2 + ⌊ln K⌋}, as scikit-learn. */
@@ -79,11 +95,9 @@ final class KMeansPlusPlus {
 
     /** {@code dmin[i] = ‖x_i − c_0‖²}: every sample row's distance to the first centre. */
     private static void firstDistances(Initializer in, double[] c, double[] dmin) {
-        in.forRowBlocks((long) in.sampleRows() * in.dims(), (lo, hi) -> {
-            double[] dist = new double[hi - lo];
-            in.distances(c, 0, lo, hi, dist);
-            System.arraycopy(dist, 0, dmin, lo, hi - lo);
-        });
+        java.util.Arrays.fill(dmin, Double.POSITIVE_INFINITY); // min(∞, distance) = distance, NaN included
+        in.forRowBlocks((long) in.sampleRows() * in.dims(), (lo, hi) -> in.closer(c, 1, lo, hi, dmin, null,
+                new double[hi - lo]));
     }
 
     /**
@@ -93,13 +107,9 @@ final class KMeansPlusPlus {
     private static double minDistancesWith(Initializer in, int pick, double[] dmin, double[] out) {
         int d = in.dims();
         double[] centre = java.util.Arrays.copyOfRange(in.rowMajor(), pick * d, (pick + 1) * d);
-        in.forRowBlocks((long) in.sampleRows() * d, (lo, hi) -> {
-            double[] dist = new double[hi - lo];
-            in.distances(centre, 0, lo, hi, dist);
-            for (int i = 0; i < hi - lo; i++) {
-                out[lo + i] = Math.min(dmin[lo + i], dist[i]);
-            }
-        });
+        System.arraycopy(dmin, 0, out, 0, out.length);
+        in.forRowBlocks((long) in.sampleRows() * d, (lo, hi) -> in.closer(centre, 1, lo, hi, out, null,
+                new double[hi - lo]));
         double[] w = in.weights();
         double potential = 0;
         for (int i = 0; i < out.length; i++) {
@@ -108,12 +118,17 @@ final class KMeansPlusPlus {
         return potential;
     }
 
-    /** Index drawn with probability proportional to p (uniform when p is all zero). */
-    private static int pickWeighted(double[] p, Source rnd) {
+    /** @return the sum of p, in order */
+    private static double sum(double[] p) {
         double total = 0;
         for (double v : p) {
             total += v;
         }
+        return total;
+    }
+
+    /** Index drawn with probability proportional to p, whose sum is {@code total} (uniform when p is all zero). */
+    private static int pickWeighted(double[] p, double total, Source rnd) {
         if (!(total > 0)) {
             return rnd.nextInt(p.length);
         }
@@ -133,8 +148,22 @@ final class KMeansPlusPlus {
         return p.length - 1;
     }
 
-    /** One value drawn by a seeding: {@code nextDouble()} (bound 0, the value's bits) or {@code nextInt(bound)}. */
+    /**
+     * One value drawn by a seeding: {@code nextDouble()} (bound 0, the value's bits) or {@code nextInt(bound)}.
+     * {@code equals} and {@code hashCode} are written out: a record's own are bootstrapped through method handles
+     * ({@code ObjectMethods}), whose first few hundred calls here spun LambdaForm classes, enough for C2 to compile
+     * the JDK's ASM ({@code Frame.execute}, ≈ 0.2 s of a first 1e5 × 8 select's compile time).
+     */
     private record Draw(int bound, long value) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Draw v && v.bound == bound && v.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * bound + Long.hashCode(value);
+        }
     }
 
     /**
@@ -181,37 +210,54 @@ final class KMeansPlusPlus {
         }
     }
 
-    /** A seeding made: the values it drew, in order, and its seeds. */
-    private record Seeding(List<Draw> draws, double[] seeds) {
+    /**
+     * A seeding made: the values it drew, in order, its seeds (K×D) and every sample row's squared distance to the
+     * nearest of them (to continue it with more centres).
+     */
+    private record Seeding(List<Draw> draws, double[] seeds, double[] dmin) {
     }
 
     /**
-     * The k-means++ seedings of one sample and one K made so far, for fits that share the sample: a fit whose
-     * generator draws the values of a seeding made already gets its seeds without computing them. The seeds are
-     * a function of the sample, K and the values drawn, and which value a seeding draws next (a double, or an int
-     * below which bound) is a function of those drawn before it; so a fit that draws, from its own generator and
-     * one by one, the values a seeding drew, gets that seeding's seeds and leaves its generator where its own
-     * seeding would have. Fits of one K take their turn (one draws or computes at a time); those of other Ks do
-     * not wait for them.
+     * The k-means++ seedings of one sample and one number of trials per centre ({@link #localTrials}: K = 1, 2 draw 2;
+     * K = 3..7 draw 3; K = 8..20 draw 4) made so far, for fits that share the sample. A seeding of K centres draws
+     * {@code 1 + (K − 1)·trials} values, and its first j centres are those of a seeding of j centres that drew its
+     * first {@code 1 + (j − 1)·trials} values. So a fit whose generator draws again, one by one, the first values of a
+     * longer seeding made already takes its first K centres; one that draws again every value of a shorter seeding
+     * continues that one (only the centres beyond it are computed); any other computes its own. Either way the seeds
+     * are the same bits as {@link KMeansPlusPlus#seeds(Initializer, int, SplittableRandom)} gives, and the fit's
+     * generator is left where that method leaves it. Fits of one group take their turn (one draws or computes at a
+     * time); those of other groups do not wait for them.
      */
     static final class Memo {
         private final List<Seeding> made = new ArrayList<>();
+        private int centres;
 
         /**
          * @param in the sample (the same for every call)
-         * @param k centres (the same for every call)
+         * @param k centres ({@link #localTrials} the same for every call)
          * @param rnd the fit's generator, advanced as by {@link KMeansPlusPlus#seeds(Initializer, int, SplittableRandom)}
          * @return the seeds (a copy of their own), the same bits as that method gives
          */
         synchronized double[] seeds(Initializer in, int k, SplittableRandom rnd) {
+            int trials = localTrials(k);
+            int need = 1 + (k - 1) * trials;
+            int d = in.dims();
             List<Draw> drawn = new ArrayList<>();
             List<Seeding> alive = new ArrayList<>(made);
+            Seeding from = null; // the longest seeding made whose every value was drawn again, shorter than K
             while (!alive.isEmpty()) {
                 int i = drawn.size();
                 for (Seeding s : alive) {
-                    if (s.draws.size() == i) {
-                        return s.seeds.clone(); // every value it drew, drawn again
+                    if (s.draws.size() >= need && i == need) {
+                        return java.util.Arrays.copyOf(s.seeds, k * d); // every value a seeding of K draws, again
                     }
+                    if (s.draws.size() == i && (from == null || s.draws.size() > from.draws.size())) {
+                        from = s;
+                    }
+                }
+                alive.removeIf(s -> s.draws.size() <= i);
+                if (alive.isEmpty()) {
+                    break;
                 }
                 int bound = alive.get(0).draws.get(i).bound;
                 Draw v = bound == 0 ? new Draw(0, Double.doubleToRawLongBits(rnd.nextDouble()))
@@ -219,15 +265,18 @@ final class KMeansPlusPlus {
                 drawn.add(v);
                 alive.removeIf(s -> !s.draws.get(i).equals(v));
             }
-            List<Draw> record = new ArrayList<>();
-            double[] c = KMeansPlusPlus.seeds(in, k, new Source(rnd, drawn, record));
-            made.add(new Seeding(List.copyOf(record), c.clone()));
-            return c;
+            int replayed = from == null ? 0 : from.draws.size();
+            List<Draw> record = new ArrayList<>(drawn.subList(0, replayed));
+            Seeding made1 = seeding(in, k, trials, new Source(rnd, drawn.subList(replayed, drawn.size()), record),
+                    from);
+            made.add(made1);
+            centres += k - (from == null ? 0 : from.seeds.length / d);
+            return made1.seeds.clone();
         }
 
-        /** @return how many seedings were computed (not replayed) */
-        synchronized int computed() {
-            return made.size();
+        /** @return how many centres this memo's seedings computed (not replayed or continued from another's) */
+        synchronized int computedCentres() {
+            return centres;
         }
     }
 }

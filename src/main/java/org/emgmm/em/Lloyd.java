@@ -14,13 +14,21 @@ import java.util.stream.IntStream;
  * centre j to its nearest other centre, a row with u &lt; max(s_a, l) keeps its label. The test leaves a relative
  * margin of {@value #MARGIN}, far above the rounding of the bounds (a few units of 1e-16 per term and iteration),
  * so that a row skipped has every other centre's computed distance strictly above its own centre's; every other
- * row is searched exhaustively with the same arithmetic as the plain loop.
+ * row is searched exhaustively with the same arithmetic as the plain loop. Below {@link #PRUNE_FROM} terms per row
+ * (K·D) no row is skipped.
  */
 final class Lloyd {
     /** Relative margin of the bound tests. */
     static final double MARGIN = 1e-8;
     /** Above this many features the margin might not cover the rounding of a distance: no pruning. */
     private static final int MAX_PRUNED_DIMS = 100_000;
+    /**
+     * Below this many terms per row (K·D) every row is searched at every iteration, without bounds: the search is
+     * then {@link Initializer#nearest} (the final labels' search, on the k-means++ distance loop), cheaper than
+     * compiling the pruned search (C2 spent ≈ 0.17 s on {@code reassign} and {@code searchRow} in a first 1e5 × 8
+     * select, K ≤ 8, where an iteration takes a few milliseconds). The labels are the same bits either way.
+     */
+    static final int PRUNE_FROM = 128;
     /** From this many terms (m·D) on, the centre sums run in parallel over the features. */
     private static final long PARALLEL_SUMS = 1L << 16;
 
@@ -50,22 +58,28 @@ final class Lloyd {
      */
     void run(double[] c, int maxIter) {
         double tol = sample.lloydTolerance();
-        int[] labels = new int[m];
-        assignAll(c, labels);
+        boolean prune = d <= MAX_PRUNED_DIMS && k > 1 && (long) k * d >= PRUNE_FROM;
+        int[] labels;
+        if (prune) {
+            labels = new int[m];
+            assignAll(c, labels);
+        } else {
+            labels = sample.nearest(c, k);
+        }
         double[] sums = new double[k * d];
         double[] counts = new double[k];
         double[] old = new double[k * d];
         double[] moved = new double[k];
         double[] half = new double[k];
-        boolean prune = d <= MAX_PRUNED_DIMS && k > 1;
         for (int it = 0; it < maxIter; it++) {
             System.arraycopy(c, 0, old, 0, c.length);
             updateCentres(labels, c, sums, counts);
             if (shift(c, old) <= tol) {
                 break; // the centres have settled, as scikit-learn's KMeans decides (its tol, 1e-4)
             }
-            int[] next = new int[m];
+            int[] next;
             if (prune) {
+                next = new int[m];
                 for (int j = 0; j < k; j++) {
                     moved[j] = Math.sqrt(dist2(c, j, old, j));
                 }
@@ -77,9 +91,10 @@ final class Lloyd {
                 final double mm = maxMoved;
                 final int[] now = labels;
                 double[] ct = transpose(c);
-                sample.forRowBlocks((long) m * d, (lo, hi) -> reassign(c, ct, now, next, moved, mm, half, lo, hi));
+                final int[] to = next;
+                sample.forRowBlocks((long) m * d, (lo, hi) -> reassign(c, ct, now, to, moved, mm, half, lo, hi));
             } else {
-                assignAll(c, next);
+                next = sample.nearest(c, k); // the search the final labels take too (Initializer#lloyd)
             }
             if (Arrays.equals(next, labels)) {
                 break;
@@ -139,7 +154,7 @@ final class Lloyd {
         }
     }
 
-    /** Every row searched over every centre (feature-major, vectorised), with its bounds set. */
+    /** Every row searched over every centre (feature-major, vectorised), with its bounds set (pruned runs). */
     private void assignAll(double[] c, int[] labels) {
         sample.forRowBlocks((long) m * k * d, (lo, hi) -> {
             int len = hi - lo;

@@ -76,6 +76,25 @@ class InitializerTest {
     }
 
     /**
+     * From K·D = {@link Lloyd#PRUNE_FROM} on, Lloyd's iterations skip rows with Hamerly's bounds (below it they search
+     * every row): the labels, hence the start, are still those of the plain loops, bit for bit.
+     */
+    @Test
+    void prunedLloydEqualsTheSingleThreadedImplementationBitForBit() throws Exception {
+        Dataset data = data(20_000, 16, false, 4);
+        Initializer in = new Initializer(data, 7);
+        ReferenceInitializer ref = new ReferenceInitializer(data, 7);
+        for (int k : new int[] {Lloyd.PRUNE_FROM / 16 - 1, Lloyd.PRUNE_FROM / 16, 12}) {
+            Gaussians want = ref.initialize(k, CovarianceType.FULL, InitMethod.KMEANS_PLUSPLUS, REG, null, null, null,
+                    new SplittableRandom(k));
+            for (int threads : new int[] {1, 3}) {
+                assertSame(want, fast(in, k, CovarianceType.FULL, InitMethod.KMEANS_PLUSPLUS, k, threads),
+                        "k=" + k + " threads=" + threads);
+            }
+        }
+    }
+
+    /**
      * Greedy k-means++ seeds one centre in each of 5 well-separated blobs (make_blobs' shape: centres uniform in
      * [-10, 10]^16, unit spread, 4,000 rows each) for every one of 40 seeds, so no start merges two blobs (a weight
      * near 0.4) while splitting another, a local optimum EM and Lloyd cannot leave. Plain k-means++ (one draw per
@@ -133,10 +152,11 @@ class InitializerTest {
         }
     }
 
-    @Test
-    void sharedInitializersGiveEveryFitItsOwnStartBitForBit() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void sharedInitializersGiveEveryFitItsOwnStartBitForBit(boolean outerProducts) throws Exception {
         Dataset data = data(Initializer.MAX_SAMPLE + 10_000, 4, true, 13);
-        Initializer.Shared shared = new Initializer.Shared(data);
+        Initializer.Shared shared = new Initializer.Shared(data, outerProducts);
         Initializer one = shared.of(data, 5);
         org.junit.jupiter.api.Assertions.assertSame(one, shared.of(data, 5), "one sample per seed");
         assertNotSame(one, shared.of(data, 6));
@@ -173,10 +193,37 @@ class InitializerTest {
         } finally {
             pool.shutdown();
         }
-        // the types of one K and generator drew the same seeds: k-means++ was computed, and Lloyd ran, once for each
-        // K and generator (the others replayed the draws)
+        // the types of one K and generator drew the same seeds: Lloyd ran once for each K and generator, and
+        // k-means++ computed, per generator, each centre once for the Ks of the same trials per centre (K = 1, 2:
+        // 2 centres; K = 3..6: 6), whatever order the fits came in (the others replayed the draws, took the first K
+        // centres of a longer seeding, or continued a shorter one)
         assertEquals(6 * 2, one.sharedClusterings());
-        assertEquals(6 * 2, one.sharedSeedings());
+        assertEquals((2 + 6) * 2, one.sharedSeedCentres());
+    }
+
+    /**
+     * A memo's seedings of K = 3..7 (3 trials per centre each), asked in any order from two generators: each equals
+     * the seeding made alone, bit for bit, leaves the generator where that one does, and every centre is computed
+     * once per generator (a shorter seeding is the start of a longer one, and a longer one continues a shorter).
+     */
+    @Test
+    void kmeansPlusPlusSeedingsOfOneTrialCountShareTheirCentres() {
+        Dataset data = data(20_000, 5, true, 17);
+        Initializer in = new Initializer(data, 3);
+        for (int[] order : new int[][] {{3, 4, 5, 6, 7}, {7, 6, 5, 4, 3}, {5, 3, 7, 4, 6}}) {
+            KMeansPlusPlus.Memo memo = new KMeansPlusPlus.Memo();
+            for (int k : order) {
+                assertEquals(3, KMeansPlusPlus.localTrials(k));
+                for (long g = 0; g < 2; g++) {
+                    SplittableRandom own = new SplittableRandom(g);
+                    SplittableRandom sharing = new SplittableRandom(g);
+                    String what = java.util.Arrays.toString(order) + " k=" + k + " generator " + g;
+                    assertArrayEquals(KMeansPlusPlus.seeds(in, k, own), memo.seeds(in, k, sharing), 0.0, what);
+                    assertEquals(own.nextLong(), sharing.nextLong(), "the generator afterwards, " + what);
+                }
+            }
+            assertEquals(7 * 2, memo.computedCentres(), java.util.Arrays.toString(order));
+        }
     }
 
     @Test
