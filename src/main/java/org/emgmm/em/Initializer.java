@@ -47,6 +47,8 @@ public final class Initializer {
     private final int m;
     private final double[] x;
     private final double[] w;
+    /** The sample's hard-assignment and random-responsibility sums. */
+    private final SampleSums sums;
     /** The sample feature-major: feature a of row i at {@code xt[a * m + i]}. */
     private final double[] xt;
     /** Lloyd's tolerance on the centres' squared move ({@link #lloydTolerance()}). */
@@ -107,6 +109,7 @@ public final class Initializer {
                 xt[a * m + i] = x[i * d + a];
             }
         }
+        this.sums = new SampleSums(x, w, d, m);
         this.lloydTol = LLOYD_TOL * meanVariance();
     }
 
@@ -211,7 +214,7 @@ public final class Initializer {
             mean[a] /= tw;
         }
         int[] labels = new int[m];
-        accumulateHard(labels, mean, st);
+        sums.hard(labels, mean, st);
         Gaussians g = MStep.apply(st, mean, regCovar, 0);
         return type == CovarianceType.SPHERICAL ? new double[] {g.covariances[0]} : g.covariances;
     }
@@ -241,16 +244,16 @@ public final class Initializer {
         double[] centers;
         if (givenMeans != null) {
             centers = givenMeans.clone();
-            accumulateHard(nearest(centers, k), centers, st);
+            sums.hard(nearest(centers, k), centers, st);
         } else {
             switch (method) {
                 case RANDOM:
                     centers = new double[k * d];
-                    accumulateRandom(k, rnd, st);
+                    sums.random(k, rnd, st);
                     break;
                 case RANDOM_FROM_DATA:
                     centers = randomRows(k, rnd);
-                    accumulateHard(nearest(centers, k), centers, st);
+                    sums.hard(nearest(centers, k), centers, st);
                     break;
                 default:
                     Clustering km = kmeans(k, rnd);
@@ -446,14 +449,14 @@ public final class Initializer {
     private static final class Clustering {
         private final double[] centres;
         private final int[] labels;
-        private final Hard[] hard = new Hard[2];
+        private final SampleSums.Hard[] hard = new SampleSums.Hard[2];
 
         Clustering(double[] centres, int[] labels) {
             this.centres = centres;
             this.labels = labels;
         }
 
-        synchronized Hard hardStatistics(Initializer in, CovarianceType type) {
+        synchronized SampleSums.Hard hardStatistics(Initializer in, CovarianceType type) {
             int o = type.needsOuterProducts() ? 1 : 0;
             if (hard[o] == null) {
                 SufficientStatistics st = new SufficientStatistics(centres.length / in.d, in.d, type);
@@ -461,44 +464,17 @@ public final class Initializer {
                     // a full or tied fit will ask too: its statistics once, and the diagonal of them now
                     SufficientStatistics outer = new SufficientStatistics(centres.length / in.d, in.d,
                             CovarianceType.FULL);
-                    in.accumulateHard(labels, centres, outer);
-                    hard[1] = new Hard(outer);
+                    in.sums.hard(labels, centres, outer);
+                    hard[1] = new SampleSums.Hard(outer);
                 }
                 if (o == 0 && hard[1] != null) {
                     hard[1].diagonalInto(st);
                 } else {
-                    in.accumulateHard(labels, centres, st);
+                    in.sums.hard(labels, centres, st);
                 }
-                hard[o] = new Hard(st);
+                hard[o] = new SampleSums.Hard(st);
             }
             return hard[o];
-        }
-    }
-
-    /** Statistics of hard assignments, read only: copied into a fit's own. */
-    private record Hard(SufficientStatistics st) {
-        void copyInto(SufficientStatistics to) {
-            System.arraycopy(st.s0, 0, to.s0, 0, st.s0.length);
-            System.arraycopy(st.s1, 0, to.s1, 0, st.s1.length);
-            System.arraycopy(st.s2, 0, to.s2, 0, st.s2.length);
-            to.weightSum = st.weightSum;
-        }
-
-        /**
-         * Copies these statistics, with outer products, into {@code to}, which has squares only (diag, spherical):
-         * each square is the diagonal term of the outer product, the same product summed over the same rows in the
-         * same order, so the same bits as accumulating them anew.
-         */
-        void diagonalInto(SufficientStatistics to) {
-            int d = to.d;
-            System.arraycopy(st.s0, 0, to.s0, 0, st.s0.length);
-            System.arraycopy(st.s1, 0, to.s1, 0, st.s1.length);
-            for (int j = 0; j < to.k; j++) {
-                for (int a = 0; a < d; a++) {
-                    to.s2[j * d + a] = st.s2[j * d * d + a * d + a];
-                }
-            }
-            to.weightSum = st.weightSum;
         }
     }
 
@@ -581,70 +557,6 @@ public final class Initializer {
                 Initializer i = new Initializer(data, s, true, outerProducts);
                 return i;
             });
-        }
-    }
-
-    /**
-     * Hard-assignment statistics: every sample row added to its label's sums, in row order. The loop only calls
-     * {@link #addHard} per row: a method called m times per K is compiled (C1, then C2) within the first K, where
-     * a row loop in this method, called once per K, ran interpreted and then as C1's on-stack replacement (a first
-     * 1e5 × 8 select spent ≈ 0.17 CPU-s here, for ≈ 30 M multiply-adds).
-     */
-    private void accumulateHard(int[] labels, double[] c, SufficientStatistics st) {
-        boolean outer = st.type.needsOuterProducts();
-        double[] t = new double[d];
-        for (int i = 0; i < m; i++) {
-            addHard(i, labels[i], c, st, t, outer);
-        }
-    }
-
-    /** Row i's weight, centred features and their second moments added to label j's sums ({@code t}: scratch). */
-    private void addHard(int i, int j, double[] c, SufficientStatistics st, double[] t, boolean outer) {
-        double wi = w[i];
-        st.s0[j] += wi;
-        st.weightSum += wi;
-        for (int a = 0; a < d; a++) {
-            t[a] = x[i * d + a] - c[j * d + a];
-            st.s1[j * d + a] += wi * t[a];
-        }
-        addSecond(st, j, wi, t, outer);
-    }
-
-    private void accumulateRandom(int k, SplittableRandom rnd, SufficientStatistics st) {
-        boolean outer = st.type.needsOuterProducts();
-        double[] r = new double[k];
-        double[] t = new double[d];
-        for (int i = 0; i < m; i++) {
-            double s = 0;
-            for (int j = 0; j < k; j++) {
-                r[j] = rnd.nextDouble();
-                s += r[j];
-            }
-            st.weightSum += w[i];
-            for (int j = 0; j < k; j++) {
-                double rij = w[i] * r[j] / s;
-                st.s0[j] += rij;
-                for (int a = 0; a < d; a++) {
-                    t[a] = x[i * d + a];
-                    st.s1[j * d + a] += rij * t[a];
-                }
-                addSecond(st, j, rij, t, outer);
-            }
-        }
-    }
-
-    private void addSecond(SufficientStatistics st, int j, double r, double[] t, boolean outer) {
-        if (outer) {
-            int o = j * d * d;
-            for (int a = 0; a < d; a++) {
-                for (int b = a; b < d; b++) {
-                    st.s2[o + a * d + b] += r * t[a] * t[b];
-                }
-            }
-        } else {
-            for (int a = 0; a < d; a++) {
-                st.s2[j * d + a] += r * t[a] * t[a];
-            }
         }
     }
 }
