@@ -74,13 +74,8 @@ final class WarmupHelper implements Runnable {
      */
     static WarmupHelper start(Kernel like, int k, CovarianceType type, boolean withFloat, Params[] sets,
                               int allRows) {
-        Kernel own;
-        try {
-            own = Warmup.newKernel(like.data, k, type, withFloat ? Precision.FLOAT : Precision.DOUBLE, true);
-        } catch (RuntimeException | LinkageError e) {
-            return null;
-        }
-        if (own.getClass() != like.getClass()) {
+        Kernel own = WarmupRounds.newLike(like, k, type, withFloat ? Precision.FLOAT : Precision.DOUBLE, true);
+        if (own == null) {
             return null;
         }
         WarmupRounds.Kernels kernels = new WarmupRounds.Kernels(own, k, type, withFloat, true);

@@ -71,17 +71,31 @@ final class WarmupRounds {
         /** @return a new kernel of {@link #own}'s kind, or {@link #own} when none can be made */
         Kernel fresh() {
             if (!noNew) {
-                try {
-                    Kernel made = Warmup.newKernel(own.data, k, type, precision, vector);
-                    if (made.getClass() == own.getClass()) {
-                        return made;
-                    }
-                } catch (RuntimeException | LinkageError e) {
-                    // then the rounds reuse their own
+                Kernel made = newLike(own, k, type, precision, vector);
+                if (made != null) {
+                    return made;
                 }
-                noNew = true;
+                noNew = true; // then the rounds reuse their own
             }
             return own;
+        }
+    }
+
+    /**
+     * @param like a kernel
+     * @param k components
+     * @param type covariance type
+     * @param precision the kernel's precision
+     * @param vector whether a Vector API kernel
+     * @return a new kernel of {@code like}'s class over its data ({@link Warmup#newKernel}), or null when none can be
+     *     made
+     */
+    static Kernel newLike(Kernel like, int k, CovarianceType type, Precision precision, boolean vector) {
+        try {
+            Kernel made = Warmup.newKernel(like.data, k, type, precision, vector);
+            return made.getClass() == like.getClass() ? made : null;
+        } catch (RuntimeException | LinkageError e) {
+            return null;
         }
     }
 
