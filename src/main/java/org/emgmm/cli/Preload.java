@@ -176,12 +176,12 @@ final class Preload {
             int kk;
             CovarianceType tt;
             if (initModel != null) {
-                Object[] kt = kindOf(initModel);
-                if (kt == null) {
+                Kind kind = kindOf(initModel);
+                if (kind == null) {
                     return;
                 }
-                kk = (Integer) kt[0];
-                tt = (CovarianceType) kt[1];
+                kk = kind.k();
+                tt = kind.type();
             } else {
                 kk = k;
                 tt = type == null ? CovarianceType.FULL : type;
@@ -196,9 +196,9 @@ final class Preload {
          * quicker to start than the object mapper that reads the model ({@link MixtureModel#load}), which the fit
          * does itself.
          *
-         * @return {k, type}, or null when they are not the model's first fields
+         * @return its k and type, or null when they are not the model's first fields
          */
-        static Object[] kindOf(Path model) throws java.io.IOException {
+        static Kind kindOf(Path model) throws java.io.IOException {
             Integer k = null;
             CovarianceType t = null;
             try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory()
@@ -220,7 +220,16 @@ final class Preload {
                     }
                 }
             }
-            return k == null || t == null || k < 1 ? null : new Object[] {k, t};
+            return k == null || t == null || k < 1 ? null : new Kind(k, t);
+        }
+
+        /**
+         * A start model's kind of kernel, as {@link #kindOf} reads it.
+         *
+         * @param k its components
+         * @param type its covariance type
+         */
+        record Kind(int k, CovarianceType type) {
         }
     }
 }

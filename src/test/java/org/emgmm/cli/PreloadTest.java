@@ -1,6 +1,5 @@
 package org.emgmm.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -78,7 +77,7 @@ class PreloadTest {
         Path m = dir.resolve("start.json");
         MixtureModel.of(CovarianceType.TIED, new double[] {0.5, 0.5}, new double[] {0, 0, 1, 1},
                 new double[] {1, 0, 0, 1}).save(m);
-        assertArrayEquals(new Object[] {2, CovarianceType.TIED}, Preload.FitGuess.kindOf(m));
+        assertEquals(new Preload.FitGuess.Kind(2, CovarianceType.TIED), Preload.FitGuess.kindOf(m));
 
         Path other = dir.resolve("other.json");
         Files.writeString(other, "{\"weights\": [1], \"covariance_type\": \"diag\", \"n_components\": 1}");
