@@ -127,24 +127,6 @@ final class TaskBackends {
     }
 
     /**
-     * The prepared pass for one partition of one fit, opened on first use and kept for the fit's iterations.
-     *
-     * @param fitId the fit
-     * @param index partition index
-     * @param data the partition's rows
-     * @param k components
-     * @param type covariance type
-     * @param requested backend param
-     * @param precision precision param
-     * @param threads CPU backend threads, or 0 for the task's cores ({@code spark.task.cpus})
-     * @return the pass and the description of its backend
-     */
-    static Prepared pass(String fitId, int index, Dataset data, int k, CovarianceType type, BackendKind requested,
-                         Precision precision, int threads) {
-        return pass(fitId, index, data, k, type, taskBackend(requested, precision, threads));
-    }
-
-    /**
      * @param requested backend param
      * @param precision precision param
      * @param threads CPU backend threads, or 0 for the task's cores ({@code spark.task.cpus})
@@ -154,7 +136,17 @@ final class TaskBackends {
         return backend(choose(requested, taskGpus(), TaskBackends::openClGpus), precision, threads);
     }
 
-    /** {@link #pass(String, int, Dataset, int, CovarianceType, BackendKind, Precision, int)} on a chosen backend. */
+    /**
+     * The prepared pass for one partition of one fit, opened on first use and kept for the fit's iterations.
+     *
+     * @param fitId the fit
+     * @param index partition index
+     * @param data the partition's rows
+     * @param k components
+     * @param type covariance type
+     * @param backend the task's backend ({@link #taskBackend})
+     * @return the pass and the description of its backend
+     */
     static Prepared pass(String fitId, int index, Dataset data, int k, CovarianceType type, Backend backend) {
         String key = fitId + "/" + index;
         String description = describe(backend);

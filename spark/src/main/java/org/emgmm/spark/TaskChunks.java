@@ -101,40 +101,38 @@ final class TaskChunks {
 
         @Override
         public void read(long start, int count, double[] dst, int off) {
-            int d = dims();
-            while (count > 0) {
-                int i = part(start);
-                int n = (int) Math.min(count, first[i + 1] - start);
-                parts[i].read(start - first[i], n, dst, off);
-                start += n;
-                count -= n;
-                off += n * d;
-            }
+            across(start, count, off, dims(), (part, s, n, o) -> part.read(s, n, dst, o));
         }
 
         @Override
         public void read(long start, int count, float[] dst, int off) {
-            int d = dims();
-            while (count > 0) {
-                int i = part(start);
-                int n = (int) Math.min(count, first[i + 1] - start);
-                parts[i].read(start - first[i], n, dst, off);
-                start += n;
-                count -= n;
-                off += n * d;
-            }
+            across(start, count, off, dims(), (part, s, n, o) -> part.read(s, n, dst, o));
         }
 
         @Override
         public void readWeights(long start, int count, double[] dst, int off) {
+            across(start, count, off, 1, (part, s, n, o) -> part.readWeights(s, n, dst, o));
+        }
+
+        /**
+         * Rows {@code [start, start + count)} read part by part: each part's share of them through {@code read}, into
+         * the destination from {@code off}, which advances {@code stride} values a row.
+         */
+        private void across(long start, int count, int off, int stride, PartRead read) {
             while (count > 0) {
                 int i = part(start);
                 int n = (int) Math.min(count, first[i + 1] - start);
-                parts[i].readWeights(start - first[i], n, dst, off);
+                read.read(parts[i], start - first[i], n, off);
                 start += n;
                 count -= n;
-                off += n;
+                off += n * stride;
             }
+        }
+
+        /** Reads {@code n} rows of a part from its row {@code start} to destination offset {@code off}. */
+        @FunctionalInterface
+        private interface PartRead {
+            void read(Dataset part, long start, int n, int off);
         }
 
         @Override
