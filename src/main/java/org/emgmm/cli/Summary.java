@@ -67,6 +67,21 @@ public final class Summary {
      */
     public static String of(MixtureModel model, long rows, double bic, double aic, String dataName,
                             List<String> featureNames, double wallSeconds, boolean stopped, List<String> events) {
+        return body(model, rows, dataName, featureNames) + tail(model, bic, aic, wallSeconds, stopped, events);
+    }
+
+    /**
+     * The report's first part, which needs only the model and the data's size: the header and each component's
+     * table. The command builds it on a thread of its own while the scoring pass for BIC and AIC runs (the many
+     * formatted numbers take some ten milliseconds in a JVM that has not formatted any yet).
+     *
+     * @param model the fitted model
+     * @param rows number of samples
+     * @param dataName what the data is, in words
+     * @param featureNames names of the features, or null
+     * @return the header and the components, lines ending in newlines
+     */
+    public static String body(MixtureModel model, long rows, String dataName, List<String> featureNames) {
         StringBuilder sb = new StringBuilder();
         int k = model.nComponents();
         int d = model.nFeatures();
@@ -95,6 +110,23 @@ public final class Summary {
             }
             sb.append('\n');
         }
+        return sb.toString();
+    }
+
+    /**
+     * The report's last part: lower bound, BIC, AIC, parameters, iterations, convergence, backend, wall time, events.
+     *
+     * @param model the fitted model
+     * @param bic the model's BIC on the data
+     * @param aic the model's AIC on the data
+     * @param wallSeconds wall time of the fit
+     * @param stopped whether Ctrl-C stopped it
+     * @param events things worth reporting
+     * @return the lines, ending in newlines
+     */
+    public static String tail(MixtureModel model, double bic, double aic, double wallSeconds, boolean stopped,
+                              List<String> events) {
+        StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "lower bound   %.10g  (mean log-likelihood per sample)%n",
                 model.lowerBound()));
         sb.append(String.format(Locale.ROOT, "BIC           %.6f%n", bic));
