@@ -23,7 +23,8 @@ import org.emgmm.data.ArrayDataset;
 /**
  * emgmm-spark against Spark MLlib's GaussianMixture (same Spark, same JVM, same cached DataFrame) and against the
  * single-machine emgmm CPU backend with as many threads as local[2] has cores (2), full covariance, time per EM
- * iteration. After an untimed warm-up fit of each (environment WARMUP=n: n of each), ROUNDS rounds each run one single-machine fit, one Spark fit and
+ * iteration. After warm-up fits of each (environment WARMUP=n, default 6; the first, in a fresh JVM, printed as the
+ * "cold" ratio), ROUNDS rounds each run one single-machine fit, one Spark fit and
  * one MLlib fit, so all three see the same moments of a shared machine's load. emgmm's two fits report each
  * iteration's time (the pass and the M step; for Spark the whole job) to a listener; MLlib's iterations are timed
  * from Spark's listener: one job per iteration ({@code collect at GaussianMixture.scala}: its E step, a
@@ -74,12 +75,22 @@ public final class SparkBench {
         java.util.function.Supplier<List<Double>> mllib = () -> mlJobs.iterations(spark.sparkContext(), mlLo,
                 () -> new GaussianMixture().setK(k).setTol(0).setSeed(1).setMaxIter(mlHi).fit(df));
         String load0 = load();
-        // WARMUP=n: n untimed fits of each first (default 1; Spark's own JIT warm-up takes several fits)
-        int warmups = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "1"));
+        // WARMUP=n: n fits of each first, not counted in the result (default 6: Spark's scheduler, which runs a few
+        // times per job, is compiled by the JIT only after some hundred jobs; until then each job costs some
+        // milliseconds more, bench/results/spark-vs-mllib.txt). The first of them, in a JVM that has run nothing,
+        // is timed and printed as the "cold" ratio. MLlib gets one warm-up fit (ML_WARMUP=0: none).
+        int warmups = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "6"));
         for (int w = 0; w < warmups; w++) {
-            single.accept(new FitListener() { });
-            onSpark.accept(new FitListener() { });
-            if (withMl && !"0".equals(System.getenv("ML_WARMUP"))) { // ML_WARMUP=0: none (1e6 under load: minutes)
+            if (w == 0) {
+                double a0 = median(iterations(lo, single));
+                double b0 = median(iterations(lo, onSpark));
+                System.out.printf(Locale.ROOT, "RESULT   cold (first fit of each in this JVM, iterations %d..%d) "
+                        + "single/spark ms: %.1f/%.1f: %.2fx%n", lo + 1, hi, a0 * 1e3, b0 * 1e3, b0 / a0);
+            } else {
+                single.accept(new FitListener() { });
+                onSpark.accept(new FitListener() { });
+            }
+            if (w == 0 && withMl && !"0".equals(System.getenv("ML_WARMUP"))) { // 1e6 under load: minutes
                 new GaussianMixture().setK(k).setTol(0).setSeed(1).setMaxIter(Math.max(1, mlLo)).fit(df);
             }
         }
@@ -92,7 +103,13 @@ public final class SparkBench {
         double[] ratios = new double[rounds];
         StringBuilder perRound = new StringBuilder();
         for (int r = 0; r < rounds; r++) {
+            // a full collection before each fit: each starts from the heap a JVM running only it would have, not
+            // with the garbage of the fit before it (MLlib's per-row objects left G1 collecting old regions during
+            // the next fits: at 2e5 Spark's overhead 1.41-1.64x per round with MLlib in the rounds, 1.44-1.46x
+            // without, same build, 2026-12-05)
+            System.gc();
             List<Double> a = iterations(lo, single, cpuSingle);
+            System.gc();
             List<Double> b = iterations(lo, onSpark, cpuSpark);
             allSingle.addAll(a);
             allSpark.addAll(b);
@@ -103,6 +120,7 @@ public final class SparkBench {
                         + "automatic layout %.2fx%n", r, baseTasks, median(base) * 1e3, median(base) / median(a),
                         ratios[r]);
             }
+            System.gc();
             List<Double> c = withMl ? mllib.get() : List.of(Double.NaN);
             allMl.addAll(c);
             mlRatios[r] = median(c) / median(b);

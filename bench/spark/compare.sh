@@ -17,13 +17,20 @@ ROOT=$PWD
 OUT=${OUT:-$ROOT/bench/results/spark-vs-mllib.txt}
 # N and MLlib's iteration counts: its fit runs HIGH iterations and iterations LOW+1..HIGH-1 are timed, each from its
 # job's start to the next one's (MLlib stops early when its log-likelihood no longer changes; its iterations take
-# seconds at 1e6). emgmm's fits run 13 iterations, 4..13 timed.
+# seconds at 1e6). emgmm's fits run HI iterations (default 33), LO+1..HI timed (LO default 3), after WARMUP fits of
+# each (default 6; exported to SparkBench): per iteration at steady state, as a long fit or a long-lived driver runs,
+# with the first fit in the fresh JVM also printed ("cold"). Before 2026-12-05: 13 iterations, 4..13 timed, after
+# one warm-up fit, when Spark's own scheduler was still being compiled (overhead 1.74x there against 1.46x warm,
+# same build, bench/results/spark-vs-mllib.txt).
 # (SIZES="200000:1:7" bench/spark/compare.sh runs one size; HIGH 0: no MLlib. MLlib at 1e6 takes ~30 s an iteration
 # at load ~15 on 2 cores: ROUNDS=2 ML_WARMUP=0 SIZES=1000000:1:3 keeps that run under ~7 minutes)
 SIZES=${SIZES:-"200000:1:7 1000000:1:4"}
 if [ "${1:-}" = "--quick" ]; then SIZES="20000:1:7 100000:1:7"; fi
 PARTS=${PARTS:-4}   # partitions of the cached DataFrame (both fits use the same)
 ROUNDS=${ROUNDS:-3}
+LO=${LO:-3}
+HI=${HI:-33}
+export WARMUP=${WARMUP:-6}
 export TASK_CPUS=${TASK_CPUS:-1}   # spark.task.cpus: 2 = one task of 2 threads per iteration
 # BASELINE_TASKS=2: also, each round, a Spark fit with 2 tasks of 1 thread (the layout before emgmm-spark chose one
 # task per executor for small data), printed as an extra RESULT line per round
@@ -53,6 +60,6 @@ JVM="-Xmx12g --add-modules=jdk.incubator.vector -XX:+IgnoreUnrecognizedVMOptions
   for size in $SIZES; do
     IFS=: read -r n mllo mlhi <<< "$size"
     # shellcheck disable=SC2086
-    java $JVM -cp "$BUILD:$CP" SparkBench "$n" 16 16 "$PARTS" 3 13 "$mllo" "$mlhi" "$ROUNDS" 2>/dev/null | grep '^RESULT'
+    java $JVM -cp "$BUILD:$CP" SparkBench "$n" 16 16 "$PARTS" "$LO" "$HI" "$mllo" "$mlhi" "$ROUNDS" 2>/dev/null | grep '^RESULT'
   done
 } | tee "$OUT"
