@@ -204,8 +204,8 @@ final class FitCommand implements Callable<Integer> {
                 // The model file and the summary's tables on threads of their own while this one runs the scoring
                 // pass for BIC and AIC: in a JVM that has not yet written JSON or formatted numbers, each is some
                 // tens of milliseconds of code run for the first time, mostly on one core (full 2e5x16 K=16: save
-                // 22-26 ms, tables 35-48 ms, pass 28-31 ms, one after the other). The file is written, or its
-                // failure reported, before anything else happens, as when it was written first.
+                // 22-26 ms, tables 35-48 ms, pass 28-31 ms, one after the other). The file is complete, or its
+                // failure reported, before the picture is drawn or anything printed, as when it was written first.
                 MixtureModel fitted = model;
                 Background<Void> saving = output == null ? null : Background.start("emgmm-save", () -> {
                     fitted.save(output);
