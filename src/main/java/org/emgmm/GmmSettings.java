@@ -231,7 +231,8 @@ public final class GmmSettings implements BackendSettings {
          * Whether {@link BackendKind#AUTO} may look for OpenCL devices (default true). Listing the devices loads every
          * installed OpenCL runtime into the process, and runtimes that embed LLVM (PoCL, Oclgrind, ROCm, Intel's,
          * Mesa's) replace the JVM's signal handlers unless the JVM was started with {@code libjsig} preloaded (see
-         * the README). With false, auto never loads an OpenCL runtime and runs on the CPU; an explicit
+         * the README). On Linux auto looks only where the machine has a GPU device node (see the README, "No OpenCL
+         * search where there is no GPU"). With false, auto never loads an OpenCL runtime and runs on the CPU; an explicit
          * {@link BackendKind#OPENCL} is not affected.
          *
          * @param v false to keep auto away from OpenCL

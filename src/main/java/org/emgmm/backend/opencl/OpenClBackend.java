@@ -167,6 +167,9 @@ public final class OpenClBackend implements Backend {
                 && work(data.rows(), data.dims(), s.k(), s.covarianceType()) < AUTO_MIN_WORK) {
             return null; // too small to gain from a GPU: do not even load OpenCL
         }
+        if (autoMode && s.device() == null && !GpuNodes.mayHaveGpu()) {
+            return null; // no GPU device node: no GPU to find, and no OpenCL runtime (nor its LLVM) loaded
+        }
         List<DeviceInfo> all = devices();
         if (all.isEmpty()) {
             throw new OpenClException("no OpenCL platform found (is an OpenCL driver / ICD installed?)", -1001);

@@ -30,5 +30,12 @@ public final class FallbackProbe {
         } catch (RuntimeException e) {
             System.out.println("error=" + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
+        try {
+            // whether an OpenCL library was loaded into this process (Linux)
+            String maps = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps"));
+            System.out.println("openclLoaded=" + maps.contains("libOpenCL"));
+        } catch (java.io.IOException e) {
+            System.out.println("openclLoaded=unknown");
+        }
     }
 }

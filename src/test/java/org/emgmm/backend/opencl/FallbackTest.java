@@ -22,10 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 class FallbackTest {
 
     private static String run(String mode, Path emptyVendors) throws IOException, InterruptedException {
+        return run(mode, emptyVendors, false);
+    }
+
+    /**
+     * @param gpuCheck whether auto's device-node check ({@link GpuNodes}) is on; off, auto searches OpenCL as on a
+     *     machine with a GPU node
+     */
+    private static String run(String mode, Path emptyVendors, boolean gpuCheck)
+            throws IOException, InterruptedException {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String cp = classPath();
         ProcessBuilder pb = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                "-Dorg.slf4j.simpleLogger.logFile=System.out", "-cp", cp, FallbackProbe.class.getName(), mode);
+                "-Dorg.slf4j.simpleLogger.logFile=System.out", "-D" + GpuNodes.PROPERTY + "=" + gpuCheck, "-cp", cp,
+                FallbackProbe.class.getName(), mode);
         pb.environment().put("OCL_ICD_VENDORS", emptyVendors.toString());
         pb.environment().remove("OCL_ICD_FILENAMES");
         pb.redirectErrorStream(true);
@@ -80,6 +90,26 @@ class FallbackTest {
         assertTrue(events.get(0).contains("no OpenCL platform found")
                 || events.get(0).contains("could not be loaded"), out);
         assertEquals(1, lines.stream().filter(l -> l.contains("WARN org.emgmm")).count(), out);
+    }
+
+    /**
+     * Where the machine has no GPU device node, auto does not look for OpenCL: no warning, and no OpenCL library in
+     * the process (read from /proc/self/maps), although an ICD loader may be installed.
+     */
+    @Test
+    void autoWithoutGpuNodeNeverLoadsOpenCl(@TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        org.junit.jupiter.api.Assumptions.assumeFalse(GpuNodes.anyGpuNode(Path.of("/dev")),
+                "this machine has a GPU device node");
+        Path vendors = Files.createDirectories(tmp.resolve("vendors"));
+        String out = run("auto", vendors, true);
+        List<String> lines = out.lines().toList();
+        assertTrue(lines.contains("backend=cpu"), out);
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("event=")), out);
+        assertTrue(lines.contains("openclLoaded=false"), out);
+        // the same run with the check off does load it (where an ICD loader is installed at all)
+        String searched = run("auto", vendors, false);
+        assertTrue(searched.contains("openclLoaded=true") || searched.contains("could not be loaded"), searched);
     }
 
     @Test
