@@ -232,8 +232,8 @@ public final class GmmSettings implements BackendSettings {
          * installed OpenCL runtime into the process, and runtimes that embed LLVM (PoCL, Oclgrind, ROCm, Intel's,
          * Mesa's) replace the JVM's signal handlers unless the JVM was started with {@code libjsig} preloaded (see
          * the README). On Linux auto looks only where the machine has a GPU device node (see the README, "No OpenCL
-         * search where there is no GPU"). With false, auto never loads an OpenCL runtime and runs on the CPU; an explicit
-         * {@link BackendKind#OPENCL} is not affected.
+         * search where there is no GPU"). With false, auto never loads an OpenCL runtime and runs on the CPU; an
+         * explicit {@link BackendKind#OPENCL} is not affected.
          *
          * @param v false to keep auto away from OpenCL
          * @return this
