@@ -206,9 +206,12 @@ abstract class VectorDoubleKernel extends Kernel {
             for (int j = 0; j < k; j++) {
                 DoubleVector r = DoubleVector.fromArray(S, lp, j * BLOCK + i).mul(scale);
                 r.intoArray(lp, j * BLOCK + i);
-                if (r.compare(VectorOperators.GT, vp.negligible[j]).anyTrue()) {
-                    nz[j * VB + nzCount[PAD + j]++] = i;
-                }
+                // without a branch (which group holds a component's rows is data, and mispredicted): the index is
+                // always written at the first free slot (at most the groups before this one: within the component's
+                // VB slots), and counted when any of its rows is not negligible
+                int c = nzCount[PAD + j];
+                nz[j * VB + c] = i;
+                nzCount[PAD + j] = c + Math.min(1, r.compare(VectorOperators.GT, vp.negligible[j]).trueCount());
             }
         }
         VectorMath.log(sm, sm, np, blk.step);
