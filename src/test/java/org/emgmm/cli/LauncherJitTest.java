@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,12 +28,12 @@ class LauncherJitTest {
     @Test
     void directivesParseAndTheirAnnouncementStaysOffStdout() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Output plain = run(List.of(java, "-XX:+UnlockDiagnosticVMOptions", DIRECTIVES_OPTION, "-version"), null);
+        Output plain = run(new ProcessBuilder(java, "-XX:+UnlockDiagnosticVMOptions", DIRECTIVES_OPTION, "-version"));
         assertEquals(0, plain.code, plain.text);
         // one directive (one match list), parsed: a syntax error would exit 1 with "Syntax error"
         assertTrue(plain.stdout.contains("1 compiler directives added"), plain.text);
-        Output quiet = run(List.of(java, "-XX:+UnlockDiagnosticVMOptions", DIRECTIVES_OPTION,
-                "-XX:-DisplayVMOutput", "-version"), null);
+        Output quiet = run(new ProcessBuilder(java, "-XX:+UnlockDiagnosticVMOptions", DIRECTIVES_OPTION,
+                "-XX:-DisplayVMOutput", "-version"));
         assertEquals(0, quiet.code, quiet.text);
         assertFalse(quiet.stdout.contains("compiler directives"), quiet.text);
         assertTrue(quiet.text.contains("version"), quiet.text); // java -version still printed (on stderr)
@@ -60,12 +59,11 @@ class LauncherJitTest {
 
     /** @return the java command line the launcher runs for {@code fit} with these EMGMM_JAVA_OPTS */
     private static String javaLine(String opts) throws Exception {
-        List<String> cmd = List.of("sh", LAUNCHER.toString(), "fit");
-        ProcessBuilder pb = new ProcessBuilder(cmd);
+        ProcessBuilder pb = new ProcessBuilder("sh", LAUNCHER.toString(), "fit");
         pb.environment().put("EMGMM_JAVA", "echo");
         pb.environment().put("EMGMM_JAR", Path.of("pom.xml").toAbsolutePath().toString()); // any existing file
         pb.environment().put("EMGMM_JAVA_OPTS", opts);
-        Output out = run(cmd, pb);
+        Output out = run(pb);
         assertEquals(0, out.code, out.text);
         return out.stdout.trim();
     }
@@ -86,19 +84,17 @@ class LauncherJitTest {
     private record Output(int code, String stdout, String text) {
     }
 
-    private static Output run(List<String> cmd, ProcessBuilder given) throws Exception {
-        ProcessBuilder pb = given != null ? given : new ProcessBuilder(cmd);
+    private static Output run(ProcessBuilder pb) throws Exception {
+        String cmd = String.join(" ", pb.command());
         Path out = Files.createTempFile("launcher-jit", ".out");
         Path err = Files.createTempFile("launcher-jit", ".err");
         try {
             pb.redirectOutput(out.toFile()).redirectError(err.toFile());
             Process p = pb.start();
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", cmd) + " timed out");
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), cmd + " timed out");
             String stdout = Files.readString(out, StandardCharsets.UTF_8);
             String stderr = Files.readString(err, StandardCharsets.UTF_8);
-            List<String> parts = new ArrayList<>(cmd);
-            return new Output(p.exitValue(), stdout,
-                    String.join(" ", parts) + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
+            return new Output(p.exitValue(), stdout, cmd + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
