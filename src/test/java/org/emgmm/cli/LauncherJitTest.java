@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * C2): the file parses, the JVM's announcement of it stays off stdout under the launcher's
  * {@code -XX:-DisplayVMOutput}, and the launcher adds both only where they are safe — x86-64 with AVX2, vectors of
  * 256 bits or more — and never to a run that asks the JVM for diagnostics (which {@code -XX:-DisplayVMOutput} would
- * silence).
+ * silence). Also the launcher's class-data-sharing option: the archives mapped where they were made to be, not
+ * relocated at each start.
  */
 class LauncherJitTest {
     private static final Path DIST = Path.of("src", "main", "dist").toAbsolutePath();
@@ -55,6 +56,20 @@ class LauncherJitTest {
             assertFalse(line.contains("-XX:-DisplayVMOutput"), opts + ": " + line);
             assertTrue(line.contains(opts), opts + ": " + line); // the user's options still passed on
         }
+    }
+
+    @Test
+    void archivesAreMappedWithoutRelocation() throws Exception {
+        String option = "-XX:ArchiveRelocationMode=0";
+        for (String opts : new String[] {"", "-Xcheck:jni", "-XX:MaxVectorSize=16"}) {
+            String line = javaLine(opts);
+            assertTrue(line.contains("-XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"), opts + ": " + line);
+        }
+        // this JVM knows the (diagnostic) option: an unknown one would stop every start with "Unrecognized VM option"
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Output out = run(new ProcessBuilder(java, "-XX:+UnlockDiagnosticVMOptions", option, "-Xshare:auto",
+                "-version"));
+        assertEquals(0, out.code, out.text);
     }
 
     /** @return the java command line the launcher runs for {@code fit} with these EMGMM_JAVA_OPTS */
