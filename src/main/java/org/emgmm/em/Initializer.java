@@ -25,7 +25,7 @@ import org.emgmm.data.Dataset;
  * row's result depends only on that row, and the sums across rows run in row order on one thread, so the result
  * is the same bits at any thread count, and the same as the plain single-threaded loops.
  *
- * <p>An initializer is immutable once drawn, and may serve several fits at once. Fits of one dataset and seed
+ * <p>An initializer is immutable once drawn (on first use), and may serve several fits at once. Fits of one dataset and seed
  * (the candidates of a model selection) can share one through {@link Shared}: one sample for all of them, each
  * k-means++ seeding computed once for the fits whose generators draw the same values ({@link KMeansPlusPlus.Memo}),
  * and Lloyd's iterations run once for every k-means++ seeding that several fits draw (the same K from the same
@@ -45,14 +45,10 @@ public final class Initializer {
 
     private final int d;
     private final int m;
-    private final double[] x;
-    private final double[] w;
-    /** The sample's hard-assignment and random-responsibility sums. */
-    private final SampleSums sums;
-    /** The sample feature-major: feature a of row i at {@code xt[a * m + i]}. */
-    private final double[] xt;
-    /** Lloyd's tolerance on the centres' squared move ({@link #lloydTolerance()}). */
-    private final double lloydTol;
+    private final Dataset data;
+    private final long seed;
+    /** The sample, drawn on first use ({@link #sample()}). */
+    private volatile Sample sample;
     /**
      * Lloyd's result by K and seeds, when this initializer is shared ({@link Shared}); else null (no fit repeats
      * another's seeds).
@@ -70,9 +66,9 @@ public final class Initializer {
     private final boolean outerFirst;
 
     /**
-     * Draws the initialisation sample (seeded, so the same seed gives the same sample).
+     * An initializer of the data's seeded sample (the same seed gives the same sample), drawn when first needed.
      *
-     * @param data the data
+     * @param data the data (read when the sample is drawn: at the first call that needs it)
      * @param seed random seed
      */
     public Initializer(Dataset data, long seed) {
@@ -84,55 +80,91 @@ public final class Initializer {
         this.lloyd = shared ? new ConcurrentHashMap<>() : null;
         this.seedings = shared ? new ConcurrentHashMap<>() : null;
         this.d = data.dims();
-        long n = data.rows();
-        this.m = (int) Math.min(n, MAX_SAMPLE);
-        this.x = new double[m * d];
-        this.w = new double[m];
-        if (m == n) {
-            data.read(0, m, x, 0);
-            data.readWeights(0, m, w, 0);
-        } else {
-            long[] rows = SampleRows.draw(n, m, seed);
-            for (int i = 0; i < m; ) {
-                int run = 1; // consecutive rows are read together
-                while (i + run < m && rows[i + run] == rows[i] + run) {
-                    run++;
-                }
-                data.read(rows[i], run, x, i * d);
-                data.readWeights(rows[i], run, w, i);
-                i += run;
-            }
-        }
-        this.xt = new double[m * d];
-        for (int i = 0; i < m; i++) {
-            for (int a = 0; a < d; a++) {
-                xt[a * m + i] = x[i * d + a];
-            }
-        }
-        this.sums = new SampleSums(x, w, d, m);
-        this.lloydTol = LLOYD_TOL * meanVariance();
+        this.m = (int) Math.min(data.rows(), MAX_SAMPLE);
+        this.data = data;
+        this.seed = seed;
     }
 
     /**
-     * @return the mean over the features of the sample's variance (unweighted, over m, each feature's sums in row
-     *     order), as scikit-learn's KMeans scales its tolerance ({@code np.mean(np.var(X, axis=0))})
+     * The sample and what is derived from it, drawn when a fit first needs it: a fit from a complete start (an
+     * initial model, a checkpoint) needs it only to re-seed a collapsed component, and most never do (the draw
+     * reads up to {@value #MAX_SAMPLE} scattered rows: of a large memory-mapped file, as many page reads).
      */
-    private double meanVariance() {
-        double sum = 0;
-        for (int a = 0; a < d; a++) {
-            double mean = 0;
-            for (int i = 0; i < m; i++) {
-                mean += xt[a * m + i];
+    private static final class Sample {
+        final double[] x;
+        final double[] w;
+        /** The sample's hard-assignment and random-responsibility sums. */
+        final SampleSums sums;
+        /** The sample feature-major: feature a of row i at {@code xt[a * m + i]}. */
+        final double[] xt;
+        /** Lloyd's tolerance on the centres' squared move ({@link #lloydTolerance()}). */
+        final double lloydTol;
+
+        Sample(Dataset data, long seed, int d, int m) {
+            long n = data.rows();
+            x = new double[m * d];
+            w = new double[m];
+            if (m == n) {
+                data.read(0, m, x, 0);
+                data.readWeights(0, m, w, 0);
+            } else {
+                long[] rows = SampleRows.draw(n, m, seed);
+                for (int i = 0; i < m; ) {
+                    int run = 1; // consecutive rows are read together
+                    while (i + run < m && rows[i + run] == rows[i] + run) {
+                        run++;
+                    }
+                    data.read(rows[i], run, x, i * d);
+                    data.readWeights(rows[i], run, w, i);
+                    i += run;
+                }
             }
-            mean /= m;
-            double v = 0;
+            xt = new double[m * d];
             for (int i = 0; i < m; i++) {
-                double t = xt[a * m + i] - mean;
-                v += t * t;
+                for (int a = 0; a < d; a++) {
+                    xt[a * m + i] = x[i * d + a];
+                }
             }
-            sum += v / m;
+            sums = new SampleSums(x, w, d, m);
+            lloydTol = LLOYD_TOL * meanVariance(xt, d, m);
         }
-        return sum / d;
+
+        /**
+         * @return the mean over the features of the sample's variance (unweighted, over m, each feature's sums in
+         *     row order), as scikit-learn's KMeans scales its tolerance ({@code np.mean(np.var(X, axis=0))})
+         */
+        private static double meanVariance(double[] xt, int d, int m) {
+            double sum = 0;
+            for (int a = 0; a < d; a++) {
+                double mean = 0;
+                for (int i = 0; i < m; i++) {
+                    mean += xt[a * m + i];
+                }
+                mean /= m;
+                double v = 0;
+                for (int i = 0; i < m; i++) {
+                    double t = xt[a * m + i] - mean;
+                    v += t * t;
+                }
+                sum += v / m;
+            }
+            return sum / d;
+        }
+    }
+
+    /** @return the sample, drawn on the first call (by whichever thread makes it; the same bits on any) */
+    private Sample sample() {
+        Sample s = sample;
+        if (s == null) {
+            synchronized (this) {
+                s = sample;
+                if (s == null) {
+                    s = new Sample(data, seed, d, m);
+                    sample = s;
+                }
+            }
+        }
+        return s;
     }
 
     /**
@@ -140,7 +172,7 @@ public final class Initializer {
      *     {@value #LLOYD_TOL} times the sample's mean feature variance (scikit-learn's KMeans criterion and default)
      */
     double lloydTolerance() {
-        return lloydTol;
+        return sample().lloydTol;
     }
 
     /** @return the number of features */
@@ -150,17 +182,17 @@ public final class Initializer {
 
     /** @return the sample, row-major (not a copy) */
     double[] rowMajor() {
-        return x;
+        return sample().x;
     }
 
     /** @return the sample, feature-major: feature a of row i at {@code [a * m + i]} (not a copy) */
     double[] featureMajor() {
-        return xt;
+        return sample().xt;
     }
 
     /** @return the sample weights (not a copy) */
     double[] weights() {
-        return w;
+        return sample().w;
     }
 
     /**
@@ -170,6 +202,7 @@ public final class Initializer {
      * @return the squared distance from row i to centre j, summed over the features in order
      */
     double dist2(int i, double[] c, int j) {
+        double[] x = sample().x;
         double s = 0;
         for (int a = 0; a < d; a++) {
             double t = x[i * d + a] - c[j * d + a];
@@ -189,7 +222,7 @@ public final class Initializer {
      */
     public double[] randomRow(SplittableRandom rnd) {
         int i = rnd.nextInt(m);
-        return Arrays.copyOfRange(x, i * d, (i + 1) * d);
+        return Arrays.copyOfRange(sample().x, i * d, (i + 1) * d);
     }
 
     /**
@@ -201,6 +234,9 @@ public final class Initializer {
      * @return the covariance
      */
     public double[] dataCovariance(CovarianceType type, double regCovar) {
+        Sample sm = sample();
+        double[] x = sm.x;
+        double[] w = sm.w;
         SufficientStatistics st = new SufficientStatistics(1, d, type);
         double[] mean = new double[d];
         double tw = 0;
@@ -214,7 +250,7 @@ public final class Initializer {
             mean[a] /= tw;
         }
         int[] labels = new int[m];
-        sums.hard(labels, mean, st);
+        sm.sums.hard(labels, mean, st);
         Gaussians g = MStep.apply(st, mean, regCovar, 0);
         return type == CovarianceType.SPHERICAL ? new double[] {g.covariances[0]} : g.covariances;
     }
@@ -240,6 +276,7 @@ public final class Initializer {
             // with regCovar = 0 it could fail and blame the user's valid start).
             return Gaussians.of(type, givenWeights.clone(), givenMeans.clone(), givenCov.clone(), 0);
         }
+        SampleSums sums = sample().sums;
         SufficientStatistics st = new SufficientStatistics(k, d, type);
         double[] centers;
         if (givenMeans != null) {
@@ -291,7 +328,7 @@ public final class Initializer {
         int[] picks = rnd.ints(0, m).distinct().limit(Math.min(k, m)).toArray();
         for (int j = 0; j < k; j++) {
             int i = picks[j % picks.length];
-            System.arraycopy(x, i * d, c, j * d, d);
+            System.arraycopy(sample().x, i * d, c, j * d, d);
         }
         return c;
     }
@@ -337,6 +374,7 @@ public final class Initializer {
      * same bits as a per-row loop over a), into {@code out[0, hi - lo)}.
      */
     void distances(double[] c, int j, int lo, int hi, double[] out) {
+        double[] xt = sample().xt;
         int len = hi - lo;
         Arrays.fill(out, 0, len, 0.0);
         for (int a = 0; a < d; a++) {
@@ -464,13 +502,13 @@ public final class Initializer {
                     // a full or tied fit will ask too: its statistics once, and the diagonal of them now
                     SufficientStatistics outer = new SufficientStatistics(centres.length / in.d, in.d,
                             CovarianceType.FULL);
-                    in.sums.hard(labels, centres, outer);
+                    in.sample().sums.hard(labels, centres, outer);
                     hard[1] = new SampleSums.Hard(outer);
                 }
                 if (o == 0 && hard[1] != null) {
                     hard[1].diagonalInto(st);
                 } else {
-                    in.sums.hard(labels, centres, st);
+                    in.sample().sums.hard(labels, centres, st);
                 }
                 hard[o] = new SampleSums.Hard(st);
             }

@@ -226,6 +226,83 @@ class InitializerTest {
         }
     }
 
+    /** A dataset that counts the rows read from it. */
+    private static final class CountingDataset implements Dataset {
+        private final Dataset in;
+        private long rowsRead;
+
+        CountingDataset(Dataset in) {
+            this.in = in;
+        }
+
+        @Override
+        public long rows() {
+            return in.rows();
+        }
+
+        @Override
+        public int dims() {
+            return in.dims();
+        }
+
+        @Override
+        public boolean isFloat() {
+            return in.isFloat();
+        }
+
+        @Override
+        public void read(long start, int count, double[] dst, int off) {
+            rowsRead += count;
+            in.read(start, count, dst, off);
+        }
+
+        @Override
+        public void read(long start, int count, float[] dst, int off) {
+            rowsRead += count;
+            in.read(start, count, dst, off);
+        }
+
+        @Override
+        public boolean hasWeights() {
+            return in.hasWeights();
+        }
+
+        @Override
+        public void readWeights(long start, int count, double[] dst, int off) {
+            in.readWeights(start, count, dst, off);
+        }
+
+        @Override
+        public String describe() {
+            return in.describe();
+        }
+    }
+
+    /**
+     * A complete start (an initial model, a checkpoint's parameters) reads no data: the sample is drawn only when a
+     * fit needs it (here a collapsed component's re-seeding), and is then the sample an eager draw gave.
+     */
+    @Test
+    void aCompleteStartDrawsNoSampleUntilOneIsNeeded() throws Exception {
+        Dataset plain = data(60_000, 3, true, 11);
+        CountingDataset counted = new CountingDataset(plain);
+        Initializer lazy = new Initializer(counted, 5);
+        Gaussians start = fast(new Initializer(plain, 5), 4, CovarianceType.FULL, InitMethod.KMEANS_PLUSPLUS, 3, 1);
+        Gaussians again = lazy.initialize(4, CovarianceType.FULL, InitMethod.KMEANS_PLUSPLUS, REG, start.weights,
+                start.means, start.covariances, new SplittableRandom(3));
+        assertSame(start, again, "complete start");
+        assertEquals(0, counted.rowsRead, "rows read for a complete start");
+        assertEquals(Initializer.MAX_SAMPLE, lazy.sampleRows());
+        assertEquals(0, counted.rowsRead, "rows read for the sample's size");
+
+        double[] row = lazy.randomRow(new SplittableRandom(9));
+        assertEquals(Initializer.MAX_SAMPLE, counted.rowsRead, "the sample drawn once, when first needed");
+        assertArrayEquals(new Initializer(plain, 5).randomRow(new SplittableRandom(9)), row, 0.0);
+        assertArrayEquals(new Initializer(plain, 5).dataCovariance(CovarianceType.DIAG, REG),
+                lazy.dataCovariance(CovarianceType.DIAG, REG), 0.0);
+        assertEquals(Initializer.MAX_SAMPLE, counted.rowsRead, "and not again");
+    }
+
     @Test
     void sampleRowsAreTheFirstDistinctDrawsSorted() {
         long n = 1_000_003;
