@@ -168,6 +168,17 @@ public final class Initializer {
     }
 
     /**
+     * Draws the sample now if it is not drawn yet (it is otherwise drawn when a fit first needs it): reads its rows
+     * from the data.
+     *
+     * @return this initializer
+     */
+    public Initializer draw() {
+        sample();
+        return this;
+    }
+
+    /**
      * @return Lloyd's iterations stop once the centres move by a total squared distance of at most this:
      *     {@value #LLOYD_TOL} times the sample's mean feature variance (scikit-learn's KMeans criterion and default)
      */

@@ -301,6 +301,10 @@ class InitializerTest {
         assertArrayEquals(new Initializer(plain, 5).dataCovariance(CovarianceType.DIAG, REG),
                 lazy.dataCovariance(CovarianceType.DIAG, REG), 0.0);
         assertEquals(Initializer.MAX_SAMPLE, counted.rowsRead, "and not again");
+
+        CountingDataset now = new CountingDataset(plain);
+        new Initializer(now, 5).draw();
+        assertEquals(Initializer.MAX_SAMPLE, now.rowsRead, "draw() reads the sample at once");
     }
 
     @Test

@@ -3,13 +3,15 @@ package org.emgmm.spark;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.emgmm.data.Dataset;
 
 /**
  * The two driver-side views of the distributed rows that let the core's {@link org.emgmm.em.Initializer} draw its
  * sample exactly as on one machine: a {@link Recorder} notes which rows it reads (the values are not needed to
  * choose them), the driver fetches those rows from the partitions, and {@link Served} hands them to a second
- * initialiser with the same seed, which asks for the same rows.
+ * initialiser with the same seed, which asks for the same rows. Both initialisers draw their samples on first use,
+ * so the rows are fetched only when a fit needs the sample.
  */
 final class FetchedRows {
     private FetchedRows() {
@@ -83,21 +85,30 @@ final class FetchedRows {
         }
     }
 
-    /** Serves the fetched rows; any other row is a programming error. */
+    /**
+     * Serves the fetched rows, fetched on the first read (once); any other row is a programming error.
+     */
     static final class Served implements Dataset {
         private final long rows;
         private final int dims;
         private final boolean weighted;
-        private final Map<Long, PackedPartition.SampledRow> byRow;
+        private final Supplier<Map<Long, PackedPartition.SampledRow>> fetch;
+        private Map<Long, PackedPartition.SampledRow> byRow;
 
-        Served(long rows, int dims, boolean weighted, Map<Long, PackedPartition.SampledRow> byRow) {
+        /**
+         * @param fetch fetches the rows, by global row index: called at the first read, and only then
+         */
+        Served(long rows, int dims, boolean weighted, Supplier<Map<Long, PackedPartition.SampledRow>> fetch) {
             this.rows = rows;
             this.dims = dims;
             this.weighted = weighted;
-            this.byRow = byRow;
+            this.fetch = fetch;
         }
 
-        private PackedPartition.SampledRow row(long r) {
+        private synchronized PackedPartition.SampledRow row(long r) {
+            if (byRow == null) {
+                byRow = fetch.get();
+            }
             PackedPartition.SampledRow s = byRow.get(r);
             if (s == null) {
                 throw new IllegalStateException("row " + r + " was not fetched for initialisation");

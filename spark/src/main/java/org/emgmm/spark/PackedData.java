@@ -3,6 +3,7 @@ package org.emgmm.spark;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -270,14 +271,21 @@ final class PackedData implements AutoCloseable {
     /**
      * The core's initialiser over the same rows a single-machine fit of the same data (rows in partition order)
      * would draw: the rows the core's sampling asks for are fetched from the partitions, so the start equals the
-     * single-machine one.
+     * single-machine one. They are fetched (one Spark job) when the initialiser first reads its sample, as the
+     * core's initialiser draws it: a fit from a complete start (an initial model) fetches nothing unless a
+     * component collapses.
      *
      * @param seed random seed
      * @return the initialiser
      */
     Initializer initializer(long seed) {
+        return new Initializer(new FetchedRows.Served(rows, dims, weighted, () -> fetchSample(seed)), seed);
+    }
+
+    /** @return the rows the core's initialiser of this seed reads, fetched from the partitions, by global row */
+    private Map<Long, PackedPartition.SampledRow> fetchSample(long seed) {
         FetchedRows.Recorder rec = new FetchedRows.Recorder(rows, dims, weighted);
-        new Initializer(rec, seed);
+        new Initializer(rec, seed).draw();
         long[] wanted = rec.wanted();
         Broadcast<long[]> b = JavaSparkContext.fromSparkContext(rdd.context()).broadcast(wanted);
         long[] off = offsets;
@@ -288,7 +296,7 @@ final class PackedData implements AutoCloseable {
         for (PackedPartition.SampledRow r : got) {
             byRow.put(r.row, r);
         }
-        return new Initializer(new FetchedRows.Served(rows, dims, weighted, byRow), seed);
+        return byRow;
     }
 
     @Override
