@@ -25,8 +25,8 @@ import org.emgmm.data.Dataset;
  * row's result depends only on that row, and the sums across rows run in row order on one thread, so the result
  * is the same bits at any thread count, and the same as the plain single-threaded loops.
  *
- * <p>An initializer is immutable once drawn (on first use), and may serve several fits at once. Fits of one dataset and seed
- * (the candidates of a model selection) can share one through {@link Shared}: one sample for all of them, each
+ * <p>An initializer is immutable once drawn (on first use), and may serve several fits at once. Fits of one dataset
+ * and seed (the candidates of a model selection) can share one through {@link Shared}: one sample for all of them, each
  * k-means++ seeding computed once for the fits whose generators draw the same values ({@link KMeansPlusPlus.Memo}),
  * and Lloyd's iterations run once for every k-means++ seeding that several fits draw (the same K from the same
  * generator state gives the same seeds, whatever the covariance type): the same starts, bit for bit, as fits
