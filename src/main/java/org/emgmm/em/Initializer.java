@@ -337,9 +337,10 @@ public final class Initializer {
     private double[] randomRows(int k, SplittableRandom rnd) {
         double[] c = new double[k * d];
         int[] picks = rnd.ints(0, m).distinct().limit(Math.min(k, m)).toArray();
+        double[] x = sample().x;
         for (int j = 0; j < k; j++) {
             int i = picks[j % picks.length];
-            System.arraycopy(sample().x, i * d, c, j * d, d);
+            System.arraycopy(x, i * d, c, j * d, d);
         }
         return c;
     }
