@@ -94,14 +94,8 @@ final class FitCommand implements Callable<Integer> {
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
         GmmSettings.Builder b = fitOptions.builder(cl);
-        CovarianceType type = null;
-        if (covariance != null) {
-            try {
-                type = CovarianceType.parse(covariance);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cl, "--covariance: " + e.getMessage());
-            }
-        }
+        CovarianceType type = covariance == null ? null
+                : EmOptions.choice(cl, "--covariance", covariance, CovarianceType::parse);
         if (k != null && k < 1) {
             throw new CommandLine.ParameterException(cl, "--k must be at least 1, got " + k);
         }

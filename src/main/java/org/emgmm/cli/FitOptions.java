@@ -2,36 +2,16 @@ package org.emgmm.cli;
 
 import org.emgmm.GmmSettings;
 import org.emgmm.config.BackendKind;
-import org.emgmm.config.InitMethod;
 import org.emgmm.config.Precision;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The EM options shared by {@code fit} and {@code select}. */
+/** The EM and execution options shared by {@code fit} and {@code select}. */
 public final class FitOptions {
-    @Option(names = "--tol", paramLabel = "T", defaultValue = "1e-3",
-            description = "Convergence threshold on the change of the mean log-likelihood (default: ${DEFAULT-VALUE}).")
-    double tol;
-
-    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "100",
-            description = "Maximum EM iterations per initialisation; 0 returns the initialisation (default: ${DEFAULT-VALUE}).")
-    int maxIter;
-
-    @Option(names = "--reg-covar", paramLabel = "R", defaultValue = "1e-6",
-            description = "Added to covariance diagonals for stability (default: ${DEFAULT-VALUE}).")
-    double regCovar;
-
-    @Option(names = "--n-init", paramLabel = "N", defaultValue = "1",
-            description = "Initialisations; the best lower bound wins (default: ${DEFAULT-VALUE}).")
-    int nInit;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-            description = "Random seed; the same seed gives the same fit at any thread count (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--init", paramLabel = "METHOD", defaultValue = "kmeans++",
-            description = "Initialisation: kmeans++, random, random-from-data (default: ${DEFAULT-VALUE}).")
-    String init;
+    /** --tol, --max-iter, --reg-covar, --n-init, --seed, --init. */
+    @Mixin
+    EmOptions em;
 
     @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
             description = "auto (an OpenCL GPU when present and worth it, else CPU), cpu, opencl (default: ${DEFAULT-VALUE}).")
@@ -61,30 +41,12 @@ public final class FitOptions {
      * @throws CommandLine.ParameterException naming the option
      */
     GmmSettings.Builder builder(CommandLine cl) {
-        if (!(tol >= 0) || Double.isInfinite(tol)) {
-            throw new CommandLine.ParameterException(cl, "--tol must be a finite number >= 0, got " + tol);
-        }
-        if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
-            throw new CommandLine.ParameterException(cl, "--reg-covar must be a finite number >= 0, got " + regCovar);
-        }
-        if (maxIter < 0) {
-            throw new CommandLine.ParameterException(cl, "--max-iter must be >= 0, got " + maxIter);
-        }
-        if (nInit < 1) {
-            throw new CommandLine.ParameterException(cl, "--n-init must be at least 1, got " + nInit);
-        }
+        GmmSettings.Builder b = em.builder(cl);
         if (threads < 0) {
             throw new CommandLine.ParameterException(cl, "--threads must be >= 0 (0 = all cores), got " + threads);
         }
-        try {
-            return GmmSettings.builder().tol(tol).maxIter(maxIter).regCovar(regCovar).nInit(nInit).seed(seed)
-                    .init(InitMethod.parse(init)).backend(BackendKind.parse(backend))
-                    .precision(Precision.parse(precision)).threads(threads).device(device);
-        } catch (IllegalArgumentException e) {
-            String m = e.getMessage();
-            String opt = m.startsWith("unknown init") ? "--init" : m.startsWith("unknown backend") ? "--backend"
-                    : "--precision";
-            throw new CommandLine.ParameterException(cl, opt + ": " + m);
-        }
+        return b.backend(EmOptions.choice(cl, "--backend", backend, BackendKind::parse))
+                .precision(EmOptions.choice(cl, "--precision", precision, Precision::parse))
+                .threads(threads).device(device);
     }
 }

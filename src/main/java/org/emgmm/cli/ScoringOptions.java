@@ -36,18 +36,8 @@ final class ScoringOptions {
         if (threads < 0) {
             throw new CommandLine.ParameterException(cl, "--threads must be >= 0 (0 = all cores), got " + threads);
         }
-        BackendKind b;
-        try {
-            b = BackendKind.parse(backend);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "--backend: " + e.getMessage());
-        }
-        Precision p;
-        try {
-            p = Precision.parse(precision);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "--precision: " + e.getMessage());
-        }
+        BackendKind b = EmOptions.choice(cl, "--backend", backend, BackendKind::parse);
+        Precision p = EmOptions.choice(cl, "--precision", precision, Precision::parse);
         return GmmSettings.builder().k(m.nComponents()).covarianceType(m.covarianceType()).backend(b).precision(p)
                 .threads(threads).device(device).build();
     }

@@ -127,16 +127,8 @@ final class SelectCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, "--k " + ks + ": " + e.getMessage());
         }
-        try {
-            types = parseTypes(covariance);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "--covariance: " + e.getMessage());
-        }
-        try {
-            crit = ModelSelection.Criterion.parse(criterion);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, "--criterion: " + e.getMessage());
-        }
+        types = EmOptions.choice(cl, "--covariance", covariance, SelectCommand::parseTypes);
+        crit = EmOptions.choice(cl, "--criterion", criterion, ModelSelection.Criterion::parse);
         Outputs.checkWritable(output, "--output");
         Outputs.checkWritable(plot, "--plot");
         LoadedData in = LoadedData.load(input, inputArgs);

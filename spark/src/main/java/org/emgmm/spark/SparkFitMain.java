@@ -20,12 +20,18 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.emgmm.MixtureModel;
 import org.emgmm.backend.Backends;
+import org.emgmm.config.BackendKind;
+import org.emgmm.config.CovarianceType;
+import org.emgmm.config.InitMethod;
+import org.emgmm.config.Precision;
+import org.emgmm.cli.EmOptions;
 import org.emgmm.cli.Progress;
 import org.emgmm.cli.StopSignal;
 import org.emgmm.cli.Summary;
 import org.emgmm.em.SufficientStatistics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -82,29 +88,9 @@ public final class SparkFitMain implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Save the fitted model as JSON.")
     String output;
 
-    @Option(names = "--tol", paramLabel = "T", defaultValue = "1e-3",
-            description = "Convergence threshold on the change of the mean log-likelihood (default: ${DEFAULT-VALUE}).")
-    double tol;
-
-    @Option(names = "--max-iter", paramLabel = "N", defaultValue = "100",
-            description = "Maximum EM iterations per initialisation; 0 returns the initialisation (default: ${DEFAULT-VALUE}).")
-    int maxIter;
-
-    @Option(names = "--reg-covar", paramLabel = "R", defaultValue = "1e-6",
-            description = "Added to covariance diagonals for stability (default: ${DEFAULT-VALUE}).")
-    double regCovar;
-
-    @Option(names = "--n-init", paramLabel = "N", defaultValue = "1",
-            description = "Initialisations; the best lower bound wins (default: ${DEFAULT-VALUE}).")
-    int nInit;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-            description = "Random seed (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--init", paramLabel = "METHOD", defaultValue = "kmeans++",
-            description = "Initialisation: kmeans++, random, random-from-data (default: ${DEFAULT-VALUE}).")
-    String init;
+    /** --tol, --max-iter, --reg-covar, --n-init, --seed, --init: the core's, with its checks and messages. */
+    @Mixin
+    EmOptions em;
 
     @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
             description = "auto (OpenCL on a task's gpu resource, else CPU), cpu, opencl (default: ${DEFAULT-VALUE}).")
@@ -183,7 +169,7 @@ public final class SparkFitMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        checkOptions(cl);
+        Choices c = checkOptions(cl);
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
         SparkSession.Builder sb = SparkSession.builder().appName("emgmm fit");
@@ -195,9 +181,10 @@ public final class SparkFitMain implements Callable<Integer> {
         List<String> cols = featureColumns(raw);
         Dataset<Row> df = new VectorAssembler().setInputCols(cols.toArray(new String[0])).setOutputCol(FEATURES)
                 .setHandleInvalid("keep").transform(raw);
-        GaussianMixture gm = new GaussianMixture().setFeaturesCol(FEATURES).setTol(tol).setMaxIter(maxIter)
-                .setRegCovar(regCovar).setNInit(nInit).setSeed(seed).setInit(init).setBackend(backend)
-                .setPrecision(precision);
+        GaussianMixture gm = new GaussianMixture().setFeaturesCol(FEATURES).setTol(em.tol())
+                .setMaxIter(em.maxIter()).setRegCovar(em.regCovar()).setNInit(em.nInit()).setSeed(em.seed())
+                .setInit(c.init.cliName()).setBackend(c.backend.name().toLowerCase(Locale.ROOT))
+                .setPrecision(c.precision.name().toLowerCase(Locale.ROOT));
         if (weightColumn != null) {
             gm.setWeightCol(weightColumn);
         }
@@ -207,16 +194,17 @@ public final class SparkFitMain implements Callable<Integer> {
         if (k != null) {
             gm.setK(k);
         }
-        if (covariance != null) {
-            gm.setCovarianceType(covariance.trim().toLowerCase(Locale.ROOT));
+        if (c.covariance != null) {
+            gm.setCovarianceType(c.covariance.jsonName());
         }
         Progress.Mode mode = Progress.detect(quiet);
         GaussianMixtureModel model;
         boolean stopped;
         try (StopSignal stop = StopSignal.install()) {
-            Progress progress = new Progress(mode, err, stop, nInit, 1);
+            Progress progress = new Progress(mode, err, stop, em.nInit(), 1);
             long t0 = System.nanoTime();
-            progress.backend("spark " + spark.sparkContext().master() + ", backend " + backend);
+            progress.backend("spark " + spark.sparkContext().master() + ", backend "
+                    + c.backend.name().toLowerCase(Locale.ROOT));
             try {
                 model = rewriteElement(() -> gm.fit(df, progress), cols);
             } finally {
@@ -248,43 +236,44 @@ public final class SparkFitMain implements Callable<Integer> {
         return stopped ? 130 : 0;
     }
 
-    private void checkOptions(CommandLine cl) {
-        if (!(tol >= 0) || Double.isInfinite(tol)) {
-            throw new CommandLine.ParameterException(cl, "--tol must be a finite number >= 0, got " + tol);
+    /** The choice options, parsed by the core's parsers (so the same spellings and messages as {@code emgmm fit}). */
+    private static final class Choices {
+        final InitMethod init;
+        final CovarianceType covariance;
+        final BackendKind backend;
+        final Precision precision;
+
+        Choices(InitMethod init, CovarianceType covariance, BackendKind backend, Precision precision) {
+            this.init = init;
+            this.covariance = covariance;
+            this.backend = backend;
+            this.precision = precision;
         }
-        if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
-            throw new CommandLine.ParameterException(cl, "--reg-covar must be a finite number >= 0, got " + regCovar);
-        }
-        if (maxIter < 0) {
-            throw new CommandLine.ParameterException(cl, "--max-iter must be >= 0, got " + maxIter);
-        }
-        if (nInit < 1) {
-            throw new CommandLine.ParameterException(cl, "--n-init must be at least 1, got " + nInit);
-        }
+    }
+
+    private Choices checkOptions(CommandLine cl) {
+        InitMethod init = em.initMethod(cl);
         if (k != null && k < 1) {
             throw new CommandLine.ParameterException(cl, "--k must be at least 1, got " + k);
         }
         if (k == null && initModel == null) {
             throw new CommandLine.ParameterException(cl, "--k is required with --input (or give --init-model)");
         }
-        checkChoice(cl, "--covariance", covariance, "full", "diag", "spherical", "tied");
-        checkChoice(cl, "--init", init, "kmeans++", "random", "random-from-data");
-        checkChoice(cl, "--backend", backend, "auto", "cpu", "opencl");
-        checkChoice(cl, "--precision", precision, "float", "double");
-        checkChoice(cl, "--format", format, "parquet", "csv", "orc");
+        CovarianceType type = covariance == null ? null
+                : EmOptions.choice(cl, "--covariance", covariance, CovarianceType::parse);
+        BackendKind b = EmOptions.choice(cl, "--backend", backend, BackendKind::parse);
+        Precision p = EmOptions.choice(cl, "--precision", precision, Precision::parse);
+        if (format != null && !Arrays.asList("parquet", "csv", "orc").contains(format.trim().toLowerCase(Locale.ROOT))) {
+            throw new CommandLine.ParameterException(cl, "--format: unknown format '" + format
+                    + "': expected one of parquet, csv, orc");
+        }
         if (output != null && !output.contains("://")) {
             Path parent = Path.of(output).toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 throw new CommandLine.ParameterException(cl, "--output: directory '" + parent + "' does not exist");
             }
         }
-    }
-
-    private static void checkChoice(CommandLine cl, String option, String value, String... allowed) {
-        if (value != null && !Arrays.asList(allowed).contains(value.trim().toLowerCase(Locale.ROOT))) {
-            throw new CommandLine.ParameterException(cl, option + ": unknown value '" + value + "'; expected one of "
-                    + String.join(", ", allowed));
-        }
+        return new Choices(init, type, b, p);
     }
 
     private Dataset<Row> read(SparkSession spark) {

@@ -88,7 +88,54 @@ class SparkFitMainTest {
         assertTrue(r[2].startsWith("emgmm-spark fit: --k is required with --input"), r[2]);
         r = run("--input", in.toString(), "--k", "2", "--covariance", "round");
         assertEquals("2", r[0]);
-        assertTrue(r[2].startsWith("emgmm-spark fit: --covariance: unknown value 'round'"), r[2]);
+        assertTrue(r[2].startsWith("emgmm-spark fit: --covariance: unknown covariance type 'round'"), r[2]);
+    }
+
+    /**
+     * Each bad EM option gets the same message as from {@code emgmm fit} (the options and their checks are the core's
+     * {@code EmOptions}), before any data is read, with exit status 2.
+     */
+    @Test
+    void badOptionsGetEmgmmFitsMessages() {
+        Path in = dir.resolve("absent.parquet"); // the options are checked before the input is opened
+        String[][] bad = {{"--covariance", "round"}, {"--init", "bogus"}, {"--backend", "gpu"},
+            {"--precision", "half"}, {"--tol", "-1"}, {"--tol", "NaN"}, {"--max-iter", "-1"}, {"--n-init", "0"},
+            {"--reg-covar", "Infinity"}, {"--k", "0"}};
+        for (String[] b : bad) {
+            List<String> args = new ArrayList<>(List.of("--input", in.toString()));
+            if (!b[0].equals("--k")) {
+                args.addAll(List.of("--k", "2"));
+            }
+            args.addAll(List.of(b));
+            String[] spark = run(args.toArray(new String[0]));
+            args.add(0, "fit");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = org.emgmm.cli.Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                    args.toArray(new String[0]));
+            String what = String.join(" ", b);
+            assertEquals(2, code, what + ": " + err);
+            assertEquals("2", spark[0], what + ": " + spark[2]);
+            String core = err.toString().lines().findFirst().orElse("");
+            String mine = spark[2].lines().findFirst().orElse("");
+            assertTrue(core.startsWith("emgmm fit: --"), core);
+            assertEquals(core.substring("emgmm fit: ".length()), mine.substring("emgmm-spark fit: ".length()), what);
+        }
+    }
+
+    /** The spellings {@code emgmm fit} accepts (any case, aliases) work here too, with the same fit as canonical ones. */
+    @Test
+    void acceptsEmgmmFitsSpellings() throws Exception {
+        Path in = dir.resolve("points.parquet");
+        ArrayDataset data = writeParquet(in);
+        Path model = dir.resolve("model.json");
+        String[] r = run("--input", in.toString(), "--columns", "a,b", "--weight-column", "w", "--k", "2",
+                "--covariance", "Diag", "--init", "KMeans", "--backend", "CPU", "--precision", "f64", "--seed", "4",
+                "--quiet", "--output", model.toString());
+        assertEquals("0", r[0], r[2]);
+        MixtureModel ref = new org.emgmm.GaussianMixture(GmmSettings.builder().k(2).covarianceType(CovarianceType.DIAG)
+                .seed(4).backend(BackendKind.CPU).build()).fit(data);
+        EqualityTest.assertSameFit(ref, MixtureModel.load(model), EqualityTest.PARAM_TOL, EqualityTest.BOUND_TOL);
     }
 
     @Test
