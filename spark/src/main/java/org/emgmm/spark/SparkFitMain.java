@@ -183,8 +183,8 @@ public final class SparkFitMain implements Callable<Integer> {
                 .setHandleInvalid("keep").transform(raw);
         GaussianMixture gm = new GaussianMixture().setFeaturesCol(FEATURES).setTol(em.tol())
                 .setMaxIter(em.maxIter()).setRegCovar(em.regCovar()).setNInit(em.nInit()).setSeed(em.seed())
-                .setInit(c.init.cliName()).setBackend(c.backend.name().toLowerCase(Locale.ROOT))
-                .setPrecision(c.precision.name().toLowerCase(Locale.ROOT));
+                .setInit(c.init().cliName()).setBackend(c.backend().name().toLowerCase(Locale.ROOT))
+                .setPrecision(c.precision().name().toLowerCase(Locale.ROOT));
         if (weightColumn != null) {
             gm.setWeightCol(weightColumn);
         }
@@ -194,8 +194,8 @@ public final class SparkFitMain implements Callable<Integer> {
         if (k != null) {
             gm.setK(k);
         }
-        if (c.covariance != null) {
-            gm.setCovarianceType(c.covariance.jsonName());
+        if (c.covariance() != null) {
+            gm.setCovarianceType(c.covariance().jsonName());
         }
         Progress.Mode mode = Progress.detect(quiet);
         GaussianMixtureModel model;
@@ -204,7 +204,7 @@ public final class SparkFitMain implements Callable<Integer> {
             Progress progress = new Progress(mode, err, stop, em.nInit(), 1);
             long t0 = System.nanoTime();
             progress.backend("spark " + spark.sparkContext().master() + ", backend "
-                    + c.backend.name().toLowerCase(Locale.ROOT));
+                    + c.backend().name().toLowerCase(Locale.ROOT));
             try {
                 model = rewriteElement(() -> gm.fit(df, progress), cols);
             } finally {
@@ -237,18 +237,7 @@ public final class SparkFitMain implements Callable<Integer> {
     }
 
     /** The choice options, parsed by the core's parsers (so the same spellings and messages as {@code emgmm fit}). */
-    private static final class Choices {
-        final InitMethod init;
-        final CovarianceType covariance;
-        final BackendKind backend;
-        final Precision precision;
-
-        Choices(InitMethod init, CovarianceType covariance, BackendKind backend, Precision precision) {
-            this.init = init;
-            this.covariance = covariance;
-            this.backend = backend;
-            this.precision = precision;
-        }
+    private record Choices(InitMethod init, CovarianceType covariance, BackendKind backend, Precision precision) {
     }
 
     private Choices checkOptions(CommandLine cl) {
