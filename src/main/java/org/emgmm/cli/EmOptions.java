@@ -45,20 +45,20 @@ public final class EmOptions {
      * @throws CommandLine.ParameterException naming the option
      */
     public GmmSettings.Builder builder(CommandLine cl) {
-        InitMethod method = initMethod(cl);
+        InitMethod method = check(cl);
         return GmmSettings.builder().tol(tol).maxIter(maxIter).regCovar(regCovar).nInit(nInit).seed(seed)
                 .init(method);
     }
 
     /**
-     * Checks the numeric options ({@code --tol}, {@code --reg-covar}, {@code --max-iter}, {@code --n-init}) and
-     * parses {@code --init}.
+     * Checks every option here: the numeric ones ({@code --tol}, {@code --reg-covar}, {@code --max-iter},
+     * {@code --n-init}) and {@code --init}, which it parses.
      *
      * @param cl the command, for error messages
      * @return the initialisation method
      * @throws CommandLine.ParameterException naming the option
      */
-    public InitMethod initMethod(CommandLine cl) {
+    public InitMethod check(CommandLine cl) {
         if (!(tol >= 0) || Double.isInfinite(tol)) {
             throw new CommandLine.ParameterException(cl, "--tol must be a finite number >= 0, got " + tol);
         }

@@ -181,9 +181,10 @@ public final class SparkFitMain implements Callable<Integer> {
         List<String> cols = featureColumns(raw);
         Dataset<Row> df = new VectorAssembler().setInputCols(cols.toArray(new String[0])).setOutputCol(FEATURES)
                 .setHandleInvalid("keep").transform(raw);
+        String backendName = c.backend().name().toLowerCase(Locale.ROOT);
         GaussianMixture gm = new GaussianMixture().setFeaturesCol(FEATURES).setTol(em.tol())
                 .setMaxIter(em.maxIter()).setRegCovar(em.regCovar()).setNInit(em.nInit()).setSeed(em.seed())
-                .setInit(c.init().cliName()).setBackend(c.backend().name().toLowerCase(Locale.ROOT))
+                .setInit(c.init().cliName()).setBackend(backendName)
                 .setPrecision(c.precision().name().toLowerCase(Locale.ROOT));
         if (weightColumn != null) {
             gm.setWeightCol(weightColumn);
@@ -203,8 +204,7 @@ public final class SparkFitMain implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install()) {
             Progress progress = new Progress(mode, err, stop, em.nInit(), 1);
             long t0 = System.nanoTime();
-            progress.backend("spark " + spark.sparkContext().master() + ", backend "
-                    + c.backend().name().toLowerCase(Locale.ROOT));
+            progress.backend("spark " + spark.sparkContext().master() + ", backend " + backendName);
             try {
                 model = rewriteElement(() -> gm.fit(df, progress), cols);
             } finally {
@@ -241,7 +241,7 @@ public final class SparkFitMain implements Callable<Integer> {
     }
 
     private Choices checkOptions(CommandLine cl) {
-        InitMethod init = em.initMethod(cl);
+        InitMethod init = em.check(cl);
         if (k != null && k < 1) {
             throw new CommandLine.ParameterException(cl, "--k must be at least 1, got " + k);
         }
