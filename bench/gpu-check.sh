@@ -18,14 +18,18 @@
 # and writes everything under $OUT (default ./gpu-out). STAGES="icd tests bench compare large sklearn" picks stages;
 # DIAG_N, FULL_N, FULL64_N, XMX override the benchmark sizes and heap (a smoke run on PoCL: STAGES="tests bench"
 # DIAG_N=100000 FULL_N=20000 FULL64_N=2000 bash bench/gpu-check.sh; LARGE_ARGS="0 400000 33554432" makes the large
-# fit small, with a 32 MiB buffer limit). The stages run in this order: icd, profile, bench, tests, large, tune, sklearn, compare (the most wanted first);
+# fit small, with a 32 MiB buffer limit). The stages run in this order: icd, profile, bench, tests, large, tune, sklearn, ttr, compare (the most wanted first);
 # "profile" prints device ms per kernel and per launch-plan variant (KernelProfileCheck; PROFILE_DIAG, PROFILE_FULL,
 # PROFILE_FULL64 set its shapes and variants). Default stages: icd profile bench tests large compare (sklearn, measured
 # on 2026-12-04, is opt-in). Their timeouts add up to 12 minutes, but on 2026-12-04 the stages took 348 s on an H200
 # without "profile" (~100 s): expect ~7.5 min, run it with timeout_s 570, and trim STAGES for a rerun. One more stage
 # is opt-in: "tune" (issue 11.3, 75 s: emgmm tune's short
 # search on the first GPU into $OUT/tuning.json; the user's cache is left alone, so the bench stages time the
-# default plans), e.g. STAGES="icd tune" bash bench/gpu-check.sh.
+# default plans), e.g. STAGES="icd tune" bash bench/gpu-check.sh. And "ttr" (issue 9, ~2-4 min with TTR_REPS=2, needs
+# python3 with numpy and scikit-learn there): bench/sklearn/time-to-result.sh on this machine's cores — the whole
+# emgmm fit process through the launcher (a CDS archive made here first, for this runtime and these paths) against
+# scikit-learn's load + fit, alternately; reports in $OUT/ttr/. On 2 cores the JIT's compilations and the passes
+# share the CPU (bench/results/time-to-result-profile.md); this tells what more cores give.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT="${OUT:-$PWD/gpu-out}"
@@ -159,6 +163,23 @@ if [[ " $STAGES " == *" sklearn "* ]] && python3 -c "import sklearn" 2>/dev/null
   PYTHONUNBUFFERED=1 timeout 80 python3 bench/sklearn/sklearn_bench.py --n 10000000 --d 16 --k 16 --covariance diag --iters 2 \
       > "$OUT/sklearn-diag-1e7.txt" 2>&1
   cat "$OUT/sklearn-diag-1e7.txt"
+fi
+if [[ " $STAGES " == *" ttr "* ]]; then
+  if python3 -c "import numpy, sklearn" 2>/dev/null; then
+    echo "== time to result (issue 9) on $(nproc) cores: the whole emgmm fit process against scikit-learn's load + fit"
+    # the runtime's own base archive (jlink made none), then emgmm's dynamic archive, as mvn package does
+    "$PWD/.gpu/jre/bin/java" -Xshare:dump > "$OUT/ttr-cds.txt" 2>&1 \
+      && EMGMM_JAVA="$PWD/.gpu/jre/bin/java" timeout 90 bash bench/cds-archive.sh .gpu/emgmm.jar .gpu/emgmm.jsa \
+        >> "$OUT/ttr-cds.txt" 2>&1 || echo "no CDS archive (see ttr-cds.txt): emgmm's start-up will be slower"
+    mkdir -p "$OUT/ttr"
+    EMGMM_JAVA="$PWD/.gpu/jre/bin/java" SKIP_BUILD=1 EMGMM_BENCH_BUILD_DIR=.gpu PY="$(command -v python3)" \
+      RESULTS_DIR="$OUT/ttr" EMGMM_COMMIT="$(cat .gpu/commit 2>/dev/null)" REPS="${TTR_REPS:-2}" \
+      timeout "${TTR_TIMEOUT:-300}" bash bench/sklearn/time-to-result.sh > "$OUT/ttr.txt" 2>&1
+    echo "ttr exit code: $?"
+    sed -n '1,/^First iteration/p' "$OUT/ttr/time-to-result.md" 2>/dev/null || tail -20 "$OUT/ttr.txt"
+  else
+    echo "== ttr: no numpy/scikit-learn for python3 here; skipped"
+  fi
 fi
 if [[ " $STAGES " == *" compare "* ]]; then
   # issue 11: every backend in one command (CPU double/float, each OpenCL device in double and float), a table, JSON

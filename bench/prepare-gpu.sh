@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Prepares .gpu/ (ignored by git) for bench/gpu-check.sh on a GPU machine that has no JDK:
 #   .gpu/jre/                 a jlink'ed Java runtime (the modules emgmm, JOCL, Jackson, JUnit and JMH need)
-#   .gpu/emgmm                the launcher (src/main/dist/emgmm; EMGMM_JAVA=.gpu/jre/bin/java)
+#   .gpu/emgmm                the launcher (src/main/dist/emgmm; EMGMM_JAVA=.gpu/jre/bin/java) and its JIT
+#                             directives emgmm-jit.json (as in the distribution; the CDS archive is made there, by
+#                             gpu-check.sh's "ttr" stage: it belongs to that machine's paths)
+#   .gpu/commit               the commit it was built from (the GPU machine's copy has no .git)
 #   .gpu/emgmm.jar            the shaded jar built with the `bench` profile (includes the JMH benchmarks and JMH)
 #   .gpu/test-classes/        the compiled tests and their resources
 #   .gpu/junit-console.jar    JUnit's console launcher (junit-platform-console-standalone)
@@ -20,6 +23,8 @@ jlink --add-modules java.base,java.logging,java.sql,java.management,java.xml,jav
       --strip-debug --no-header-files --no-man-pages --compress=2 --output .gpu/jre
 cp "$BUILD/emgmm.jar" .gpu/emgmm.jar
 cp src/main/dist/emgmm .gpu/emgmm && chmod 755 .gpu/emgmm   # the launcher: libjsig from .gpu/jre/lib preloaded
+cp src/main/dist/emgmm-jit.json .gpu/emgmm-jit.json
+echo "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo '+changes')" > .gpu/commit
 test -f .gpu/jre/lib/libjsig.so || { echo "jlink dropped lib/libjsig.so" >&2; exit 1; }
 cp -r "$BUILD/test-classes" .gpu/test-classes
 cp "$BUILD/junit/junit-platform-console-standalone-$JUNIT_PLATFORM.jar" .gpu/junit-console.jar

@@ -5,6 +5,9 @@
 #   bench/sklearn/time-to-result.sh            # 3 repetitions of each case (about 10 minutes on 2 idle cores)
 #   REPS=1 bench/sklearn/time-to-result.sh     # quicker
 #   BASELINE_JAR=old/emgmm.jar bench/sklearn/time-to-result.sh   # also times another build (plain flags), alternately
+#   SKIP_BUILD=1 EMGMM_BENCH_BUILD_DIR=.gpu PY=python3 RESULTS_DIR=out bench/sklearn/time-to-result.sh
+#       # a build made elsewhere (its launcher, jar, JIT directives and CDS archive in that folder; no Maven, as on the
+#       # GPU machine: bench/gpu-check.sh's "ttr" stage), another Python, the reports written elsewhere
 #
 # Cases: diag N=1,000,000 D=16 K=16 and full N=200,000 D=16 K=16; data and start from bench/sklearn/ttr_data.py
 # (the synthetic mixture of sklearn_bench.py, saved as .npy; the start: K rows as means, the data's variances).
@@ -26,14 +29,16 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD="${EMGMM_BENCH_BUILD_DIR:-target-bench}"
 REPS="${REPS:-3}"
-PY=/usr/bin/python3
+PY="${PY:-/usr/bin/python3}"
 SKL=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$PY")
-OUT=bench/results
+OUT="${RESULTS_DIR:-bench/results}"
 mkdir -p "$OUT"
 RAW="$(mktemp)"
 trap 'rm -f "$RAW"' EXIT
 
-mvn -B -q -DbuildDir="$BUILD" package -Dmaven.test.skip=true
+if [ -z "${SKIP_BUILD:-}" ]; then
+  mvn -B -q -DbuildDir="$BUILD" package -Dmaven.test.skip=true
+fi
 JAR="$BUILD/emgmm.jar"
 test -s "$BUILD/emgmm.jsa" || echo "warning: no CDS archive $BUILD/emgmm.jsa (mvn package makes it)" >&2
 # the launcher's java command line, for the record
@@ -61,8 +66,15 @@ run_emgmm() {
   t0=$(now)
   local cmd=("${EMGMM[@]}")
   if [ -n "${EMGMM_CMD:-}" ]; then read -r -a cmd <<< "$EMGMM_CMD"; fi
-  /usr/bin/time -f "CPU %U %S" -o "$log.time" "${cmd[@]}" "$@" >"$log" 2>"$log.err"
-  t1=$(now)
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f "CPU %U %S" -o "$log.time" "${cmd[@]}" "$@" >"$log" 2>"$log.err"
+    t1=$(now)
+  else # bash's times: the second line is the children's user and system time, e.g. "0m2.512s 0m0.410s"
+    ( "${cmd[@]}" "$@" >"$log" 2>"$log.err"; times >"$log.times" ) # (times in a pipeline would see no children)
+    t1=$(now)
+    sed -n 2p "$log.times" | sed 's/\([0-9]*\)m\([0-9.]*\)s/\1 \2/g' | awk '{print "CPU", $1 * 60 + $2, $3 * 60 + $4}' >"$log.time"
+    rm -f "$log.times"
+  fi
   "$PY" - "$t0" "$t1" "$log" "$log.time" <<'PYEOF'
 import json, re, sys
 t0, t1, log, tm = sys.argv[1:5]

@@ -69,7 +69,7 @@ for cov, n in (("diag", 1000000), ("full", 200000)):
 result = {
     "date": date or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     "command": "bench/sklearn/time-to-result.sh (REPS=%s)" % reps,
-    "git_commit": commit or sh("git rev-parse --short HEAD"),
+    "git_commit": commit or os.environ.get("EMGMM_COMMIT") or sh("git rev-parse --short HEAD"),
     "jvm_flags": flags,
     "machine": {
         "cpu": sh("lscpu | sed -n 's/^Model name: *//p' | head -1"),
@@ -77,7 +77,7 @@ result = {
         "memory": sh("free -g | awk '/Mem:/{print $2\" GiB\"}'"),
         "load_average_before": load_before, "load_average_after": load_after,
     },
-    "java": java or sh("java -version 2>&1 | head -1"),
+    "java": java or sh("'%s' -version 2>&1 | head -1" % os.environ.get("EMGMM_JAVA", "java")),
     "sklearn": rows[0]["sklearn"]["sklearn"], "numpy": rows[0]["sklearn"]["numpy"],
     "sklearn_blas": rows[0]["sklearn"]["blas"],
     "python": platform.python_version(),
