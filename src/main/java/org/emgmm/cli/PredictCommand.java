@@ -2,12 +2,8 @@ package org.emgmm.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.emgmm.MixtureModel;
-import org.emgmm.ModelScorer;
-import org.emgmm.backend.Backend;
 import org.emgmm.backend.RowOutput;
 import org.emgmm.backend.ScoreBlock;
-import org.emgmm.data.Dataset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,14 +41,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CommandLine cl = spec.commandLine();
-        Outputs.checkWritable(output, "--output");
-        ModelInput.Loaded loaded = modelInput.load();
-        MixtureModel m = loaded.model();
-        Dataset data = loaded.data().data();
-        try (Backend backend = ScoringRun.backend(opener.forScoring(scoring.settings(cl, m), data), cl.getErr(),
-                "predict")) {
-            ModelScorer scorer = new ModelScorer(m, backend);
+        return ScoringRun.call(spec, modelInput, output, scoring, opener, (scorer, m, data, cl) -> {
             if (proba) {
                 Outputs.write(output, cl.getOut(), w -> {
                     StringBuilder sb = new StringBuilder();
@@ -66,8 +55,7 @@ final class PredictCommand implements Callable<Integer> {
                 Outputs.write(output, cl.getOut(),
                         w -> ScoringRun.write(scorer, data, RowOutput.LABEL, PredictCommand::labelText, w));
             }
-        }
-        return 0;
+        });
     }
 
     /** One label per line. */

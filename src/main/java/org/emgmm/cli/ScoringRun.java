@@ -3,8 +3,10 @@ package org.emgmm.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.function.Function;
+import org.emgmm.MixtureModel;
 import org.emgmm.ModelScorer;
 import org.emgmm.backend.Backend;
 import org.emgmm.backend.Backends;
@@ -13,6 +15,7 @@ import org.emgmm.backend.ScoreBlock;
 import org.emgmm.backend.ScoreSink;
 import org.emgmm.backend.ScoreTotals;
 import org.emgmm.data.Dataset;
+import picocli.CommandLine;
 
 /**
  * Streams per-row results of a scoring pass to text output: each block is formatted on the pass's workers and
@@ -21,6 +24,46 @@ import org.emgmm.data.Dataset;
  */
 final class ScoringRun {
     private ScoringRun() {
+    }
+
+    /** What a scoring command does with the model on its backend. */
+    @FunctionalInterface
+    interface Body {
+        /**
+         * @param scorer the model on the opened backend
+         * @param model the model
+         * @param data the samples
+         * @param cl the command, for its output streams
+         * @throws IOException when writing fails
+         */
+        void run(ModelScorer scorer, MixtureModel model, Dataset data, CommandLine cl) throws IOException;
+    }
+
+    /**
+     * A scoring command's run, as predict and score share it: checks that {@code output} can be written, loads the
+     * model and the data, opens the backend their options choose (an {@code auto} fallback's warning on stderr),
+     * runs {@code body}, closes the backend.
+     *
+     * @param spec the command
+     * @param modelInput its --model and input options
+     * @param output its --output, or null for stdout
+     * @param scoring its backend options
+     * @param opener opens the backend
+     * @param body what the command writes
+     * @return the exit status, 0
+     * @throws Exception as the command's call
+     */
+    static int call(CommandLine.Model.CommandSpec spec, ModelInput modelInput, Path output, ScoringOptions scoring,
+                    BackendOpener opener, Body body) throws Exception {
+        CommandLine cl = spec.commandLine();
+        Outputs.checkWritable(output, "--output");
+        ModelInput.Loaded loaded = modelInput.load();
+        MixtureModel m = loaded.model();
+        Dataset data = loaded.data().data();
+        try (Backend backend = backend(opener.forScoring(scoring.settings(cl, m), data), cl.getErr(), spec.name())) {
+            body.run(new ModelScorer(m, backend), m, data, cl);
+        }
+        return 0;
     }
 
     /**

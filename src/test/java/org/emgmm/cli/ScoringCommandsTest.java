@@ -48,6 +48,8 @@ class ScoringCommandsTest {
     static final class Recorder implements BackendOpener {
         final List<Set<RowOutput>> passes = new ArrayList<>();
         int scorersOpened;
+        /** When set, the warning the opened backend comes with (as an auto fallback's), else the opener's own. */
+        String warning;
 
         @Override
         public Backends.Choice forFit(GmmSettings s, Dataset data) {
@@ -107,7 +109,7 @@ class ScoringCommandsTest {
                     b.close();
                 }
             };
-            return new Backends.Choice(rec, c.warning());
+            return new Backends.Choice(rec, warning != null ? warning : c.warning());
         }
     }
 
@@ -194,6 +196,27 @@ class ScoringCommandsTest {
                 "--threads", "3", "--output", many.toString());
         assertTrue(Files.size(one) > 0);
         assertEquals(-1L, Files.mismatch(one, many));
+    }
+
+    @Test
+    void aBackendWarningIsPrintedOnceNamingTheCommandAndTheOutputIsUnchanged() throws Exception {
+        String text = Cli.twoClusters(2_000, false);
+        Path csv = Cli.csv(dir, "d.csv", text);
+        Path model = dir.resolve("m.json");
+        run(new Recorder(), "fit", "--input", csv.toString(), "--k", "2", "--quiet", "--output", model.toString());
+        String warning = "OpenCL could not be used (test); the CPU backend is used";
+        for (String[] args : new String[][] {{"predict"}, {"predict", "--proba"}, {"score"}, {"score", "--per-sample"}}) {
+            List<String> cmd = new ArrayList<>(List.of(args));
+            cmd.addAll(List.of("--model", model.toString(), "--input", csv.toString()));
+            Cli.Result plain = run(new Recorder(), cmd.toArray(String[]::new));
+            Recorder warned = new Recorder();
+            warned.warning = warning;
+            Cli.Result r = run(warned, cmd.toArray(String[]::new));
+            assertEquals(plain.out(), r.out(), String.join(" ", args));
+            String line = "emgmm " + args[0] + ": warning: " + warning;
+            assertEquals(1, r.err().lines().filter(line::equals).count(), r.err());
+            assertEquals(List.of(), plain.err().lines().filter(l -> l.contains("warning")).toList());
+        }
     }
 
     private static void near(String what, double expected, double actual) {
