@@ -1,8 +1,6 @@
 package org.emgmm.cli;
 
 import org.emgmm.GmmSettings;
-import org.emgmm.config.BackendKind;
-import org.emgmm.config.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,12 +39,6 @@ public final class FitOptions {
      * @throws CommandLine.ParameterException naming the option
      */
     GmmSettings.Builder builder(CommandLine cl) {
-        GmmSettings.Builder b = em.builder(cl);
-        if (threads < 0) {
-            throw new CommandLine.ParameterException(cl, "--threads must be >= 0 (0 = all cores), got " + threads);
-        }
-        return b.backend(EmOptions.choice(cl, "--backend", backend, BackendKind::parse))
-                .precision(EmOptions.choice(cl, "--precision", precision, Precision::parse))
-                .threads(threads).device(device);
+        return ScoringOptions.execution(cl, em.builder(cl), backend, precision, threads, device);
     }
 }

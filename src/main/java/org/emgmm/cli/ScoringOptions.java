@@ -33,12 +33,30 @@ final class ScoringOptions {
      * @throws CommandLine.ParameterException naming the option
      */
     GmmSettings settings(CommandLine cl, MixtureModel m) {
+        return execution(cl, GmmSettings.builder().k(m.nComponents()).covarianceType(m.covarianceType()), backend,
+                precision, threads, device).build();
+    }
+
+    /**
+     * Checks and sets the execution options, as fit, select, predict and score take them (each declares its own
+     * --backend, --precision, --threads and --device: their descriptions differ).
+     *
+     * @param cl the command, for error messages
+     * @param b the settings so far
+     * @param backend --backend's value
+     * @param precision --precision's value
+     * @param threads --threads's value
+     * @param device --device's value, or null
+     * @return {@code b}
+     * @throws CommandLine.ParameterException naming the option
+     */
+    static GmmSettings.Builder execution(CommandLine cl, GmmSettings.Builder b, String backend, String precision,
+                                         int threads, String device) {
         if (threads < 0) {
             throw new CommandLine.ParameterException(cl, "--threads must be >= 0 (0 = all cores), got " + threads);
         }
-        BackendKind b = EmOptions.choice(cl, "--backend", backend, BackendKind::parse);
-        Precision p = EmOptions.choice(cl, "--precision", precision, Precision::parse);
-        return GmmSettings.builder().k(m.nComponents()).covarianceType(m.covarianceType()).backend(b).precision(p)
-                .threads(threads).device(device).build();
+        return b.backend(EmOptions.choice(cl, "--backend", backend, BackendKind::parse))
+                .precision(EmOptions.choice(cl, "--precision", precision, Precision::parse))
+                .threads(threads).device(device);
     }
 }
