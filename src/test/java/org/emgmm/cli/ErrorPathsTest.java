@@ -119,6 +119,28 @@ class ErrorPathsTest {
         assertCleanError(Cli.run("select", "--k", "3..1"), 2, "--k 3..1");
         assertCleanError(Cli.run("select", "--covariance", "full,cube"), 2, "cube");
         assertCleanError(Cli.run("sample", "--model", "m.json", "--n", "0"), 2, "--n must be at least 1");
+        assertCleanError(Cli.run("fit", "--threads", "-1"), 2, "--threads must be >= 0");
+        assertCleanError(Cli.run("select", "--threads", "-2"), 2, "--threads must be >= 0");
+    }
+
+    @Test
+    void predictAndScoreCheckTheirBackendOptionsAsFitDoes() throws Exception {
+        Path data = Cli.csv(dir, "d.csv", "1,2\n3,4\n5,6\n7,9\n");
+        Path model = dir.resolve("m.json");
+        assertEquals(0, Cli.run("fit", "--input", data.toString(), "--k", "1", "--quiet", "--output",
+                model.toString()).code());
+        for (String command : new String[] {"predict", "score"}) {
+            String[] base = {command, "--model", model.toString(), "--input", data.toString()};
+            assertCleanError(Cli.run(concat(base, "--threads", "-1")), 2, "--threads must be >= 0");
+            assertCleanError(Cli.run(concat(base, "--backend", "tpu")), 2, "--backend", "auto, cpu or opencl");
+            assertCleanError(Cli.run(concat(base, "--precision", "half")), 2, "--precision", "float or double");
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     @Test
