@@ -1,7 +1,6 @@
 package org.emgmm.cli;
 
 import org.emgmm.GmmSettings;
-import org.emgmm.MixtureModel;
 import org.emgmm.config.BackendKind;
 import org.emgmm.config.Precision;
 import picocli.CommandLine;
@@ -27,14 +26,14 @@ final class ScoringOptions {
     String device;
 
     /**
+     * Checks the values, before the model and the data are read.
+     *
      * @param cl the command, for error messages
-     * @param m the model (its k and covariance type)
-     * @return settings for opening the backend
+     * @return settings for opening the backend, the model's k and covariance type still to be set
      * @throws CommandLine.ParameterException naming the option
      */
-    GmmSettings settings(CommandLine cl, MixtureModel m) {
-        return execution(cl, GmmSettings.builder().k(m.nComponents()).covarianceType(m.covarianceType()), backend,
-                precision, threads, device).build();
+    GmmSettings.Builder builder(CommandLine cl) {
+        return execution(cl, GmmSettings.builder(), backend, precision, threads, device);
     }
 
     /**

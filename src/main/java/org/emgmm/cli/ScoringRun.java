@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.function.Function;
+import org.emgmm.GmmSettings;
 import org.emgmm.MixtureModel;
 import org.emgmm.ModelScorer;
 import org.emgmm.backend.Backend;
@@ -40,8 +41,8 @@ final class ScoringRun {
     }
 
     /**
-     * A scoring command's run, as predict and score share it: checks that {@code output} can be written, loads the
-     * model and the data, opens the backend their options choose (an {@code auto} fallback's warning on stderr),
+     * A scoring command's run, as predict and score share it: checks the backend options and that {@code output} can
+     * be written, loads the model and the data, opens the backend their options choose (an {@code auto} fallback's warning on stderr),
      * runs {@code body}, closes the backend.
      *
      * @param spec the command
@@ -56,11 +57,13 @@ final class ScoringRun {
     static int call(CommandLine.Model.CommandSpec spec, ModelInput modelInput, Path output, ScoringOptions scoring,
                     BackendOpener opener, Body body) throws Exception {
         CommandLine cl = spec.commandLine();
+        GmmSettings.Builder settings = scoring.builder(cl);
         Outputs.checkWritable(output, "--output");
         ModelInput.Loaded loaded = modelInput.load();
         MixtureModel m = loaded.model();
         Dataset data = loaded.data().data();
-        try (Backend backend = backend(opener.forScoring(scoring.settings(cl, m), data), cl.getErr(), spec.name())) {
+        settings.k(m.nComponents()).covarianceType(m.covarianceType());
+        try (Backend backend = backend(opener.forScoring(settings.build(), data), cl.getErr(), spec.name())) {
             body.run(new ModelScorer(m, backend), m, data, cl);
         }
         return 0;

@@ -134,6 +134,9 @@ class ErrorPathsTest {
             assertCleanError(Cli.run(concat(base, "--threads", "-1")), 2, "--threads must be >= 0");
             assertCleanError(Cli.run(concat(base, "--backend", "tpu")), 2, "--backend", "auto, cpu or opencl");
             assertCleanError(Cli.run(concat(base, "--precision", "half")), 2, "--precision", "float or double");
+            // checked before the model and the data are read, as fit checks its options
+            assertCleanError(Cli.run(command, "--model", dir.resolve("absent.json").toString(), "--input",
+                    dir.resolve("absent.csv").toString(), "--threads", "-1"), 2, "--threads must be >= 0");
         }
     }
 
